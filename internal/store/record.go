@@ -1,0 +1,156 @@
+package store
+
+import (
+	"time"
+
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/page"
+)
+
+// State is where a page or a standard section is in its life.
+type State string
+
+// The states of CONTRACT.md. A record moves queued → drafting → in_review,
+// and from review to approved, rejected or changes_requested (→ queued again).
+// A draft that keeps failing validation ends in needs_attention; a record
+// drafted from a profile that has since changed is stale until redrafted.
+const (
+	Queued           State = "queued"
+	Drafting         State = "drafting"
+	InReview         State = "in_review"
+	ChangesRequested State = "changes_requested"
+	Approved         State = "approved"
+	Rejected         State = "rejected"
+	NeedsAttention   State = "needs_attention"
+	Stale            State = "stale"
+)
+
+// States lists every state in display order.
+var States = []State{Queued, Drafting, InReview, ChangesRequested, Approved, Rejected, NeedsAttention, Stale}
+
+// Valid reports whether s is one of States.
+func (s State) Valid() bool {
+	for _, x := range States {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Kind tells the two kinds of drafted record apart.
+type Kind string
+
+const (
+	KindPage    Kind = "page"    // a pair page: its verdict, differences and FAQ
+	KindSection Kind = "section" // a standard's own sections, shared by every page naming it
+)
+
+// Inputs identify what a draft was made from. Hash is the job identity:
+// the same inputs are never drafted (nor paid for) twice.
+type Inputs struct {
+	Hash     string   `json:"hash"`
+	Profiles []string `json:"profiles"` // profile hashes, in page order
+	Prompt   string   `json:"prompt"`   // prompt template hash
+	Model    string   `json:"model"`    // drafter identity: "offline" or model and settings
+}
+
+// Usage counts LLM tokens.
+type Usage struct {
+	Calls      int `json:"calls"`
+	Prompt     int `json:"prompt"`
+	Completion int `json:"completion"`
+	Cached     int `json:"cached"`
+}
+
+// Add sums u and o.
+func (u Usage) Add(o Usage) Usage {
+	return Usage{u.Calls + o.Calls, u.Prompt + o.Prompt, u.Completion + o.Completion, u.Cached + o.Cached}
+}
+
+// Total is prompt plus completion tokens.
+func (u Usage) Total() int { return u.Prompt + u.Completion }
+
+// Claim is an editor's lease on a record; others see it and may take it over.
+type Claim struct {
+	By    string    `json:"by"`
+	Until time.Time `json:"until"`
+}
+
+// Active reports whether the claim still holds at now.
+func (c *Claim) Active(now time.Time) bool { return c != nil && now.Before(c.Until) }
+
+// Comment is an editor's remark on a record.
+type Comment struct {
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
+// Draft bookkeeping shared by pages and sections.
+type Meta struct {
+	State     State             `json:"state"`
+	Findings  []finding.Finding `json:"findings"`
+	Inputs    Inputs            `json:"inputs"`
+	Seq       int               `json:"seq"`            // number of the latest draft job issued for this record
+	Drafted   int               `json:"drafted"`        // Seq whose result is stored; a job at or below it is done
+	Attempt   int               `json:"attempt"`        // redrafts after failed validation since the last fresh start
+	Raw       string            `json:"raw,omitempty"`  // last LLM answer when it could not be decoded
+	Drafter   string            `json:"drafter"`        // "offline" or the model
+	Usage     Usage             `json:"usage"`          // all tokens spent on this record, over all drafts
+	Note      string            `json:"note,omitempty"` // the last request-changes note, given to the redraft
+	Claim     *Claim            `json:"claim,omitempty"`
+	Comments  []Comment         `json:"comments,omitempty"`
+	Updated   time.Time         `json:"updated"`
+	UpdatedBy string            `json:"updated_by,omitempty"`
+	// Revision is the KV revision the record was read at. It is not stored:
+	// Get and List fill it in, and writes compare-and-set against it.
+	Revision uint64 `json:"revision"`
+}
+
+// PageRecord is a pair page in the review queue. Its standard sections live
+// in their own SectionRecords and are composed in when shown or published.
+type PageRecord struct {
+	Slug      string    `json:"slug"`
+	Title     string    `json:"title"`
+	Standards [2]string `json:"standards"`
+	Pair      page.Pair `json:"pair"`
+	// Approved is the pair part as last approved, kept for diffs and for
+	// publishing while a newer draft is in review.
+	Approved *page.Pair `json:"approved,omitempty"`
+	Meta
+}
+
+// SectionRecord is one standard's own sections, reviewed once and reused.
+type SectionRecord struct {
+	Standard string        `json:"standard"`
+	Section  page.Section  `json:"section"`
+	Approved *page.Section `json:"approved,omitempty"`
+	Meta
+}
+
+// Job asks a worker to draft or validate one record.
+type Job struct {
+	Kind   Kind   `json:"kind"`
+	Key    string `json:"key"`    // slug or standard id
+	Inputs string `json:"inputs"` // the inputs hash the job is for; a job for old inputs is dropped
+	Seq    int    `json:"seq"`    // the record's draft sequence number this job is for
+	Reason string `json:"reason"` // new, redraft, changes_requested, stale
+}
+
+// Event is one state change: the audit log.
+type Event struct {
+	ID       string    `json:"id"`
+	Time     time.Time `json:"time"`
+	Kind     Kind      `json:"kind"`
+	Key      string    `json:"key"`
+	Type     string    `json:"type"` // queued, drafted, validated, approved, edited, commented, claimed, ...
+	Actor    string    `json:"actor"`
+	From     State     `json:"from,omitempty"`
+	To       State     `json:"to,omitempty"`
+	Revision uint64    `json:"revision,omitempty"`
+	Note     string    `json:"note,omitempty"`
+	Usage    *Usage    `json:"usage,omitempty"`
+	Errors   int       `json:"errors,omitempty"`
+	Warnings int       `json:"warnings,omitempty"`
+}

@@ -1,0 +1,60 @@
+package store
+
+import "time"
+
+// Settings are every stream, consumer and bucket setting, in one place.
+// The values are chosen for LLM drafting, where one job can take a minute.
+type Settings struct {
+	// Replicas for every stream and bucket: 1 on one machine, 3 on a
+	// 3-node cluster so that losing a node loses nothing.
+	Replicas int
+	// AckWait is how long a worker may hold a job without acking it or
+	// saying InProgress. Drafters send InProgress every few seconds during
+	// an LLM call, so this only bounds how fast a dead worker's job is
+	// redelivered: short enough to recover quickly, long enough for a GC
+	// pause or a slow KV write.
+	AckWait time.Duration
+	// MaxDeliver is unlimited (-1): a job is never dropped by the server.
+	// Workers decide when a job has failed for good (needs_attention) and
+	// Term it themselves; an LLM outage only delays jobs.
+	MaxDeliver int
+	// BackOff spaces redeliveries after AckWait expiries (a crashed or
+	// stuck worker), so a poisoned job cannot spin.
+	BackOff []time.Duration
+	// Duplicates is the window in which a publish with the same Nats-Msg-Id
+	// is dropped: a retried publish is never a second job. Beyond it the
+	// record's sequence numbers make a late duplicate a no-op.
+	Duplicates time.Duration
+	// MaxAckPending bounds jobs in flight per consumer across all its
+	// workers; the LLM limiter is the real throttle, this keeps a backlog
+	// from being pulled into one process.
+	MaxAckPending int
+	// History is how many revisions of each record the KV keeps: the
+	// page's own revision history for diffs.
+	History uint8
+}
+
+// DefaultSettings suit one process on one machine.
+func DefaultSettings() Settings {
+	return Settings{
+		Replicas:      1,
+		AckWait:       30 * time.Second,
+		MaxDeliver:    -1,
+		BackOff:       []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute},
+		Duplicates:    10 * time.Minute,
+		MaxAckPending: 256,
+		History:       32,
+	}
+}
+
+// Names of streams, buckets and subjects.
+const (
+	JobsStream      = "VERSUS_JOBS"
+	EventsStream    = "VERSUS_EVENTS"
+	PagesBucket     = "versus_pages"
+	SectionsBucket  = "versus_sections"
+	jobsSubjects    = "versus.jobs.>"
+	eventsSubjects  = "versus.events.>"
+	DraftSubjects   = "versus.jobs.draft.>"
+	ValidateSubject = "versus.jobs.validate.>"
+)

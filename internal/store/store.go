@@ -1,0 +1,547 @@
+// Package store keeps versus's system of record in NATS JetStream: page and
+// section records in KV buckets (compare-and-set on their revisions), jobs in
+// a work-queue stream, and every state change on an events stream, the audit
+// log. Everything else (the Bleve index, metrics) is derived from it.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+)
+
+var (
+	// ErrNotFound: no record under that key.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the record changed since the revision the write was based on.
+	ErrConflict = errors.New("revision conflict")
+	// ErrExists: Create found a record already there.
+	ErrExists = errors.New("already exists")
+)
+
+// Store is the NATS-backed record store. It is safe for concurrent use.
+type Store struct {
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	settings Settings
+	pages    *bucket[PageRecord]
+	sections *bucket[SectionRecord]
+	jobs     jetstream.Stream
+	events   jetstream.Stream
+	now      func() time.Time
+}
+
+// Open creates (or updates) the streams and buckets and returns a Store.
+// It is idempotent: every process of a deployment calls it at start.
+func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	s := &Store{nc: nc, js: js, settings: st, now: time.Now}
+	if s.jobs, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        JobsStream,
+		Description: "versus jobs: drafts and validations to do",
+		Subjects:    []string{jobsSubjects},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Replicas:    st.Replicas,
+		Duplicates:  st.Duplicates,
+	}); err != nil {
+		return nil, fmt.Errorf("create stream %s: %w", JobsStream, err)
+	}
+	if s.events, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        EventsStream,
+		Description: "versus audit log: every state change of every page and section",
+		Subjects:    []string{eventsSubjects},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     jetstream.FileStorage,
+		Replicas:    st.Replicas,
+		Duplicates:  st.Duplicates,
+	}); err != nil {
+		return nil, fmt.Errorf("create stream %s: %w", EventsStream, err)
+	}
+	pkv, err := s.bucket(ctx, PagesBucket, "versus pair pages")
+	if err != nil {
+		return nil, err
+	}
+	skv, err := s.bucket(ctx, SectionsBucket, "versus standard sections")
+	if err != nil {
+		return nil, err
+	}
+	s.pages = newBucket(pkv, func(r *PageRecord) *Meta { return &r.Meta })
+	s.sections = newBucket(skv, func(r *SectionRecord) *Meta { return &r.Meta })
+	if err := s.pages.startMirror(ctx); err != nil {
+		return nil, fmt.Errorf("watch pages: %w", err)
+	}
+	if err := s.sections.startMirror(ctx); err != nil {
+		return nil, fmt.Errorf("watch sections: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Store) bucket(ctx context.Context, name, desc string) (jetstream.KeyValue, error) {
+	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      name,
+		Description: desc,
+		History:     s.settings.History,
+		Storage:     jetstream.FileStorage,
+		Replicas:    s.settings.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", name, err)
+	}
+	return kv, nil
+}
+
+// Close stops the store's watchers; the connection stays the caller's.
+func (s *Store) Close() {
+	s.pages.stop()
+	s.sections.stop()
+}
+
+// JetStream exposes the context for packages that keep their own buckets
+// (accounts, sessions) beside the store's.
+func (s *Store) JetStream() jetstream.JetStream { return s.js }
+
+// Conn is the NATS connection the store uses.
+func (s *Store) Conn() *nats.Conn { return s.nc }
+
+// Settings returns the settings the store was opened with.
+func (s *Store) Settings() Settings { return s.settings }
+
+// Ping checks that JetStream answers.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.js.AccountInfo(ctx)
+	return err
+}
+
+// --- pages ---
+
+// Page returns a page record at its latest revision.
+func (s *Store) Page(ctx context.Context, slug string) (PageRecord, error) {
+	return s.pages.get(ctx, slug)
+}
+
+// PageAt returns a page record as it was at revision rev (from the KV history).
+func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord, error) {
+	return s.pages.getRevision(ctx, slug, rev)
+}
+
+// Pages lists page records from the in-memory mirror of the bucket, sorted
+// by slug. The mirror trails writes by a moment; use Page for a read to act on.
+func (s *Store) Pages() []PageRecord { return s.pages.list() }
+
+// CreatePage stores a new page record; ErrExists if one is there.
+func (s *Store) CreatePage(ctx context.Context, r PageRecord) (PageRecord, error) {
+	return s.pages.create(ctx, r.Slug, r)
+}
+
+// UpdatePage applies fn to the latest revision and writes it back with
+// compare-and-set, retrying when another writer got there first. Workers use
+// it; fn must be safe to call more than once.
+func (s *Store) UpdatePage(ctx context.Context, slug string, fn func(*PageRecord) error) (PageRecord, error) {
+	return s.pages.update(ctx, slug, 0, fn)
+}
+
+// UpdatePageAt applies fn only if the record is still at revision rev, else
+// ErrConflict. Editors' writes use it: a stale write must not win.
+func (s *Store) UpdatePageAt(ctx context.Context, slug string, rev uint64, fn func(*PageRecord) error) (PageRecord, error) {
+	return s.pages.update(ctx, slug, rev, fn)
+}
+
+// WatchPages calls fn for every page change until ctx ends.
+func (s *Store) WatchPages(ctx context.Context, fn func(PageRecord)) error {
+	return s.pages.watch(ctx, fn)
+}
+
+// --- sections ---
+
+// Section returns a standard's section record at its latest revision.
+func (s *Store) Section(ctx context.Context, standard string) (SectionRecord, error) {
+	return s.sections.get(ctx, standard)
+}
+
+// SectionAt returns a section record at revision rev.
+func (s *Store) SectionAt(ctx context.Context, standard string, rev uint64) (SectionRecord, error) {
+	return s.sections.getRevision(ctx, standard, rev)
+}
+
+// Sections lists section records from the mirror, sorted by standard id.
+func (s *Store) Sections() []SectionRecord { return s.sections.list() }
+
+// CreateSection stores a new section record; ErrExists if one is there.
+func (s *Store) CreateSection(ctx context.Context, r SectionRecord) (SectionRecord, error) {
+	return s.sections.create(ctx, r.Standard, r)
+}
+
+// UpdateSection is UpdatePage for sections.
+func (s *Store) UpdateSection(ctx context.Context, standard string, fn func(*SectionRecord) error) (SectionRecord, error) {
+	return s.sections.update(ctx, standard, 0, fn)
+}
+
+// UpdateSectionAt is UpdatePageAt for sections.
+func (s *Store) UpdateSectionAt(ctx context.Context, standard string, rev uint64, fn func(*SectionRecord) error) (SectionRecord, error) {
+	return s.sections.update(ctx, standard, rev, fn)
+}
+
+// WatchSections calls fn for every section change until ctx ends.
+func (s *Store) WatchSections(ctx context.Context, fn func(SectionRecord)) error {
+	return s.sections.watch(ctx, fn)
+}
+
+// --- jobs ---
+
+// Stage is which worker kind a job is for.
+type Stage string
+
+const (
+	StageDraft    Stage = "draft"
+	StageValidate Stage = "validate"
+)
+
+// JobSubject is the subject a job of stage for kind/key is published on.
+func JobSubject(stage Stage, kind Kind, key string) string {
+	return "versus.jobs." + string(stage) + "." + string(kind) + "." + key
+}
+
+// Publish queues a job. Its Nats-Msg-Id is derived from the job, so the
+// same job published twice (a retry after a lost ack, two enqueues racing)
+// is stored once.
+func (s *Store) Publish(ctx context.Context, stage Stage, j Job) error {
+	data, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	id := fmt.Sprintf("%s.%s.%s.%s.%d", stage, j.Kind, j.Key, short(j.Inputs), j.Seq)
+	if _, err := s.js.Publish(ctx, JobSubject(stage, j.Kind, j.Key), data, jetstream.WithMsgID(id)); err != nil {
+		return fmt.Errorf("publish %s job %s: %w", stage, j.Key, err)
+	}
+	return nil
+}
+
+// Consumer creates (or updates) the durable pull consumer name over subjects.
+func (s *Store) Consumer(ctx context.Context, name string, subjects ...string) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
+		Durable:       name,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       s.settings.AckWait,
+		MaxDeliver:    s.settings.MaxDeliver,
+		MaxAckPending: s.settings.MaxAckPending,
+	}
+	if len(s.settings.BackOff) > 0 {
+		// The server takes BackOff[0] as the ack wait of the first delivery.
+		cfg.BackOff = append([]time.Duration{s.settings.AckWait}, s.settings.BackOff...)
+	}
+	if len(subjects) == 1 {
+		cfg.FilterSubject = subjects[0]
+	} else {
+		cfg.FilterSubjects = subjects
+	}
+	stream := JobsStream
+	if strings.HasPrefix(subjects[0], "versus.events.") {
+		stream = EventsStream
+		cfg.DeliverPolicy = jetstream.DeliverAllPolicy
+	}
+	c, err := s.js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// QueueDepth is the number of jobs waiting in the jobs stream.
+func (s *Store) QueueDepth(ctx context.Context) (uint64, error) {
+	info, err := s.jobs.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return info.State.Msgs, nil
+}
+
+// --- events ---
+
+// EventSubject is where events of kind/key are published.
+func EventSubject(kind Kind, key string) string {
+	return "versus.events." + string(kind) + "." + key
+}
+
+// Emit appends an event to the audit log. An event without an ID gets one;
+// a retried Emit with the same ID is stored once.
+func (s *Store) Emit(ctx context.Context, ev Event) error {
+	if ev.ID == "" {
+		ev.ID = nuid.Next()
+	}
+	if ev.Time.IsZero() {
+		ev.Time = s.now().UTC()
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	if _, err := s.js.Publish(ctx, EventSubject(ev.Kind, ev.Key), data, jetstream.WithMsgID(ev.ID)); err != nil {
+		return fmt.Errorf("emit %s %s: %w", ev.Type, ev.Key, err)
+	}
+	return nil
+}
+
+// History returns the events of one record, oldest first.
+func (s *Store) History(ctx context.Context, kind Kind, key string) ([]Event, error) {
+	subj := EventSubject(kind, key)
+	c, err := s.js.OrderedConsumer(ctx, EventsStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{subj},
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", key, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", key, err)
+	}
+	n := int(info.NumPending)
+	out := make([]Event, 0, n)
+	for len(out) < n {
+		batch, err := c.Fetch(n-len(out), jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("history %s: %w", key, err)
+		}
+		got := 0
+		for m := range batch.Messages() {
+			got++
+			var ev Event
+			if json.Unmarshal(m.Data(), &ev) == nil {
+				out = append(out, ev)
+			}
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return nil, fmt.Errorf("history %s: %w", key, err)
+		}
+		if got == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func short(h string) string {
+	if len(h) > 16 {
+		return h[:16]
+	}
+	return h
+}
+
+// --- a typed bucket with an in-memory mirror ---
+
+type bucket[T any] struct {
+	kv   jetstream.KeyValue
+	meta func(*T) *Meta
+
+	mu     sync.RWMutex
+	mirror map[string]T
+	subs   []func(T)
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newBucket[T any](kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
+	return &bucket[T]{kv: kv, meta: meta, mirror: map[string]T{}}
+}
+
+func (b *bucket[T]) decode(e jetstream.KeyValueEntry) (T, error) {
+	var r T
+	if err := json.Unmarshal(e.Value(), &r); err != nil {
+		return r, fmt.Errorf("decode %s: %w", e.Key(), err)
+	}
+	b.meta(&r).Revision = e.Revision()
+	return r, nil
+}
+
+func (b *bucket[T]) get(ctx context.Context, key string) (T, error) {
+	e, err := b.kv.Get(ctx, key)
+	if err != nil {
+		var zero T
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
+			return zero, fmt.Errorf("%s: %w", key, ErrNotFound)
+		}
+		return zero, fmt.Errorf("get %s: %w", key, err)
+	}
+	return b.decode(e)
+}
+
+func (b *bucket[T]) getRevision(ctx context.Context, key string, rev uint64) (T, error) {
+	e, err := b.kv.GetRevision(ctx, key, rev)
+	if err != nil {
+		var zero T
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			return zero, fmt.Errorf("%s@%d: %w", key, rev, ErrNotFound)
+		}
+		return zero, fmt.Errorf("get %s@%d: %w", key, rev, err)
+	}
+	return b.decode(e)
+}
+
+func (b *bucket[T]) create(ctx context.Context, key string, r T) (T, error) {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return r, err
+	}
+	rev, err := b.kv.Create(ctx, key, data)
+	if err != nil {
+		if errors.Is(err, jetstream.ErrKeyExists) {
+			return r, fmt.Errorf("%s: %w", key, ErrExists)
+		}
+		return r, fmt.Errorf("create %s: %w", key, err)
+	}
+	b.meta(&r).Revision = rev
+	return r, nil
+}
+
+// update is read, modify, compare-and-set. With rev == 0 it retries on
+// conflict (the caller's fn is re-applied to the newer record); with rev > 0
+// a record that moved past rev is a conflict for the caller to show.
+func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(*T) error) (T, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := b.get(ctx, key)
+		if err != nil {
+			return r, err
+		}
+		m := b.meta(&r)
+		if rev != 0 && m.Revision != rev {
+			return r, fmt.Errorf("%s: at revision %d, not %d: %w", key, m.Revision, rev, ErrConflict)
+		}
+		base := m.Revision
+		if err := fn(&r); err != nil {
+			return r, err
+		}
+		m = b.meta(&r)
+		m.Revision = 0
+		m.Updated = time.Now().UTC()
+		data, err := json.Marshal(r)
+		if err != nil {
+			return r, err
+		}
+		nrev, err := b.kv.Update(ctx, key, data, base)
+		if err == nil {
+			m.Revision = nrev
+			return r, nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !errors.Is(err, jetstream.ErrKeyExists) {
+			return r, fmt.Errorf("update %s: %w", key, err)
+		}
+		if rev != 0 || attempt >= 50 {
+			return r, fmt.Errorf("%s: changed meanwhile: %w", key, ErrConflict)
+		}
+	}
+}
+
+func (b *bucket[T]) list() []T {
+	b.mu.RLock()
+	keys := make([]string, 0, len(b.mirror))
+	for k := range b.mirror {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, b.mirror[k])
+	}
+	b.mu.RUnlock()
+	return out
+}
+
+// startMirror loads the bucket and keeps the mirror current. It returns once
+// the initial values are in, so a List right after Open sees every record.
+func (b *bucket[T]) startMirror(ctx context.Context) error {
+	wctx, cancel := context.WithCancel(context.Background())
+	w, err := b.kv.WatchAll(wctx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	b.cancel = cancel
+	b.done = make(chan struct{})
+	ready := make(chan struct{})
+	go func() {
+		defer close(b.done)
+		defer w.Stop()
+		initial := true
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					return
+				}
+				if e == nil {
+					if initial {
+						initial = false
+						close(ready)
+					}
+					continue
+				}
+				b.apply(e)
+			}
+		}
+	}()
+	select {
+	case <-ready:
+		return nil
+	case <-ctx.Done():
+		cancel()
+		return ctx.Err()
+	}
+}
+
+func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
+	if e.Operation() != jetstream.KeyValuePut {
+		b.mu.Lock()
+		delete(b.mirror, e.Key())
+		b.mu.Unlock()
+		return
+	}
+	r, err := b.decode(e)
+	if err != nil {
+		return
+	}
+	b.mu.Lock()
+	if old, ok := b.mirror[e.Key()]; ok && b.meta(&old).Revision > e.Revision() {
+		b.mu.Unlock()
+		return
+	}
+	b.mirror[e.Key()] = r
+	subs := b.subs
+	b.mu.Unlock()
+	for _, fn := range subs {
+		fn(r)
+	}
+}
+
+func (b *bucket[T]) watch(ctx context.Context, fn func(T)) error {
+	b.mu.Lock()
+	b.subs = append(b.subs, fn)
+	idx := len(b.subs) - 1
+	b.mu.Unlock()
+	<-ctx.Done()
+	b.mu.Lock()
+	b.subs[idx] = func(T) {}
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *bucket[T]) stop() {
+	if b.cancel != nil {
+		b.cancel()
+		<-b.done
+	}
+}

@@ -1,0 +1,149 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/versus-dev/versus/internal/natstest"
+	"github.com/versus-dev/versus/internal/store"
+)
+
+func open(t *testing.T) *store.Store {
+	t.Helper()
+	_, nc := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := store.Open(ctx, nc, store.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestPageCompareAndSet(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	rec, err := s.CreatePage(ctx, store.PageRecord{Slug: "a-vs-b", Title: "A vs B", Meta: store.Meta{State: store.Queued}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Revision == 0 {
+		t.Fatal("create returned no revision")
+	}
+	if _, err := s.CreatePage(ctx, store.PageRecord{Slug: "a-vs-b"}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("second create: got %v, want ErrExists", err)
+	}
+	upd, err := s.UpdatePageAt(ctx, "a-vs-b", rec.Revision, func(r *store.PageRecord) error {
+		r.State = store.InReview
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upd.Revision <= rec.Revision || upd.State != store.InReview {
+		t.Fatalf("update: rev %d state %s", upd.Revision, upd.State)
+	}
+	// A write based on the old revision must lose.
+	_, err = s.UpdatePageAt(ctx, "a-vs-b", rec.Revision, func(r *store.PageRecord) error {
+		r.State = store.Approved
+		return nil
+	})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale write: got %v, want ErrConflict", err)
+	}
+	got, err := s.Page(ctx, "a-vs-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != store.InReview {
+		t.Fatalf("stale write won: state %s", got.State)
+	}
+	old, err := s.PageAt(ctx, "a-vs-b", rec.Revision)
+	if err != nil || old.State != store.Queued {
+		t.Fatalf("history revision: %v %s", err, old.State)
+	}
+	if _, err := s.Page(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing: got %v", err)
+	}
+}
+
+func TestConcurrentUpdatesAllApply(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if _, err := s.CreatePage(ctx, store.PageRecord{Slug: "x-vs-y"}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := s.UpdatePage(ctx, "x-vs-y", func(r *store.PageRecord) error {
+				r.Usage.Calls++
+				return nil
+			})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := s.Page(ctx, "x-vs-y")
+	if got.Usage.Calls != n {
+		t.Fatalf("lost updates: %d of %d applied", got.Usage.Calls, n)
+	}
+	natstest.Eventually(t, 5*time.Second, "mirror to catch up", func() bool {
+		ps := s.Pages()
+		return len(ps) == 1 && ps[0].Usage.Calls == n && ps[0].Revision == got.Revision
+	})
+}
+
+func TestPublishDeduplicates(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	j := store.Job{Kind: store.KindPage, Key: "a-vs-b", Inputs: "abcdef0123456789ff", Seq: 1, Reason: "new"}
+	for range 3 {
+		if err := s.Publish(ctx, store.StageDraft, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j.Seq = 2
+	if err := s.Publish(ctx, store.StageDraft, j); err != nil {
+		t.Fatal(err)
+	}
+	depth, err := s.QueueDepth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if depth != 2 {
+		t.Fatalf("queue depth %d, want 2 (same job three times is one)", depth)
+	}
+}
+
+func TestHistoryInOrder(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, typ := range []string{"queued", "drafted", "approved"} {
+		if err := s.Emit(ctx, store.Event{Kind: store.KindPage, Key: "a-vs-b", Type: typ, Actor: "t"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Emit(ctx, store.Event{Kind: store.KindPage, Key: "other", Type: "queued"}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.History(ctx, store.KindPage, "a-vs-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 3 || h[0].Type != "queued" || h[2].Type != "approved" {
+		t.Fatalf("history = %+v", h)
+	}
+	none, err := s.History(ctx, store.KindSection, "missing")
+	if err != nil || len(none) != 0 {
+		t.Fatalf("empty history: %v %v", none, err)
+	}
+}

@@ -545,3 +545,36 @@ func (b *bucket[T]) stop() {
 		<-b.done
 	}
 }
+
+// PageRevisions returns the stored revisions of a page, oldest first (as many
+// as the bucket's History keeps).
+func (s *Store) PageRevisions(ctx context.Context, slug string) ([]PageRecord, error) {
+	return s.pages.revisions(ctx, slug)
+}
+
+// SectionRevisions returns the stored revisions of a section, oldest first.
+func (s *Store) SectionRevisions(ctx context.Context, standard string) ([]SectionRecord, error) {
+	return s.sections.revisions(ctx, standard)
+}
+
+func (b *bucket[T]) revisions(ctx context.Context, key string) ([]T, error) {
+	es, err := b.kv.History(ctx, key)
+	if err != nil {
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			return nil, fmt.Errorf("%s: %w", key, ErrNotFound)
+		}
+		return nil, fmt.Errorf("history %s: %w", key, err)
+	}
+	out := make([]T, 0, len(es))
+	for _, e := range es {
+		if e.Operation() != jetstream.KeyValuePut {
+			continue
+		}
+		r, err := b.decode(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

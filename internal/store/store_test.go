@@ -147,3 +147,23 @@ func TestHistoryInOrder(t *testing.T) {
 		t.Fatalf("empty history: %v %v", none, err)
 	}
 }
+
+func TestRevisions(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if _, err := s.CreateSection(ctx, store.SectionRecord{Standard: "sox", Meta: store.Meta{State: store.Queued}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []store.State{store.Drafting, store.InReview} {
+		if _, err := s.UpdateSection(ctx, "sox", func(r *store.SectionRecord) error { r.State = st; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revs, err := s.SectionRevisions(ctx, "sox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 3 || revs[0].State != store.Queued || revs[2].State != store.InReview || revs[0].Revision >= revs[2].Revision {
+		t.Fatalf("revisions = %+v", revs)
+	}
+}

@@ -154,3 +154,13 @@ type Event struct {
 	Errors   int       `json:"errors,omitempty"`
 	Warnings int       `json:"warnings,omitempty"`
 }
+
+// Published is the page site visitors see: the approved pair part composed
+// with both standards' approved sections. A page whose draft was rejected is
+// not shown; one whose newer draft is in review keeps showing the approved one.
+func Published(p PageRecord, a, b SectionRecord) (page.Page, bool) {
+	if p.Approved == nil || a.Approved == nil || b.Approved == nil || p.State == Rejected {
+		return page.Page{}, false
+	}
+	return page.Compose(p.Slug, p.Title, p.Standards, *p.Approved, *a.Approved, *b.Approved), true
+}

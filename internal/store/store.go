@@ -10,13 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
+
+	"github.com/versus-dev/versus/internal/page"
 )
 
 var (
@@ -247,14 +248,28 @@ func (s *Store) Consumer(ctx context.Context, name string, subjects ...string) (
 	} else {
 		cfg.FilterSubjects = subjects
 	}
-	stream := JobsStream
-	if strings.HasPrefix(subjects[0], "versus.events.") {
-		stream = EventsStream
-		cfg.DeliverPolicy = jetstream.DeliverAllPolicy
-	}
-	c, err := s.js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	c, err := s.js.CreateOrUpdateConsumer(ctx, JobsStream, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("consumer %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// EventConsumer creates (or resumes) a durable consumer of the events
+// stream. A new one starts at new events: its owner first catches up from
+// the KV, which holds the current state, then follows the changes.
+func (s *Store) EventConsumer(ctx context.Context, name string) (jetstream.Consumer, error) {
+	c, err := s.js.CreateOrUpdateConsumer(ctx, EventsStream, jetstream.ConsumerConfig{
+		Durable:       name,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       s.settings.AckWait,
+		MaxDeliver:    -1,
+		MaxAckPending: s.settings.MaxAckPending,
+		DeliverPolicy: jetstream.DeliverNewPolicy,
+		FilterSubject: eventsSubjects,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("event consumer %s: %w", name, err)
 	}
 	return c, nil
 }
@@ -577,4 +592,56 @@ func (b *bucket[T]) revisions(ctx context.Context, key string) ([]T, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// StateCounts counts records by kind and state, from the mirrors.
+func (s *Store) StateCounts() map[string]map[string]int {
+	out := map[string]map[string]int{string(KindPage): {}, string(KindSection): {}}
+	for _, st := range States {
+		out[string(KindPage)][string(st)] = 0
+		out[string(KindSection)][string(st)] = 0
+	}
+	for _, p := range s.Pages() {
+		out[string(KindPage)][string(p.State)]++
+	}
+	for _, r := range s.Sections() {
+		out[string(KindSection)][string(r.State)]++
+	}
+	return out
+}
+
+// QueueDepthNow is QueueDepth with a background context, for collectors.
+func (s *Store) QueueDepthNow() (uint64, error) { return s.QueueDepth(context.Background()) }
+
+// PublishedPage returns the page visitors see at slug, if it is published.
+func (s *Store) PublishedPage(ctx context.Context, slug string) (page.Page, bool, error) {
+	p, err := s.Page(ctx, slug)
+	if errors.Is(err, ErrNotFound) {
+		return page.Page{}, false, nil
+	}
+	if err != nil {
+		return page.Page{}, false, err
+	}
+	a, errA := s.Section(ctx, p.Standards[0])
+	b, errB := s.Section(ctx, p.Standards[1])
+	if errA != nil || errB != nil {
+		return page.Page{}, false, nil
+	}
+	pg, ok := Published(p, a, b)
+	return pg, ok, nil
+}
+
+// PublishedPages lists every published page, from the mirrors.
+func (s *Store) PublishedPages() []page.Page {
+	secs := map[string]SectionRecord{}
+	for _, r := range s.Sections() {
+		secs[r.Standard] = r
+	}
+	var out []page.Page
+	for _, p := range s.Pages() {
+		if pg, ok := Published(p, secs[p.Standards[0]], secs[p.Standards[1]]); ok {
+			out = append(out, pg)
+		}
+	}
+	return out
 }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newEnqueueCmd() *cobra.Command {
+	var server, token, data string
+	var all, noWait bool
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "enqueue [--all | A:B ...]",
+		Short: "Queue comparison pages for drafting and show progress until they are drafted",
+		Example: `  versus enqueue --all
+  versus enqueue "iso 27001:soc 2" gdpr:ccpa`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := bindEnv(cmd); err != nil {
+				return &exitError{2, err}
+			}
+			body := map[string]any{}
+			switch {
+			case all && len(args) > 0:
+				return &exitError{2, fmt.Errorf("give --all or pairs, not both")}
+			case all:
+				body["all"] = true
+			case len(args) == 0:
+				return &exitError{2, fmt.Errorf("no pairs: give A:B arguments or --all")}
+			default:
+				var pairs [][]string
+				for _, a := range args {
+					x, y, ok := strings.Cut(a, ":")
+					if !ok || strings.TrimSpace(x) == "" || strings.TrimSpace(y) == "" {
+						return &exitError{2, fmt.Errorf("%q: a pair is written A:B, e.g. iso-27001:soc-2", a)}
+					}
+					pairs = append(pairs, []string{strings.TrimSpace(x), strings.TrimSpace(y)})
+				}
+				body["pairs"] = pairs
+			}
+			if token == "" {
+				b, err := os.ReadFile(filepath.Join(data, "admin.token"))
+				if err != nil {
+					return &exitError{2, fmt.Errorf("no token: set VERSUS_TOKEN or --token (or run where %s/admin.token is readable)", data)}
+				}
+				token = strings.TrimSpace(string(b))
+			}
+			c := &client{base: strings.TrimRight(server, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
+			var res struct {
+				Queued  int      `json:"queued"`
+				Skipped int      `json:"skipped"`
+				Slugs   []string `json:"slugs"`
+			}
+			if err := c.do(cmd.Context(), "POST", "/api/jobs", body, &res); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "queued %d, skipped %d (unchanged since their last draft)\n", res.Queued, res.Skipped)
+			if noWait || res.Queued == 0 {
+				return nil
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
+			return waitDrafted(ctx, c, res.Slugs, out)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&server, "server", "http://127.0.0.1:8080", "the versus server")
+	fs.StringVar(&token, "token", "", "API token with the editor role (default: DATA/admin.token)")
+	fs.StringVar(&data, "data", "versus-data", "data folder, to find admin.token")
+	fs.BoolVar(&all, "all", false, "every pair of every standard")
+	fs.BoolVar(&noWait, "no-wait", false, "return once queued, without waiting for drafts")
+	fs.DurationVar(&timeout, "timeout", time.Hour, "how long to wait for the drafts")
+	return cmd
+}
+
+// waitDrafted polls the queue until every queued page has left drafting,
+// drawing a progress bar.
+func waitDrafted(ctx context.Context, c *client, slugs []string, w io.Writer) error {
+	want := map[string]bool{}
+	for _, s := range slugs {
+		want[s] = true
+	}
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	start := time.Now()
+	for {
+		var list struct {
+			Pages []struct {
+				Slug  string `json:"slug"`
+				State string `json:"state"`
+			} `json:"pages"`
+		}
+		if err := c.do(ctx, "GET", "/api/pages", nil, &list); err != nil {
+			return err
+		}
+		done, attention := 0, 0
+		for _, p := range list.Pages {
+			if !want[p.Slug] {
+				continue
+			}
+			switch p.State {
+			case "queued", "drafting", "stale":
+			case "needs_attention":
+				attention++
+				done++
+			default:
+				done++
+			}
+		}
+		bar(w, done, len(want), attention, time.Since(start))
+		if done == len(want) {
+			fmt.Fprintln(w)
+			if attention > 0 {
+				fmt.Fprintf(w, "%d page(s) need attention: see the review queue\n", attention)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(w)
+			return &exitError{1, fmt.Errorf("stopped waiting: %d of %d drafted", done, len(want))}
+		case <-tick.C:
+		}
+	}
+}
+
+func bar(w io.Writer, done, total, attention int, took time.Duration) {
+	const width = 30
+	fill := 0
+	if total > 0 {
+		fill = done * width / total
+	}
+	fmt.Fprintf(w, "\r[%s%s] %d/%d drafted", strings.Repeat("#", fill), strings.Repeat(".", width-fill), done, total)
+	if attention > 0 {
+		fmt.Fprintf(w, ", %d need attention", attention)
+	}
+	fmt.Fprintf(w, " (%s)", took.Round(time.Second))
+}
+
+// client calls the versus API.
+type client struct {
+	base, token string
+	http        *http.Client
+}
+
+func (c *client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &exitError{2, fmt.Errorf("cannot reach %s: %w", c.base, err)}
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if resp.StatusCode >= 300 {
+		var e struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(data, &e)
+		if e.Error == "" {
+			e.Error = strings.TrimSpace(string(data))
+		}
+		code := 1
+		if resp.StatusCode == 401 || resp.StatusCode == 403 {
+			code = 2
+		}
+		return &exitError{code, fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, e.Error)}
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: %w", method, path, err)
+		}
+	}
+	return nil
+}

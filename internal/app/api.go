@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/versus-dev/versus/internal/auth"
+	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/profile"
+)
+
+// maxBody bounds JSON request bodies: a jobs request for every pair of a
+// few hundred standards fits easily.
+const maxBody = 4 << 20
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// standardJSON is one profile in GET /api/standards.
+type standardJSON struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	ShortName    string   `json:"short_name"`
+	Aliases      []string `json:"aliases"`
+	Issuer       string   `json:"issuer"`
+	Edition      string   `json:"edition"`
+	Year         int      `json:"year"`
+	Kind         string   `json:"kind"`
+	Certifiable  bool     `json:"certifiable"`
+	Mandatory    bool     `json:"mandatory"`
+	Jurisdiction string   `json:"jurisdiction"`
+	Industries   []string `json:"industries"`
+	Hash         string   `json:"hash"`
+}
+
+func handleStandards(set func() *profile.Set) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		out := []standardJSON{}
+		for _, p := range set().All() {
+			out = append(out, standardJSON{p.ID, p.Name, p.ShortName, p.Aliases, p.Issuer, p.Edition, p.Year,
+				string(p.Kind), p.Certifiable, p.Mandatory.Required, p.Jurisdiction, p.Industries, p.Hash})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"standards": out})
+	}
+}
+
+// jobsRequest is the body of POST /api/jobs.
+type jobsRequest struct {
+	Pairs [][]string `json:"pairs"`
+	All   bool       `json:"all"`
+}
+
+func handleJobs(pl *jobs.Planner) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req jobsRequest
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, "body: "+err.Error())
+			return
+		}
+		var pairs [][2]*profile.Profile
+		switch {
+		case req.All && len(req.Pairs) > 0:
+			writeError(w, http.StatusBadRequest, `give either "pairs" or "all", not both`)
+			return
+		case req.All:
+			pairs = pl.AllPairs()
+		case len(req.Pairs) == 0:
+			writeError(w, http.StatusBadRequest, `no pairs: give "pairs":[["a","b"],…] or "all":true`)
+			return
+		default:
+			in := make([]jobs.Pair, 0, len(req.Pairs))
+			for i, p := range req.Pairs {
+				if len(p) != 2 {
+					writeError(w, http.StatusBadRequest, fmt.Sprintf("pairs[%d]: a pair has two standards, got %d", i, len(p)))
+					return
+				}
+				in = append(in, jobs.Pair{p[0], p[1]})
+			}
+			var err error
+			if pairs, err = jobs.Resolve(pl.Profiles(), in); err != nil {
+				writeError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+		}
+		actor := "api"
+		if u, ok := auth.UserFrom(r.Context()); ok {
+			actor = u.Name
+		}
+		res, err := pl.Enqueue(r.Context(), pairs, actor)
+		if err != nil {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("enqueue")
+			writeError(w, http.StatusInternalServerError, "enqueue failed: "+err.Error())
+			return
+		}
+		writeJSON(w, http.StatusAccepted, res)
+	}
+}
+
+func handleReload(run *Running) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		actor := "api"
+		if u, ok := auth.UserFrom(r.Context()); ok {
+			actor = u.Name
+		}
+		n, err := ReloadProfiles(r.Context(), run, actor)
+		if err != nil {
+			var le *profile.LoadError
+			if errors.As(err, &le) {
+				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "profiles have errors; the previous set is kept", "findings": le.Findings})
+				return
+			}
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"standards": run.Profiles.Set().Len(), "stale": n})
+	}
+}
+
+// handleHealth answers 200 when NATS and the index both answer.
+func handleHealth(run *Running) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status := map[string]string{"nats": "ok", "index": "ok"}
+		code := http.StatusOK
+		if err := run.Store.Ping(ctx); err != nil {
+			status["nats"], code = err.Error(), http.StatusServiceUnavailable
+		}
+		if run.Index != nil {
+			if _, err := run.Index.Count(); err != nil {
+				status["index"], code = err.Error(), http.StatusServiceUnavailable
+			}
+		}
+		writeJSON(w, code, status)
+	}
+}

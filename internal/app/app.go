@@ -1,0 +1,298 @@
+// Package app runs versus's parts in one process: the embedded or remote
+// NATS connection, the store, the workers, and the HTTP server. `versus up`
+// runs them all; `versus worker KIND` runs one kind.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+
+	"github.com/versus-dev/versus/index"
+	"github.com/versus-dev/versus/internal/author"
+	"github.com/versus-dev/versus/internal/broker"
+	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/llm"
+	"github.com/versus-dev/versus/internal/metrics"
+	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/workers/drafter"
+	"github.com/versus-dev/versus/workers/indexer"
+	"github.com/versus-dev/versus/workers/validator"
+)
+
+// Parts selects what a process runs.
+type Parts struct {
+	Web, Drafter, Validator, Indexer bool
+}
+
+// All is every part: `versus up`.
+var All = Parts{Web: true, Drafter: true, Validator: true, Indexer: true}
+
+// Config is everything a process needs; cmd/versus fills it from flags.
+type Config struct {
+	DataDir     string
+	Addr        string
+	NATS        broker.ClientConfig // URL "" = embedded server under DataDir
+	NATSPort    int                 // the embedded server's client port: 0 none, -1 random
+	ProfilesDir string              // "" = embedded profiles
+	LLM         llm.Config
+	MaxRedrafts int
+	Drafters    int // drafting jobs in hand at once in this process
+	Validators  int
+	Replica     string // search replica name; default the host name
+	Settings    store.Settings
+	Parts       Parts
+	Grace       time.Duration
+	// Ready, if set, is called once the process serves (tests use it).
+	Ready func(*Running)
+}
+
+// Running is a started process, for tests and for `up`'s own messages.
+type Running struct {
+	Store    *store.Store
+	Planner  *jobs.Planner
+	Profiles *Profiles
+	Index    *index.Index
+	Addr     string // the HTTP server's address
+	Author   string
+	Embedded *broker.Embedded
+	Conn     *nats.Conn
+	Registry *prometheus.Registry
+	// AdminToken is the file the first admin token was written to, when
+	// this start created it.
+	AdminToken string
+}
+
+// UseLLM reports whether the config names an LLM.
+func (c Config) UseLLM() bool { return c.LLM.BaseURL != "" || c.LLM.APIKey != "" }
+
+// Run starts the configured parts and blocks until ctx ends, then stops
+// them gracefully.
+func Run(ctx context.Context, cfg Config) error {
+	log := zerolog.Ctx(ctx)
+	if cfg.DataDir == "" {
+		cfg.DataDir = "versus-data"
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	if cfg.Settings.AckWait == 0 {
+		cfg.Settings = store.DefaultSettings()
+	}
+	if cfg.Replica == "" {
+		cfg.Replica, _ = os.Hostname()
+		if cfg.Replica == "" {
+			cfg.Replica = "local"
+		}
+	}
+	run := &Running{Registry: prometheus.NewRegistry()}
+	run.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	profiles, err := LoadProfiles(cfg.ProfilesDir)
+	if err != nil {
+		return err
+	}
+	run.Profiles = profiles
+	log.Info().Str("source", profiles.Source()).Int("standards", profiles.Set().Len()).Msg("profiles loaded")
+
+	// NATS: the embedded server unless a URL names one.
+	var nc *nats.Conn
+	if cfg.NATS.URL == "" {
+		emb, err := broker.StartEmbedded(ctx, broker.EmbeddedConfig{Dir: cfg.DataDir, Port: cfg.NATSPort})
+		if err != nil {
+			return err
+		}
+		defer emb.Shutdown()
+		run.Embedded = emb
+		if nc, err = emb.Connect("versus"); err != nil {
+			return fmt.Errorf("connect embedded nats: %w", err)
+		}
+	} else {
+		cfg.NATS.Name = "versus"
+		if nc, err = broker.Connect(ctx, cfg.NATS); err != nil {
+			return err
+		}
+	}
+	defer nc.Close()
+	run.Conn = nc
+	st, err := store.Open(ctx, nc, cfg.Settings)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	run.Store = st
+
+	// The drafter: an LLM when one is configured, else the offline composer.
+	pm := metrics.New(run.Registry)
+	metrics.RegisterStates(run.Registry, st)
+	var auth interface {
+		drafter.Author
+		jobs.Versioner
+		Name() string
+	}
+	transient := func(error) bool { return false }
+	if cfg.UseLLM() {
+		client, err := llm.New(cfg.LLM, llm.WithMetrics(llm.NewMetrics(run.Registry)))
+		if err != nil {
+			return fmt.Errorf("llm: %w", err)
+		}
+		auth = &author.LLM{Client: client, Model: modelIdentity(cfg.LLM)}
+		transient = llm.IsTransient
+	} else {
+		auth = author.Offline{}
+	}
+	run.Author = auth.Name()
+	run.Planner = &jobs.Planner{Store: st, Profiles: profiles.Set, Drafter: auth}
+
+	// Catch up: profiles are re-read at start, so anything drafted from an
+	// older version is stale; and any job lost in a crash is republished.
+	if cfg.Parts.Web {
+		if n, err := run.Planner.MarkStale(ctx, "system"); err != nil {
+			return fmt.Errorf("mark stale: %w", err)
+		} else if n > 0 {
+			log.Info().Int("records", n).Msg("inputs changed: marked stale and requeued")
+		}
+		if n, err := run.Planner.Sweep(ctx); err != nil {
+			return fmt.Errorf("resume jobs: %w", err)
+		} else if n > 0 {
+			log.Info().Int("jobs", n).Msg("resumed unfinished jobs")
+		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 8)
+	spawn := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(log.With().Str("worker", name).Logger().WithContext(ctx)); err != nil && ctx.Err() == nil {
+				errc <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	if cfg.Parts.Drafter {
+		conc := cfg.Drafters
+		if conc <= 0 {
+			conc = max(cfg.LLM.Concurrency, 4)
+			if !cfg.UseLLM() {
+				conc = 8
+			}
+		}
+		spawn("drafter", func(ctx context.Context) error {
+			return drafter.Run(ctx, drafter.Config{Store: st, Profiles: profiles.Set, Author: auth, Concurrency: conc,
+				Grace: cfg.Grace, Metrics: pm, Transient: transient})
+		})
+	}
+	if cfg.Parts.Validator {
+		conc := max(cfg.Validators, 4)
+		spawn("validator", func(ctx context.Context) error {
+			return validator.Run(ctx, validator.Config{Store: st, Profiles: profiles.Set, MaxRedrafts: cfg.MaxRedrafts,
+				Concurrency: conc, Grace: cfg.Grace, Metrics: pm})
+		})
+	}
+	if cfg.Parts.Indexer || cfg.Parts.Web {
+		ix, err := index.Open(filepath.Join(cfg.DataDir, "index"), profiles.Set())
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		run.Index = ix
+		spawn("indexer", func(ctx context.Context) error {
+			return indexer.Run(ctx, indexer.Config{Store: st, Profiles: profiles.Set, Index: ix, Replica: cfg.Replica, Metrics: pm})
+		})
+	}
+
+	// SIGHUP re-reads the profiles.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if n, err := ReloadProfiles(ctx, run, "sighup"); err != nil {
+					log.Error().Err(err).Msg("reload profiles: kept the previous set")
+				} else {
+					log.Info().Int("stale", n).Msg("profiles reloaded")
+				}
+			}
+		}
+	}()
+
+	var srv *http.Server
+	if cfg.Parts.Web || cfg.Addr != "" {
+		h, err := httpHandler(ctx, cfg, run)
+		if err != nil {
+			return err
+		}
+		addr := cfg.Addr
+		if addr == "" {
+			addr = "127.0.0.1:8080"
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", addr, err)
+		}
+		run.Addr = ln.Addr().String()
+		srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+			BaseContext: func(net.Listener) context.Context { return ctx }}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("http: %w", err)
+			}
+		}()
+		log.Info().Str("addr", "http://"+run.Addr).Str("drafter", run.Author).Msg("serving")
+	}
+	if cfg.Ready != nil {
+		cfg.Ready(run)
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+		log.Error().Err(runErr).Msg("stopping")
+	}
+	cancel()
+	if srv != nil {
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		_ = srv.Shutdown(sctx)
+		scancel()
+	}
+	wg.Wait()
+	return runErr
+}
+
+// ReloadProfiles re-reads the profiles and marks what they invalidate stale.
+func ReloadProfiles(ctx context.Context, run *Running, actor string) (int, error) {
+	changed, err := run.Profiles.Reload()
+	if err != nil {
+		return 0, err
+	}
+	if !changed {
+		return 0, nil
+	}
+	return run.Planner.MarkStale(ctx, actor)
+}
+
+// modelIdentity is the model part of the inputs hash: the same model with
+// other settings writes other drafts.
+func modelIdentity(c llm.Config) string {
+	return fmt.Sprintf("%s t=%g max=%d", c.Model, c.Temperature, c.MaxTokens)
+}

@@ -1,0 +1,5 @@
+package app
+
+import "net/http"
+
+func mountSite(mux *http.ServeMux, run *Running) {}

@@ -1,0 +1,331 @@
+// Package drafter is the worker that drafts records: it takes draft jobs,
+// asks its author (the LLM or the offline composer) for the text, stores the
+// result on the record and hands it on to validation.
+package drafter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/versus-dev/versus/internal/author"
+	"github.com/versus-dev/versus/internal/consume"
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/metrics"
+	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/internal/store"
+)
+
+// Author writes drafts.
+type Author interface {
+	Section(ctx context.Context, p *profile.Profile, fb author.Feedback) (author.SectionResult, error)
+	Pair(ctx context.Context, a, b *profile.Profile, fb author.Feedback) (author.PairResult, error)
+}
+
+// Config wires a drafter.
+type Config struct {
+	Store       *store.Store
+	Profiles    func() *profile.Set
+	Author      Author
+	Concurrency int           // jobs in hand at once (the LLM client limits calls on top)
+	Grace       time.Duration // how long a stopping worker lets jobs in hand finish
+	Metrics     *metrics.Pipeline
+	// Transient reports errors worth waiting out (rate limits, 5xx, a
+	// refused connection): the job is handed back with a delay and no
+	// attempt is spent, so an outage alone never makes needs_attention.
+	Transient func(error) bool
+	// Heartbeat is how often a long draft tells JetStream it is alive.
+	Heartbeat time.Duration
+}
+
+// ConsumerName is the durable consumer all drafters share.
+const ConsumerName = "drafter"
+
+// Run drafts until ctx is done.
+func Run(ctx context.Context, cfg Config) error {
+	cons, err := cfg.Store.Consumer(ctx, ConsumerName, store.DraftSubjects)
+	if err != nil {
+		return err
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = cfg.Store.Settings().AckWait / 3
+	}
+	if cfg.Transient == nil {
+		cfg.Transient = func(error) bool { return false }
+	}
+	zerolog.Ctx(ctx).Info().Int("concurrency", cfg.Concurrency).Msg("drafter started")
+	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
+		handle(ctx, cfg, msg)
+	})
+}
+
+func handle(ctx context.Context, cfg Config, msg jetstream.Msg) {
+	var j store.Job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Str("subject", msg.Subject()).Msg("undecodable job dropped")
+		_ = msg.Term()
+		return
+	}
+	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
+	ctx = log.WithContext(ctx)
+	err := draft(ctx, cfg, msg, j)
+	switch {
+	case err == nil:
+		_ = msg.Ack()
+	case ctx.Err() != nil:
+		// Stopping: hand the job back so another worker takes it at once.
+		_ = msg.Nak()
+	case cfg.Transient(err):
+		md, _ := msg.Metadata()
+		delay := backoff(md)
+		log.Warn().Err(err).Dur("retry_in", delay).Msg("LLM unavailable; job handed back")
+		_ = msg.NakWithDelay(delay)
+	default:
+		log.Error().Err(err).Msg("draft failed")
+		if ferr := fail(ctx, cfg, j, err); ferr != nil {
+			log.Error().Err(ferr).Msg("record the failure")
+			_ = msg.NakWithDelay(5 * time.Second)
+			return
+		}
+		_ = msg.Ack()
+	}
+}
+
+// backoff grows with each delivery of the same job, with jitter, up to a minute.
+func backoff(md *jetstream.MsgMetadata) time.Duration {
+	n := uint64(1)
+	if md != nil {
+		n = md.NumDelivered
+	}
+	d := time.Second << min(n-1, 6)
+	if d > time.Minute {
+		d = time.Minute
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// errObsolete marks a job that newer work has overtaken.
+var errObsolete = errors.New("obsolete job")
+
+func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) error {
+	start := time.Now()
+	meta, err := claim(ctx, cfg.Store, j)
+	if errors.Is(err, errObsolete) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if meta.Drafted >= j.Seq {
+		// Drafted before (a redelivery after a crash between the store
+		// write and the ack): never pay for it twice, just hand it on.
+		_, err := jobs.Resume(ctx, cfg.Store, j.Kind, j.Key, meta)
+		return err
+	}
+	fb := author.Feedback{Note: meta.Note}
+	if meta.Attempt > 0 {
+		fb.Previous, fb.Findings = meta.Raw, meta.Findings
+	}
+	beat := heartbeat(ctx, msg, cfg.Heartbeat)
+	defer beat.stop()
+	actx := author.WithHeartbeat(ctx, beat.touch)
+	set := cfg.Profiles()
+	kind := string(j.Kind)
+	var usage store.Usage
+	var stored store.Meta
+	switch j.Kind {
+	case store.KindSection:
+		p, ok := set.Get(j.Key)
+		if !ok {
+			return fmt.Errorf("no profile %q", j.Key)
+		}
+		res, err := cfg.Author.Section(actx, p, fb)
+		usage = res.Usage
+		if err != nil {
+			cfg.count(kind, "error", 0, usage)
+			return err
+		}
+		rec, err := cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error {
+			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
+				return errObsolete
+			}
+			r.Section, r.Raw, r.Findings = res.Section, res.Raw, res.Findings
+			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
+			return nil
+		})
+		if err != nil {
+			return ignoreObsolete(err)
+		}
+		stored = rec.Meta
+	case store.KindPage:
+		rec, err := cfg.Store.Page(ctx, j.Key)
+		if err != nil {
+			return err
+		}
+		a, okA := set.Get(rec.Standards[0])
+		b, okB := set.Get(rec.Standards[1])
+		if !okA || !okB {
+			return fmt.Errorf("page %s: a standard has no profile", j.Key)
+		}
+		res, err := cfg.Author.Pair(actx, a, b, fb)
+		usage = res.Usage
+		if err != nil {
+			cfg.count(kind, "error", 0, usage)
+			return err
+		}
+		rec, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
+			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
+				return errObsolete
+			}
+			r.Pair, r.Raw, r.Findings = res.Pair, res.Raw, res.Findings
+			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
+			return nil
+		})
+		if err != nil {
+			return ignoreObsolete(err)
+		}
+		stored = rec.Meta
+	default:
+		return fmt.Errorf("unknown job kind %q", j.Kind)
+	}
+	outcome := "ok"
+	if stored.Raw != "" {
+		outcome = "undecodable"
+	}
+	cfg.count(kind, outcome, time.Since(start), usage)
+	e, w := finding.Count(stored.Findings)
+	if err := cfg.Store.Emit(ctx, store.Event{
+		ID:   fmt.Sprintf("drafted.%s.%s.%d.%d", j.Kind, j.Key, j.Seq, stored.Revision),
+		Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
+		Revision: stored.Revision, Usage: &usage, Errors: e, Warnings: w,
+	}); err != nil {
+		return err
+	}
+	zerolog.Ctx(ctx).Debug().Int("tokens", usage.Total()).Dur("took", time.Since(start)).Msg("drafted")
+	return cfg.Store.Publish(ctx, store.StageValidate, store.Job{Kind: j.Kind, Key: j.Key, Inputs: j.Inputs, Seq: j.Seq, Reason: j.Reason})
+}
+
+func ignoreObsolete(err error) error {
+	if errors.Is(err, errObsolete) {
+		return nil
+	}
+	return err
+}
+
+// claim moves the record to drafting if the job is still the record's
+// latest, and returns its bookkeeping.
+func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error) {
+	check := func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
+			return errObsolete
+		}
+		if m.Drafted < j.Seq {
+			m.State = store.Drafting
+		}
+		return nil
+	}
+	var m store.Meta
+	var err error
+	if j.Kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = s.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error { return check(&r.Meta) })
+		m = r.Meta
+	} else {
+		var r store.PageRecord
+		r, err = s.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error { return check(&r.Meta) })
+		m = r.Meta
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return m, errObsolete
+	}
+	return m, err
+}
+
+// fail records a draft that cannot succeed by retrying (the model refused
+// the request, a profile is gone) as needs_attention, visibly.
+func fail(ctx context.Context, cfg Config, j store.Job, cause error) error {
+	f := finding.Finding{Rule: "llm.error", Severity: finding.Error, Message: cause.Error(),
+		Hint: "check the LLM settings and the profile, then request changes to redraft"}
+	set := func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
+			return errObsolete
+		}
+		m.State, m.Findings, m.Drafted = store.NeedsAttention, []finding.Finding{f}, j.Seq
+		return nil
+	}
+	var rev uint64
+	var err error
+	if j.Kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error { return set(&r.Meta) })
+		rev = r.Revision
+	} else {
+		var r store.PageRecord
+		r, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error { return set(&r.Meta) })
+		rev = r.Revision
+	}
+	if err != nil {
+		return ignoreObsolete(err)
+	}
+	return cfg.Store.Emit(ctx, store.Event{Kind: j.Kind, Key: j.Key, Type: "needs_attention", Actor: "drafter",
+		From: store.Drafting, To: store.NeedsAttention, Revision: rev, Note: cause.Error(), Errors: 1})
+}
+
+func (cfg Config) count(kind, outcome string, took time.Duration, u store.Usage) {
+	m := cfg.Metrics
+	if m == nil {
+		return
+	}
+	m.Drafts.WithLabelValues(kind, outcome).Inc()
+	if took > 0 {
+		m.DraftSeconds.WithLabelValues(kind).Observe(took.Seconds())
+	}
+	m.Tokens.WithLabelValues("prompt").Add(float64(u.Prompt))
+	m.Tokens.WithLabelValues("completion").Add(float64(u.Completion))
+	m.Tokens.WithLabelValues("cached").Add(float64(u.Cached))
+}
+
+// beater sends InProgress at most every interval while a draft runs, both
+// on its own clock and when the LLM client reports progress.
+type beater struct {
+	msg  jetstream.Msg
+	last chan struct{}
+	done chan struct{}
+}
+
+func heartbeat(ctx context.Context, msg jetstream.Msg, every time.Duration) *beater {
+	b := &beater{msg: msg, last: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-b.done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	return b
+}
+
+func (b *beater) touch() {
+	select {
+	case b.last <- struct{}{}:
+		_ = b.msg.InProgress()
+		<-b.last
+	default:
+	}
+}
+
+func (b *beater) stop() { close(b.done) }

@@ -1,0 +1,173 @@
+// Package validator is the worker that judges drafts: it runs the content
+// rules on each drafted record and sends it on to review, back for a
+// redraft with its findings, or, after too many tries, to needs_attention.
+package validator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/versus-dev/versus/internal/consume"
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/metrics"
+	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/internal/validate"
+)
+
+// Config wires a validator.
+type Config struct {
+	Store       *store.Store
+	Profiles    func() *profile.Set
+	MaxRedrafts int // redrafts after failed validation before needs_attention
+	Concurrency int
+	Grace       time.Duration
+	Metrics     *metrics.Pipeline
+}
+
+// ConsumerName is the durable consumer all validators share.
+const ConsumerName = "validator"
+
+// Run validates until ctx is done.
+func Run(ctx context.Context, cfg Config) error {
+	cons, err := cfg.Store.Consumer(ctx, ConsumerName, store.ValidateSubject)
+	if err != nil {
+		return err
+	}
+	zerolog.Ctx(ctx).Info().Int("max_redrafts", cfg.MaxRedrafts).Msg("validator started")
+	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
+		var j store.Job
+		if err := json.Unmarshal(msg.Data(), &j); err != nil {
+			_ = msg.Term()
+			return
+		}
+		log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
+		if err := judge(log.WithContext(ctx), cfg, j); err != nil {
+			log.Error().Err(err).Msg("validate")
+			_ = msg.NakWithDelay(2 * time.Second)
+			return
+		}
+		_ = msg.Ack()
+	})
+}
+
+var errObsolete = errors.New("obsolete job")
+
+// verdict is what judging a draft decided.
+type verdict struct {
+	from, to store.State
+	meta     store.Meta
+	redraft  bool
+}
+
+func judge(ctx context.Context, cfg Config, j store.Job) error {
+	set := cfg.Profiles()
+	var v verdict
+	decide := func(m *store.Meta, content func() []finding.Finding) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq || m.Drafted != j.Seq || m.State != store.Drafting {
+			return errObsolete // judged already, or overtaken by newer work
+		}
+		fs := m.Findings // problems found decoding the answer
+		if !finding.HasError(fs) {
+			fs = append(fs, content()...)
+		}
+		finding.Sort(fs)
+		v.from = m.State
+		m.Findings = fs
+		switch {
+		case !finding.HasError(fs):
+			m.State, m.Raw = store.InReview, ""
+		case m.Attempt < cfg.MaxRedrafts:
+			m.Attempt++
+			m.Seq++
+			m.State = store.Queued
+			v.redraft = true
+		default:
+			m.State = store.NeedsAttention
+		}
+		v.to = m.State
+		return nil
+	}
+	var err error
+	switch j.Kind {
+	case store.KindSection:
+		var r store.SectionRecord
+		r, err = cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error {
+			return decide(&r.Meta, func() []finding.Finding {
+				p, ok := set.Get(r.Standard)
+				if !ok {
+					return []finding.Finding{{Rule: "pair.unknown-standard", Severity: finding.Error, Message: "no profile " + r.Standard}}
+				}
+				return validate.Section(r.Section, p, set)
+			})
+		})
+		v.meta = r.Meta
+	case store.KindPage:
+		var r store.PageRecord
+		r, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
+			return decide(&r.Meta, func() []finding.Finding {
+				a, okA := set.Get(r.Standards[0])
+				b, okB := set.Get(r.Standards[1])
+				if !okA || !okB {
+					return []finding.Finding{{Rule: "pair.unknown-standard", Severity: finding.Error, Message: "a standard of this page has no profile"}}
+				}
+				return validate.Pair(r.Pair, a, b, set)
+			})
+		})
+		v.meta = r.Meta
+	default:
+		return fmt.Errorf("unknown job kind %q", j.Kind)
+	}
+	if errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cfg.count(string(j.Kind), v)
+	e, w := finding.Count(v.meta.Findings)
+	typ := "validated"
+	if v.to == store.NeedsAttention {
+		typ = "needs_attention"
+	} else if v.redraft {
+		typ = "redraft"
+	}
+	if err := cfg.Store.Emit(ctx, store.Event{
+		ID:   fmt.Sprintf("validated.%s.%s.%d", j.Kind, j.Key, j.Seq),
+		Kind: j.Kind, Key: j.Key, Type: typ, Actor: "validator", From: v.from, To: v.to,
+		Revision: v.meta.Revision, Errors: e, Warnings: w,
+	}); err != nil {
+		return err
+	}
+	if v.redraft {
+		// The drafter gets the findings back from the record (Meta.Findings
+		// and Raw), so the redraft fixes them rather than rolling the dice again.
+		return cfg.Store.Publish(ctx, store.StageDraft, store.Job{Kind: j.Kind, Key: j.Key, Inputs: j.Inputs, Seq: v.meta.Seq, Reason: "redraft"})
+	}
+	return nil
+}
+
+func (cfg Config) count(kind string, v verdict) {
+	m := cfg.Metrics
+	if m == nil {
+		return
+	}
+	outcome := "pass"
+	if v.redraft {
+		outcome = "redraft"
+	} else if v.to == store.NeedsAttention {
+		outcome = "needs_attention"
+	}
+	m.Validations.WithLabelValues(kind, outcome).Inc()
+	for _, f := range v.meta.Findings {
+		if f.Severity == finding.Error {
+			m.ValidationFailures.WithLabelValues(f.Rule).Inc()
+		}
+	}
+}

@@ -1,0 +1,433 @@
+package compose
+
+import (
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/versus-dev/versus/internal/profile"
+)
+
+// writer composes the sentences of one page. It remembers every sentence
+// already on the page so that no sentence is written twice.
+type writer struct {
+	a, b *profile.Profile
+	fa   facts
+	fb   facts
+	used map[string]bool
+	rep  *strings.Replacer // fills pair templates; built once
+}
+
+func newWriter(a, b *profile.Profile) *writer {
+	w := &writer{a: a, b: b, used: map[string]bool{}}
+	w.fa = factsOf(a, w.pick("industries.a", 1<<16))
+	w.fb = factsOf(b, w.pick("industries.b", 1<<16))
+	return w
+}
+
+// pick returns a choice in [0,n) that depends only on the pair and key, so a
+// page is reproducible while different pairs take different templates.
+func (w *writer) pick(key string, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(w.a.ID))
+	h.Write([]byte{0})
+	h.Write([]byte(w.b.ID))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	return int(mix(h.Sum64()) % uint64(n))
+}
+
+// mix is the splitmix64 finalizer. FNV's low bits depend only on the low
+// bits of its input, so "mod 2" choices of different pairs would move in
+// step without it.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// say returns the first variant, starting at the hashed one, that does not
+// repeat a sentence already on the page, and records it. If every variant
+// repeats, it returns "" and the caller leaves the sentence out.
+func (w *writer) say(key string, variants ...string) string {
+	start := w.pick(key, len(variants))
+	for i := range variants {
+		v := w.alternate(key, variants[(start+i)%len(variants)])
+		if v == "" || w.repeats(v) {
+			continue
+		}
+		w.seen(v)
+		return v
+	}
+	return ""
+}
+
+// alternate resolves every "[x|y|z]" group of a template to one option,
+// each group by its own hash. Independent choices per phrase make it
+// unlikely that two pages share all the template words of a sentence, which
+// is what keeps verdicts of pages that share a standard apart.
+func (w *writer) alternate(key, tmpl string) string {
+	if !strings.Contains(tmpl, "|") {
+		return tmpl
+	}
+	var b strings.Builder
+	n := 0
+	for {
+		i := strings.IndexByte(tmpl, '[')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(tmpl[i:], ']')
+		if j < 0 {
+			break
+		}
+		group := tmpl[i+1 : i+j]
+		if !strings.Contains(group, "|") {
+			b.WriteString(tmpl[:i+j+1])
+			tmpl = tmpl[i+j+1:]
+			continue
+		}
+		opts := strings.Split(group, "|")
+		b.WriteString(tmpl[:i])
+		b.WriteString(opts[w.pick(key+"#"+strconv.Itoa(n), len(opts))])
+		n++
+		tmpl = tmpl[i+j+1:]
+	}
+	b.WriteString(tmpl)
+	return b.String()
+}
+
+func (w *writer) repeats(text string) bool {
+	for _, s := range sentences(text) {
+		if w.used[normSentence(s)] {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) seen(texts ...string) {
+	for _, t := range texts {
+		for _, s := range sentences(t) {
+			w.used[normSentence(s)] = true
+		}
+	}
+}
+
+// sentences splits text into sentences at ".", "?" or "!" followed by a space
+// or the end. It is deliberately plain: the composer writes no abbreviations.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '.' && c != '?' && c != '!' {
+			continue
+		}
+		if i+1 < len(text) && text[i+1] != ' ' && text[i+1] != '\n' {
+			continue
+		}
+		if s := strings.TrimSpace(text[start : i+1]); s != "" {
+			out = append(out, s)
+		}
+		start = i + 1
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func normSentence(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(strings.TrimRight(s, ".?! ")), " "))
+}
+
+// facts are one profile's fields in the shapes sentences need.
+type facts struct {
+	name       string // short name
+	kind       string // "an international management system standard"
+	kindBare   string // "management system standard"
+	issuer     string
+	scope      string // lower-cased first word, no final stop
+	industries string // "in technology, energy and healthcare" or "across all sectors"
+	shared     []string
+	forWhom    string
+	nature     string
+	testing    string
+	testingRaw string            // as in the profile, less the final stop
+	rep        *strings.Replacer // fills single-standard templates
+	penalties  string
+	required   bool
+	certify    bool
+	law        bool
+}
+
+// factsOf shapes p's facts for sentences. seed picks which of the
+// standard's industries a page names, so pages sharing a standard differ.
+func factsOf(p *profile.Profile, seed int) facts {
+	f := facts{
+		name:       p.ShortName,
+		kindBare:   kindNoun(p.Kind),
+		issuer:     strings.TrimSpace(p.Issuer),
+		scope:      clause(p.Scope),
+		industries: industriesPhrase(p.Industries, seed),
+		forWhom:    clause(p.Mandatory.For),
+		nature:     clause(p.Nature),
+		testing:    clause(p.Testing),
+		testingRaw: strings.TrimRight(strings.TrimSpace(p.Testing), ". "),
+		penalties:  clause(p.Penalties),
+		required:   p.Mandatory.Required || p.Kind == profile.KindLaw, // as the validator reads legal force
+		certify:    p.Certifiable,
+		law:        p.Kind == profile.KindLaw,
+	}
+	if f.forWhom == "" {
+		f.forWhom = "the organizations in its scope"
+	}
+	if f.issuer == "" {
+		f.issuer = "its issuer"
+	} else {
+		f.issuer = issuerRef(f.issuer)
+	}
+	adj := jurisdictionAdj(p.Jurisdiction)
+	if adj != "" {
+		f.kind = withArticle(adj + " " + f.kindBare)
+	} else {
+		f.kind = withArticle(f.kindBare)
+	}
+	f.rep = strings.NewReplacer(
+		"{X}", f.name, "{kX}", f.kind, "{iX}", f.issuer, "{sX}", f.scope, "{TX}", f.testingRaw,
+		"{inX}", f.industries, "{fX}", f.forWhom, "{tX}", f.testing,
+		"{pX}", f.penalties, "{nX}", f.nature,
+	)
+	return f
+}
+
+// bodyWords mark an issuer named as a body ("European Union", "PCI Security
+// Standards Council"), which takes "the" inside a sentence; acronyms such as
+// "ISO/IEC" or "AICPA" do not.
+var bodyWords = map[string]bool{
+	"union": true, "council": true, "congress": true, "commission": true, "institute": true,
+	"board": true, "agency": true, "parliament": true, "association": true, "department": true,
+	"authority": true, "office": true, "organization": true, "organisation": true,
+	"foundation": true, "alliance": true, "forum": true, "bank": true, "committee": true,
+	"bureau": true, "administration": true, "government": true, "group": true, "center": true,
+	"centre": true, "society": true, "consortium": true, "federation": true, "ministry": true,
+	"secretariat": true, "centers": true, "services": true, "state": true, "states": true,
+	"parliament's": true, "congress's": true, "legislature": true, "assembly": true,
+}
+
+func issuerRef(issuer string) string {
+	// A parenthetical ("(joint technical committee ...)") is for the table,
+	// not for prose, unless it is the body's acronym and the full name
+	// would read as a claim ("... of Certified Public Accountants (AICPA)").
+	if i := strings.Index(issuer, " ("); i > 0 {
+		inner := strings.TrimSuffix(issuer[i+2:], ")")
+		issuer = strings.TrimSpace(issuer[:i])
+		if strings.Contains(strings.ToLower(issuer), "certif") && isAcronym(inner) && !strings.Contains(inner, " ") {
+			return inner
+		}
+	}
+	if strings.HasPrefix(issuer, "The ") || strings.HasPrefix(issuer, "the ") {
+		return "the " + issuer[4:]
+	}
+	for _, w := range strings.Fields(issuer) {
+		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
+			return "the " + issuer
+		}
+	}
+	return issuer
+}
+
+func kindNoun(k profile.Kind) string {
+	switch k {
+	case profile.KindLaw:
+		return "law"
+	case profile.KindManagementSystem:
+		return "management system standard"
+	case profile.KindGuideline:
+		return "guidance standard"
+	case profile.KindFramework:
+		return "framework"
+	case profile.KindTechnicalStandard:
+		return "series of technical standards"
+	case profile.KindContractualStandard:
+		return "contractual standard"
+	}
+	return "standard"
+}
+
+func jurisdictionAdj(j string) string {
+	if i := strings.IndexAny(j, "(,;"); i > 0 {
+		j = j[:i] // "US (used internationally)", "EU, with reach beyond it": the table keeps the note
+	}
+	j = strings.TrimSpace(j)
+	switch strings.ToLower(j) {
+	case "":
+		return ""
+	case "international", "global", "worldwide":
+		return strings.ToLower(j)
+	}
+	return j
+}
+
+// withArticle puts "a" or "an" before a phrase by how its first word sounds.
+func withArticle(phrase string) string {
+	first, _, _ := strings.Cut(phrase, " ")
+	if first == "" {
+		return phrase
+	}
+	if isAcronym(first) {
+		if strings.ContainsRune("AEFHILMNORSX", rune(first[0])) {
+			return "an " + phrase
+		}
+		return "a " + phrase
+	}
+	l := strings.ToLower(first)
+	for _, p := range []string{"eu", "uni", "use", "usu", "one", "ur"} {
+		if strings.HasPrefix(l, p) {
+			return "a " + phrase
+		}
+	}
+	if strings.ContainsRune("aeiou", rune(l[0])) {
+		return "an " + phrase
+	}
+	return "a " + phrase
+}
+
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters > 0
+}
+
+// properStarts are first words that stay capitalised inside a sentence.
+var properStarts = map[string]bool{
+	"European": true, "Internet": true, "American": true, "British": true,
+	"Australian": true, "Canadian": true, "United": true, "Union": true,
+}
+
+// clause makes a profile's one-line field fit inside a sentence: trimmed,
+// without its final stop, and with an ordinary first word lower-cased.
+// Acronyms, names and words with digits keep their case.
+func clause(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ". ")
+	if s == "" {
+		return ""
+	}
+	first, rest, hasRest := strings.Cut(s, " ")
+	if !plainCapitalised(first) || properStarts[first] {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(first)
+	first = string(unicode.ToLower(r)) + first[n:]
+	if hasRest {
+		return first + " " + rest
+	}
+	return first
+}
+
+// plainCapitalised reports whether w is an initial capital followed only by
+// lower-case letters (and maybe punctuation), i.e. an ordinary word.
+func plainCapitalised(w string) bool {
+	for i, r := range w {
+		switch {
+		case i == 0:
+			if !unicode.IsUpper(r) {
+				return false
+			}
+		case unicode.IsUpper(r), unicode.IsDigit(r):
+			return false
+		}
+	}
+	return w != ""
+}
+
+// industriesPhrase names at most two of a standard's industries, starting
+// at seed, as a prepositional phrase.
+func industriesPhrase(ind []string, seed int) string {
+	var named []string
+	all := false
+	for _, s := range ind {
+		c := clause(s)
+		if c == "" {
+			continue
+		}
+		l := strings.ToLower(c)
+		if strings.HasPrefix(l, "all ") || strings.HasPrefix(l, "any ") || l == "all" || l == "cross-industry" || l == "cross-sector" {
+			all = true
+			continue
+		}
+		named = append(named, c)
+	}
+	if len(named) > 2 {
+		start := seed % len(named)
+		named = []string{named[start], named[(start+1)%len(named)]}
+	}
+	switch {
+	case len(named) == 0:
+		return "across all sectors"
+	case all:
+		return "across all sectors, notably " + andList(named)
+	}
+	return "in " + andList(named)
+}
+
+func andList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// fill replaces {A}, {B} and the other placeholders of a template with the
+// pair's facts.
+func (w *writer) fill(tmpl string) string {
+	if w.rep == nil {
+		w.rep = w.replacer()
+	}
+	return w.rep.Replace(tmpl)
+}
+
+func (w *writer) replacer() *strings.Replacer {
+	a, b := w.fa, w.fb
+	return strings.NewReplacer(
+		"{A}", a.name, "{B}", b.name,
+		"{kA}", a.kind, "{kB}", b.kind,
+		"{iA}", a.issuer, "{iB}", b.issuer, "{IA}", capFirst(a.issuer),
+		"{sA}", a.scope, "{sB}", b.scope,
+		"{inA}", a.industries, "{inB}", b.industries,
+		"{tA}", a.testing, "{tB}", b.testing,
+		"{pA}", a.penalties, "{pB}", b.penalties,
+		"{nA}", a.nature, "{nB}", b.nature,
+	)
+}
+
+// capFirst upper-cases the first letter of a sentence.
+func capFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }

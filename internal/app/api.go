@@ -13,6 +13,8 @@ import (
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/workers/indexer"
 )
 
 // maxBody bounds JSON request bodies: a jobs request for every pair of a
@@ -147,5 +149,49 @@ func handleHealth(run *Running) http.HandlerFunc {
 			}
 		}
 		writeJSON(w, code, status)
+	}
+}
+
+// handleReindex rebuilds this replica's search index from the page records
+// into a new index and swaps it in; queries are answered throughout.
+func handleReindex(run *Running) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		if err := run.Index.Reindex(r.Context(), indexer.Docs(run.Store, run.Profiles.Set())); err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		n, _ := run.Index.Count()
+		writeJSON(w, http.StatusOK, map[string]any{"documents": n, "seconds": time.Since(start).Seconds()})
+	}
+}
+
+// usageJSON sums LLM tokens over records.
+type usageJSON struct {
+	Records int         `json:"records"`
+	Usage   store.Usage `json:"usage"`
+	Total   int         `json:"total_tokens"`
+}
+
+// handleUsage answers the tokens spent: per kind of record and in all,
+// with the per-page average, so a run's LLM cost is one request away.
+func handleUsage(st *store.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var pages, sections usageJSON
+		for _, p := range st.Pages() {
+			pages.Records++
+			pages.Usage = pages.Usage.Add(p.Usage)
+		}
+		for _, s := range st.Sections() {
+			sections.Records++
+			sections.Usage = sections.Usage.Add(s.Usage)
+		}
+		pages.Total, sections.Total = pages.Usage.Total(), sections.Usage.Total()
+		all := pages.Total + sections.Total
+		perPage := 0.0
+		if pages.Records > 0 {
+			perPage = float64(all) / float64(pages.Records)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"pages": pages, "sections": sections, "total_tokens": all, "tokens_per_page": perPage})
 	}
 }

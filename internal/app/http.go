@@ -40,5 +40,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	mux.Handle("GET /api/standards", handleStandards(run.Profiles.Set))
 	mux.Handle("POST /api/jobs", a.API(auth.RoleEditor, handleJobs(run.Planner)))
 	mux.Handle("POST /api/profiles/reload", a.API(auth.RoleAdmin, handleReload(run)))
+	mux.Handle("POST /api/index/rebuild", a.API(auth.RoleAdmin, handleReindex(run)))
+	mux.Handle("GET /api/usage", a.API(auth.RoleViewer, handleUsage(run.Store)))
 	return mux, nil
 }

@@ -34,7 +34,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 		run.AdminToken = path
 		zerolog.Ctx(ctx).Info().Str("file", path).Msg("wrote the first admin token")
 	}
-	svc := &review.Service{Store: run.Store, Profiles: run.Profiles.Set()}
+	svc := &review.Service{Store: run.Store, CurrentProfiles: run.Profiles.Set}
 	web.Mount(mux, svc, a, web.WithLogger(*zerolog.Ctx(ctx)))
 	mountSite(mux, run)
 	mux.Handle("GET /api/standards", handleStandards(run.Profiles.Set))

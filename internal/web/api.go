@@ -1,0 +1,548 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/versus-dev/versus/internal/auth"
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/review"
+	"github.com/versus-dev/versus/internal/store"
+)
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func apiError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// actionBody is the body of every review action; each uses its part.
+type actionBody struct {
+	Revision uint64        `json:"revision"`
+	Note     string        `json:"note"`
+	Text     string        `json:"text"`
+	Pair     *page.Pair    `json:"pair"`
+	Section  *page.Section `json:"section"`
+}
+
+// decode reads a JSON object into v; any error is the client's (400).
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("bad JSON body: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("bad JSON body: one object expected")
+	}
+	return nil
+}
+
+// parseState reads ?state=, "" when absent.
+func parseState(r *http.Request) (store.State, error) {
+	st := store.State(r.URL.Query().Get("state"))
+	if st != "" && !st.Valid() {
+		return "", fmt.Errorf("unknown state %q; states: %s", st, statesList())
+	}
+	return st, nil
+}
+
+func statesList() string {
+	var ss []string
+	for _, s := range store.States {
+		ss = append(ss, string(s))
+	}
+	return strings.Join(ss, ", ")
+}
+
+type pageItem struct {
+	Slug      string      `json:"slug"`
+	Title     string      `json:"title"`
+	State     store.State `json:"state"`
+	Revision  uint64      `json:"revision"`
+	Updated   time.Time   `json:"updated"`
+	Standards [2]string   `json:"standards"`
+	Errors    int         `json:"errors"`
+	Warnings  int         `json:"warnings"`
+	Published bool        `json:"published"`
+	ClaimedBy string      `json:"claimed_by,omitempty"`
+}
+
+func (s *server) pageItem(p store.PageRecord, secs map[string]store.SectionRecord) pageItem {
+	e, wn := finding.Count(p.Findings)
+	it := pageItem{Slug: p.Slug, Title: p.Title, State: p.State, Revision: p.Revision, Updated: p.Updated,
+		Standards: p.Standards, Errors: e, Warnings: wn, Published: s.svc.IsPublished(p, secs)}
+	if p.Claim.Active(s.svc.Clock()) {
+		it.ClaimedBy = p.Claim.By
+	}
+	return it
+}
+
+func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
+	st, err := parseState(r)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	q := r.URL.Query()
+	sortBy := q.Get("sort")
+	if sortBy != "" && sortBy != "age" && sortBy != "slug" {
+		apiError(w, http.StatusBadRequest, "sort is age or slug")
+		return
+	}
+	_, signedIn := auth.UserFrom(r.Context())
+	if !signedIn && st != "" && st != store.Approved {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="versus"`)
+		apiError(w, http.StatusUnauthorized, "only approved pages are public; other states need an API token")
+		return
+	}
+	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: q.Get("standard"), Query: q.Get("q"), SortAge: sortBy == "age"})
+	secs := s.svc.SectionsByID()
+	items := []pageItem{}
+	for _, p := range pages {
+		it := s.pageItem(p, secs)
+		if !signedIn && !it.Published {
+			continue // visitors see published pages only
+		}
+		items = append(items, it)
+	}
+	out := map[string]any{"pages": items}
+	if signedIn {
+		out["counts"] = counts
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type sectionItem struct {
+	Standard  string            `json:"standard"`
+	State     store.State       `json:"state"`
+	Revision  uint64            `json:"revision"`
+	Updated   time.Time         `json:"updated"`
+	Errors    int               `json:"errors"`
+	Warnings  int               `json:"warnings"`
+	Findings  []finding.Finding `json:"findings,omitempty"`
+	Exists    bool              `json:"exists"`
+	ClaimedBy string            `json:"claimed_by,omitempty"`
+}
+
+func (s *server) sectionItem(r store.SectionRecord, exists, withFindings bool) sectionItem {
+	e, wn := finding.Count(r.Findings)
+	it := sectionItem{Standard: r.Standard, State: r.State, Revision: r.Revision, Updated: r.Updated, Errors: e, Warnings: wn, Exists: exists}
+	if withFindings {
+		it.Findings = nonNil(r.Findings)
+	}
+	if r.Claim.Active(s.svc.Clock()) {
+		it.ClaimedBy = r.Claim.By
+	}
+	return it
+}
+
+func nonNil(fs []finding.Finding) []finding.Finding {
+	if fs == nil {
+		return []finding.Finding{}
+	}
+	return fs
+}
+
+func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	slug := r.PathValue("slug")
+	if _, signedIn := auth.UserFrom(ctx); !signedIn {
+		rec, pg, err := s.svc.PublishedPage(ctx, slug)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			apiError(w, http.StatusNotFound, "no page "+slug)
+		case errors.Is(err, review.ErrNotPublished):
+			w.Header().Set("WWW-Authenticate", `Bearer realm="versus"`)
+			apiError(w, http.StatusUnauthorized, "this page is not published; reading it needs an API token")
+		case err != nil:
+			logErr(ctx, err, "published page")
+			apiError(w, http.StatusInternalServerError, "cannot read the page now")
+		default:
+			writeJSON(w, http.StatusOK, map[string]any{
+				"slug": rec.Slug, "title": rec.Title, "state": rec.State, "revision": rec.Revision,
+				"updated": rec.Updated, "page": pg, "markdown": string(page.Render(pg)),
+			})
+		}
+		return
+	}
+	v, err := s.svc.Page(ctx, slug)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			apiError(w, http.StatusNotFound, "no page "+slug)
+			return
+		}
+		logErr(ctx, err, "page view")
+		apiError(w, http.StatusInternalServerError, "cannot read the page now")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.pageJSON(v))
+}
+
+func (s *server) pageJSON(v review.PageView) map[string]any {
+	rec := v.Record
+	secs := []sectionItem{}
+	for i := range v.Sections {
+		secs = append(secs, s.sectionItem(v.Sections[i], v.HasSection[i], true))
+	}
+	hist := v.History
+	if hist == nil {
+		hist = []store.Event{}
+	}
+	return map[string]any{
+		"slug": rec.Slug, "title": rec.Title, "state": rec.State, "revision": rec.Revision,
+		"updated": rec.Updated, "updated_by": rec.UpdatedBy, "standards": rec.Standards,
+		"page": v.Page, "markdown": string(page.Render(v.Page)),
+		"findings": nonNil(rec.Findings), "sections": secs, "history": hist,
+		"usage": rec.Usage, "cost": v.Cost, "diff": v.Diffs, "published": v.Published,
+		"claim": rec.Claim, "comments": rec.Comments, "note": rec.Note, "drafter": rec.Drafter,
+	}
+}
+
+// actionStatus maps a review action's error to a status and message.
+func actionStatus(err error) (int, string) {
+	var fe *review.FindingsError
+	switch {
+	case errors.As(err, &fe):
+		return http.StatusUnprocessableEntity, fe.Error()
+	case errors.Is(err, review.ErrInvalid):
+		return http.StatusBadRequest, review.Reason(err)
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "not found"
+	case errors.Is(err, store.ErrConflict):
+		return http.StatusConflict, "the record changed since the revision you sent; here is the current one"
+	case errors.Is(err, review.ErrState):
+		return http.StatusConflict, review.Reason(err)
+	}
+	return http.StatusInternalServerError, "the action failed; try again"
+}
+
+func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	slug, action := r.PathValue("slug"), r.PathValue("action")
+	if !pageActions[action] {
+		apiError(w, http.StatusNotFound, "no action "+action+"; actions: claim, release, comment, edit, approve, reject, request-changes")
+		return
+	}
+	var b actionBody
+	if err := decode(r, &b); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if action == "edit" && b.Pair == nil {
+		apiError(w, http.StatusBadRequest, `edit needs the pair part: {"revision":N,"pair":{...}}`)
+		return
+	}
+	u, _ := auth.UserFrom(ctx)
+	rec, err := s.doPageAction(r, u.Name, slug, action, b)
+	if err != nil {
+		s.apiActionError(w, r, err, func() (any, error) {
+			v, err := s.svc.Page(ctx, slug)
+			if err != nil {
+				return nil, err
+			}
+			return s.pageJSON(v), nil
+		})
+		return
+	}
+	e, wn := finding.Count(rec.Findings)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"ok": true, "slug": rec.Slug, "state": rec.State, "revision": rec.Revision,
+		"errors": e, "warnings": wn, "findings": nonNil(rec.Findings), "note": rec.Note, "claim": rec.Claim,
+	})
+}
+
+var pageActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
+
+func (s *server) doPageAction(r *http.Request, actor, slug, action string, b actionBody) (store.PageRecord, error) {
+	ctx := r.Context()
+	switch action {
+	case "claim":
+		return s.svc.Claim(ctx, actor, slug, b.Revision)
+	case "release":
+		return s.svc.Release(ctx, actor, slug, b.Revision)
+	case "comment":
+		text := b.Text
+		if text == "" {
+			text = b.Note
+		}
+		return s.svc.Comment(ctx, actor, slug, b.Revision, text)
+	case "edit":
+		return s.svc.Edit(ctx, actor, slug, b.Revision, *b.Pair)
+	case "approve":
+		return s.svc.Approve(ctx, actor, slug, b.Revision, b.Note)
+	case "reject":
+		return s.svc.Reject(ctx, actor, slug, b.Revision, b.Note)
+	case "request-changes":
+		return s.svc.RequestChanges(ctx, actor, slug, b.Revision, b.Note)
+	}
+	return store.PageRecord{}, fmt.Errorf("unknown action %s", action)
+}
+
+// apiActionError answers a refused action; a conflict carries the current
+// record so a client can show what changed meanwhile.
+func (s *server) apiActionError(w http.ResponseWriter, r *http.Request, err error, current func() (any, error)) {
+	code, msg := actionStatus(err)
+	out := map[string]any{"error": msg}
+	var fe *review.FindingsError
+	if errors.As(err, &fe) {
+		out["findings"] = fe.Findings
+	}
+	if code == http.StatusConflict {
+		if cur, cerr := current(); cerr == nil {
+			out["current"] = cur
+		}
+	}
+	if code == http.StatusInternalServerError {
+		logErr(r.Context(), err, "review action")
+	}
+	writeJSON(w, code, out)
+}
+
+func (s *server) apiBulkApprove(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Pages []review.BulkItem `json:"pages"`
+		Note  string            `json:"note"`
+	}
+	if err := decode(r, &b); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if len(b.Pages) == 0 || len(b.Pages) > 500 {
+		apiError(w, http.StatusBadRequest, `name 1 to 500 pages: {"pages":[{"slug":"…","revision":N}]}`)
+		return
+	}
+	u, _ := auth.UserFrom(r.Context())
+	res := s.svc.BulkApprove(r.Context(), u.Name, b.Pages, b.Note)
+	ok := 0
+	for _, x := range res {
+		if x.OK {
+			ok++
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": res, "approved": ok, "refused": len(res) - ok})
+}
+
+func (s *server) apiListSections(w http.ResponseWriter, r *http.Request) {
+	st, err := parseState(r)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	recs, counts := s.svc.SectionQueue(st)
+	items := []sectionItem{}
+	for _, rec := range recs {
+		items = append(items, s.sectionItem(rec, true, false))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sections": items, "counts": counts})
+}
+
+func (s *server) sectionJSON(v review.SectionView) map[string]any {
+	rec := v.Record
+	hist := v.History
+	if hist == nil {
+		hist = []store.Event{}
+	}
+	return map[string]any{
+		"standard": rec.Standard, "state": rec.State, "revision": rec.Revision, "updated": rec.Updated,
+		"updated_by": rec.UpdatedBy, "section": rec.Section, "approved": rec.Approved,
+		"findings": nonNil(rec.Findings), "history": hist, "usage": rec.Usage, "cost": v.Cost,
+		"diff": v.Diffs, "pages": v.Pages, "unblocks": len(v.Impact.Unblocked),
+		"unblocked_pages": v.Impact.Unblocked, "waiting": v.Impact.Waiting,
+		"claim": rec.Claim, "comments": rec.Comments, "note": rec.Note, "drafter": rec.Drafter,
+	}
+}
+
+func (s *server) apiGetSection(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Section(r.Context(), r.PathValue("id"))
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			apiError(w, http.StatusNotFound, "no section "+r.PathValue("id"))
+			return
+		}
+		logErr(r.Context(), err, "section view")
+		apiError(w, http.StatusInternalServerError, "cannot read the section now")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.sectionJSON(v))
+}
+
+var sectionActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
+
+func (s *server) apiSectionAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	std, action := r.PathValue("id"), r.PathValue("action")
+	if !sectionActions[action] {
+		apiError(w, http.StatusNotFound, "no action "+action+"; actions: claim, release, comment, edit, approve, reject, request-changes")
+		return
+	}
+	var b actionBody
+	if err := decode(r, &b); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if action == "edit" && b.Section == nil {
+		apiError(w, http.StatusBadRequest, `edit needs the section: {"revision":N,"section":{...}}`)
+		return
+	}
+	u, _ := auth.UserFrom(ctx)
+	rec, imp, err := s.doSectionAction(r, u.Name, std, action, b)
+	if err != nil {
+		s.apiActionError(w, r, err, func() (any, error) {
+			v, err := s.svc.Section(ctx, std)
+			if err != nil {
+				return nil, err
+			}
+			return s.sectionJSON(v), nil
+		})
+		return
+	}
+	e, wn := finding.Count(rec.Findings)
+	out := map[string]any{
+		"ok": true, "standard": rec.Standard, "state": rec.State, "revision": rec.Revision,
+		"errors": e, "warnings": wn, "findings": nonNil(rec.Findings), "note": rec.Note, "claim": rec.Claim,
+	}
+	if imp != nil {
+		out["unblocked"] = len(imp.Unblocked)
+		out["unblocked_pages"] = imp.Unblocked
+		out["waiting"] = imp.Waiting
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) doSectionAction(r *http.Request, actor, std, action string, b actionBody) (store.SectionRecord, *review.Impact, error) {
+	ctx := r.Context()
+	var rec store.SectionRecord
+	var err error
+	switch action {
+	case "claim":
+		rec, err = s.svc.ClaimSection(ctx, actor, std, b.Revision)
+	case "release":
+		rec, err = s.svc.ReleaseSection(ctx, actor, std, b.Revision)
+	case "comment":
+		text := b.Text
+		if text == "" {
+			text = b.Note
+		}
+		rec, err = s.svc.CommentSection(ctx, actor, std, b.Revision, text)
+	case "edit":
+		rec, err = s.svc.EditSection(ctx, actor, std, b.Revision, *b.Section)
+	case "approve":
+		a, err := s.svc.ApproveSection(ctx, actor, std, b.Revision, b.Note)
+		if err != nil && a.Record.Revision != 0 && a.Record.State == store.Approved {
+			// Approved, but counting the pages failed: still a success.
+			logErr(ctx, err, "section impact")
+			return a.Record, &review.Impact{Unblocked: []string{}, Waiting: []string{}}, nil
+		}
+		return a.Record, &a.Impact, err
+	case "reject":
+		rec, err = s.svc.RejectSection(ctx, actor, std, b.Revision, b.Note)
+	case "request-changes":
+		rec, err = s.svc.RequestSectionChanges(ctx, actor, std, b.Revision, b.Note)
+	default:
+		err = fmt.Errorf("unknown action %s", action)
+	}
+	return rec, nil, err
+}
+
+// --- users and tokens (admin) ---
+
+func (s *server) apiListUsers(w http.ResponseWriter, r *http.Request) {
+	us, err := s.auth.Users(r.Context())
+	if err != nil {
+		logErr(r.Context(), err, "list users")
+		apiError(w, http.StatusInternalServerError, "cannot list users now")
+		return
+	}
+	if us == nil {
+		us = []auth.User{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": us})
+}
+
+func (s *server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Name     string    `json:"name"`
+		Role     auth.Role `json:"role"`
+		Password string    `json:"password"`
+	}
+	if err := decode(r, &b); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	u, err := s.auth.CreateUser(r.Context(), b.Name, b.Role, b.Password)
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *server) authError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, auth.ErrInvalid):
+		apiError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, auth.ErrExists):
+		apiError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, auth.ErrNotFound):
+		apiError(w, http.StatusNotFound, err.Error())
+	default:
+		logErr(r.Context(), err, "accounts")
+		apiError(w, http.StatusInternalServerError, "accounts are not available now")
+	}
+}
+
+func (s *server) apiListTokens(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.auth.Tokens(r.Context())
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	if ts == nil {
+		ts = []auth.Token{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": ts})
+}
+
+func (s *server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		User  string `json:"user"`
+		Label string `json:"label"`
+	}
+	if err := decode(r, &b); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if b.User == "" {
+		apiError(w, http.StatusBadRequest, `name the token's user: {"user":"…","label":"…"}`)
+		return
+	}
+	raw, t, err := s.auth.CreateToken(r.Context(), b.User, b.Label)
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": raw, "id": t.ID, "user": t.User, "label": t.Label,
+		"note": "this is the only time the token is shown; store it now"})
+}
+
+func (s *server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "id": r.PathValue("id")})
+}

@@ -1,0 +1,740 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/versus-dev/versus/internal/auth"
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/review"
+	"github.com/versus-dev/versus/internal/store"
+)
+
+// view is what every template gets.
+type view struct {
+	Title  string
+	User   *auth.User
+	CSRF   string
+	Flash  string
+	Error  string
+	Status int
+	Nav    string
+	Data   any
+}
+
+func (s *server) render(w http.ResponseWriter, r *http.Request, name string, status int, v view) {
+	if u, ok := auth.UserFrom(r.Context()); ok {
+		v.User = &u
+	}
+	if v.CSRF == "" {
+		v.CSRF = auth.CSRFToken(r.Context())
+	}
+	var buf bytes.Buffer
+	if err := s.tpl.execute(&buf, name, v); err != nil {
+		logErr(r.Context(), err, "render "+name)
+		http.Error(w, "the page could not be shown", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *server) uiFail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, "error", status, view{Title: http.StatusText(status), Error: msg, Status: status})
+}
+
+// --- sign-in ---
+
+type loginData struct {
+	Next string
+	Name string
+}
+
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/review"
+	}
+	return next
+}
+
+func (s *server) uiLogin(w http.ResponseWriter, r *http.Request) {
+	if _, _, ok := s.auth.CurrentUI(r); ok {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	csrf := auth.LoginCSRF(w, r)
+	s.render(w, r, "login", http.StatusOK, view{Title: "Sign in", CSRF: csrf, Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (s *server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.PostFormValue("next"))
+	name := r.PostFormValue("name")
+	fail := func(code int, msg string) {
+		csrf := auth.LoginCSRF(w, r)
+		s.render(w, r, "login", code, view{Title: "Sign in", CSRF: csrf, Error: msg, Data: loginData{Next: next, Name: name}})
+	}
+	if !auth.CheckLoginCSRF(r) {
+		fail(http.StatusForbidden, "The form expired; try again.")
+		return
+	}
+	secret := r.PostFormValue("password")
+	if t := strings.TrimSpace(r.PostFormValue("token")); t != "" {
+		secret = t
+	}
+	u, err := s.auth.SignIn(r.Context(), auth.ClientIP(r), name, secret)
+	switch {
+	case errors.Is(err, auth.ErrRateLimited):
+		w.Header().Set("Retry-After", "60")
+		fail(http.StatusTooManyRequests, "Too many failed sign-ins. Wait a minute and try again.")
+		return
+	case errors.Is(err, auth.ErrBadLogin):
+		fail(http.StatusUnauthorized, "Wrong user name, password or token.")
+		return
+	case err != nil:
+		logErr(r.Context(), err, "sign in")
+		fail(http.StatusInternalServerError, "Sign-in is not available now.")
+		return
+	}
+	if err := s.auth.StartSession(w, r, u); err != nil {
+		logErr(r.Context(), err, "start session")
+		fail(http.StatusInternalServerError, "Sign-in is not available now.")
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *server) uiLogout(w http.ResponseWriter, r *http.Request) {
+	logErr(r.Context(), s.auth.StopSession(w, r), "end session")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// --- the queue ---
+
+type queueTab struct {
+	State store.State
+	Count int
+	URL   string
+	On    bool
+}
+
+type queueRow struct {
+	pageItem
+	Age        string
+	Approvable bool
+}
+
+type queueData struct {
+	Tabs      []queueTab
+	State     store.State
+	Standard  string
+	Query     string
+	Sort      string
+	Standards []string
+	Rows      []queueRow
+	Back      string
+	Bulk      []review.BulkResult
+}
+
+func (s *server) standards() []string {
+	seen := map[string]bool{}
+	var out []string
+	if s.svc.Profiles != nil {
+		for _, p := range s.svc.Profiles.All() {
+			seen[p.ID] = true
+			out = append(out, p.ID)
+		}
+	}
+	for _, r := range s.svc.Store.Sections() {
+		if !seen[r.Standard] {
+			seen[r.Standard] = true
+			out = append(out, r.Standard)
+		}
+	}
+	return out
+}
+
+func (s *server) queueData(r *http.Request) (queueData, error) {
+	q := r.URL.Query()
+	st := store.State(q.Get("state"))
+	if st == "" {
+		st = store.InReview
+	}
+	if !st.Valid() {
+		return queueData{}, fmt.Errorf("unknown state %q", st)
+	}
+	d := queueData{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Sort: q.Get("sort"), Standards: s.standards()}
+	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: d.Standard, Query: d.Query, SortAge: d.Sort == "age"})
+	link := func(state store.State) string {
+		v := url.Values{"state": {string(state)}}
+		if d.Standard != "" {
+			v.Set("standard", d.Standard)
+		}
+		if d.Query != "" {
+			v.Set("q", d.Query)
+		}
+		if d.Sort != "" {
+			v.Set("sort", d.Sort)
+		}
+		return "/review?" + v.Encode()
+	}
+	for _, x := range store.States {
+		d.Tabs = append(d.Tabs, queueTab{State: x, Count: counts[x], URL: link(x), On: x == st})
+	}
+	d.Back = link(st)
+	secs := s.svc.SectionsByID()
+	now := s.svc.Clock()
+	for _, p := range pages {
+		it := s.pageItem(p, secs)
+		d.Rows = append(d.Rows, queueRow{pageItem: it, Age: age(now, p.Updated),
+			Approvable: it.Errors == 0 && (p.State == store.InReview || p.State == store.NeedsAttention)})
+	}
+	return d, nil
+}
+
+func age(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+func (s *server) uiQueue(w http.ResponseWriter, r *http.Request) {
+	d, err := s.queueData(r)
+	if err != nil {
+		s.uiFail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Flash: flash(r), Data: d})
+}
+
+func flash(r *http.Request) string {
+	switch r.URL.Query().Get("done") {
+	case "claim":
+		return "Claimed: it is yours for the next 15 minutes."
+	case "release":
+		return "Released."
+	case "comment":
+		return "Comment added."
+	case "edit":
+		return "Saved and checked."
+	case "approve":
+		return "Approved."
+	case "reject":
+		return "Rejected."
+	case "request-changes":
+		return "Sent back to be redrafted with your note."
+	}
+	return ""
+}
+
+func (s *server) uiBulkApprove(w http.ResponseWriter, r *http.Request) {
+	var items []review.BulkItem
+	for _, v := range r.PostForm["page"] {
+		slug, rev, ok := strings.Cut(v, "@")
+		n, err := strconv.ParseUint(rev, 10, 64)
+		if !ok || err != nil {
+			s.uiFail(w, r, http.StatusBadRequest, "bad selection "+v)
+			return
+		}
+		items = append(items, review.BulkItem{Slug: slug, Revision: n})
+	}
+	if len(items) == 0 {
+		s.uiFail(w, r, http.StatusBadRequest, "Select at least one page to approve.")
+		return
+	}
+	u, _ := auth.UserFrom(r.Context())
+	res := s.svc.BulkApprove(r.Context(), u.Name, items, "")
+	// Show the queue as it was asked for, with the results on top.
+	back, _ := url.Parse(safeNext(r.PostFormValue("back")))
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = back.RawQuery
+	d, err := s.queueData(r2)
+	if err != nil {
+		d, _ = s.queueData(&http.Request{URL: &url.URL{}})
+	}
+	d.Bulk = res
+	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Data: d})
+}
+
+// --- one page ---
+
+type pageData struct {
+	View      review.PageView
+	HTML      template.HTML
+	Findings  []shownFinding
+	Errors    int
+	Warnings  int
+	Edit      page.Pair
+	EditRows  []editRow
+	EditFAQ   []page.QA
+	Conflict  *conflict
+	ClaimedBy string
+	Claimed   bool // by the viewer
+	CanEdit   bool
+	Published bool
+	Drafts    []review.DraftCost
+}
+
+type editRow struct {
+	Key    string // form key: scope, industry, ... or extra.N
+	Aspect string
+	Fixed  bool
+	A, B   string
+}
+
+// conflict is what the page shows when a write lost to a newer revision.
+type conflict struct {
+	Yours   uint64
+	Current uint64
+	Changes []review.Change
+	Events  []store.Event
+}
+
+func collectFindings(v review.PageView) []shownFinding {
+	var out []shownFinding
+	add := func(fs []finding.Finding, src string) {
+		for _, f := range fs {
+			out = append(out, shownFinding{Finding: f, N: len(out) + 1, Source: src})
+		}
+	}
+	add(v.Record.Findings, "page")
+	for i, sec := range v.Sections {
+		add(sec.Findings, v.Record.Standards[i])
+	}
+	return out
+}
+
+func (s *server) pageData(r *http.Request, v review.PageView) pageData {
+	fs := collectFindings(v)
+	h, fs := annotate(pageHTML(v.Page), fs)
+	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts}
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			d.Errors++
+		} else {
+			d.Warnings++
+		}
+	}
+	u, _ := auth.UserFrom(r.Context())
+	if c := v.Record.Claim; c.Active(s.svc.Clock()) {
+		d.ClaimedBy = c.By
+		d.Claimed = c.By == u.Name
+	}
+	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	d.setEdit(v.Record.Pair)
+	return d
+}
+
+func (d *pageData) setEdit(p page.Pair) {
+	d.Edit = p
+	d.EditRows = nil
+	keys := []string{"scope", "industry", "nature", "testing", "penalties"}
+	for i, row := range p.Differences.Rows() {
+		k := ""
+		if i < 5 {
+			k = keys[i]
+		} else {
+			k = fmt.Sprintf("extra.%d", i-5)
+		}
+		d.EditRows = append(d.EditRows, editRow{Key: k, Aspect: row.Aspect, Fixed: i < 5, A: row.A, B: row.B})
+	}
+	d.EditRows = append(d.EditRows, editRow{Key: fmt.Sprintf("extra.%d", len(p.Differences.Extra))})
+	d.EditFAQ = append(append([]page.QA(nil), p.FAQ...), page.QA{}, page.QA{})
+}
+
+func (s *server) uiPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Page(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.viewError(w, r, err, "page")
+		return
+	}
+	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: flash(r), Data: s.pageData(r, v)})
+}
+
+func (s *server) viewError(w http.ResponseWriter, r *http.Request, err error, what string) {
+	if errors.Is(err, store.ErrNotFound) {
+		s.uiFail(w, r, http.StatusNotFound, "There is no such "+what+".")
+		return
+	}
+	logErr(r.Context(), err, what+" view")
+	s.uiFail(w, r, http.StatusInternalServerError, "The "+what+" cannot be shown now.")
+}
+
+func formRevision(r *http.Request) (uint64, error) {
+	n, err := strconv.ParseUint(r.PostFormValue("revision"), 10, 64)
+	if err != nil || n == 0 {
+		return 0, errors.New("the form has no revision; reload the page")
+	}
+	return n, nil
+}
+
+// pairFromForm reads the edit form: one textarea per field.
+func pairFromForm(r *http.Request) page.Pair {
+	f := func(k string) string { return strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(k), "\r\n", "\n")) }
+	p := page.Pair{Description: f("description"), Verdict: f("verdict")}
+	rows := []*page.Row{&p.Differences.Scope, &p.Differences.Industry, &p.Differences.Nature, &p.Differences.Testing, &p.Differences.Penalties}
+	for i, k := range []string{"scope", "industry", "nature", "testing", "penalties"} {
+		rows[i].A, rows[i].B = f("diff."+k+".a"), f("diff."+k+".b")
+	}
+	for i := 0; i < 50; i++ {
+		k := fmt.Sprintf("diff.extra.%d.", i)
+		if _, ok := r.PostForm[k+"aspect"]; !ok {
+			break
+		}
+		row := page.Row{Aspect: f(k + "aspect"), A: f(k + "a"), B: f(k + "b")}
+		if row.Aspect != "" || row.A != "" || row.B != "" {
+			p.Differences.Extra = append(p.Differences.Extra, row)
+		}
+	}
+	for i := 0; i < 50; i++ {
+		k := fmt.Sprintf("faq.%d.", i)
+		if _, ok := r.PostForm[k+"q"]; !ok {
+			break
+		}
+		qa := page.QA{Question: f(k + "q"), Answer: f(k + "a")}
+		if qa.Question != "" || qa.Answer != "" {
+			p.FAQ = append(p.FAQ, qa)
+		}
+	}
+	return p
+}
+
+func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	slug, action := r.PathValue("slug"), r.PathValue("action")
+	if !pageActions[action] {
+		s.uiFail(w, r, http.StatusNotFound, "There is no such action.")
+		return
+	}
+	rev, err := formRevision(r)
+	if err != nil {
+		s.uiFail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
+	var edited *page.Pair
+	if action == "edit" {
+		p := pairFromForm(r)
+		b.Pair, edited = &p, &p
+	}
+	u, _ := auth.UserFrom(ctx)
+	_, err = s.doPageAction(r, u.Name, slug, action, b)
+	if err == nil {
+		if back := r.PostFormValue("back"); back != "" {
+			http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, "/review/pages/"+url.PathEscape(slug)+"?done="+action, http.StatusSeeOther)
+		return
+	}
+	code, msg := actionStatus(err)
+	if code == http.StatusInternalServerError {
+		logErr(ctx, err, "review action")
+	}
+	v, verr := s.svc.Page(ctx, slug)
+	if verr != nil {
+		s.viewError(w, r, verr, "page")
+		return
+	}
+	d := s.pageData(r, v)
+	if errors.Is(err, store.ErrConflict) {
+		d.Conflict = &conflict{Yours: rev, Current: v.Record.Revision}
+		if old, oerr := s.svc.Store.PageAt(ctx, slug, rev); oerr == nil {
+			d.Conflict.Changes = review.Diff(old.Pair, v.Record.Pair)
+		}
+		for _, ev := range v.History {
+			if ev.Revision > rev {
+				d.Conflict.Events = append(d.Conflict.Events, ev)
+			}
+		}
+		msg = fmt.Sprintf("Not saved: this page changed since you loaded it (you had revision %d, it is now at %d). See what changed below, then try again.", rev, v.Record.Revision)
+	}
+	if edited != nil {
+		d.setEdit(*edited) // keep the editor's text in the form
+	}
+	s.render(w, r, "page", code, view{Title: v.Record.Title, Nav: "queue", Error: msg, Data: d})
+}
+
+// --- sections ---
+
+type sectionRow struct {
+	sectionItem
+	Age      string
+	Unblocks int
+	Pages    int
+}
+
+type sectionsData struct {
+	Tabs  []queueTab
+	State store.State
+	Rows  []sectionRow
+}
+
+func (s *server) uiSections(w http.ResponseWriter, r *http.Request) {
+	st := store.State(r.URL.Query().Get("state"))
+	if st != "" && !st.Valid() {
+		s.uiFail(w, r, http.StatusBadRequest, "unknown state")
+		return
+	}
+	recs, counts := s.svc.SectionQueue(st)
+	d := sectionsData{State: st}
+	d.Tabs = append(d.Tabs, queueTab{State: "", Count: len(s.svc.Store.Sections()), URL: "/review/sections", On: st == ""})
+	for _, x := range store.States {
+		d.Tabs = append(d.Tabs, queueTab{State: x, Count: counts[x], URL: "/review/sections?state=" + string(x), On: x == st})
+	}
+	now := s.svc.Clock()
+	for _, rec := range recs {
+		row := sectionRow{sectionItem: s.sectionItem(rec, true, false), Age: age(now, rec.Updated)}
+		if imp, err := s.svc.SectionImpact(r.Context(), rec.Standard); err == nil {
+			row.Unblocks, row.Pages = len(imp.Unblocked), len(imp.Unblocked)+len(imp.Waiting)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	s.render(w, r, "sections", http.StatusOK, view{Title: "Standard sections", Nav: "sections", Data: d})
+}
+
+type sectionData struct {
+	View      review.SectionView
+	HTML      template.HTML
+	Findings  []shownFinding
+	Errors    int
+	Warnings  int
+	Edit      page.Section
+	Conflict  *conflict
+	ClaimedBy string
+	Claimed   bool
+	CanEdit   bool
+	Drafts    []review.DraftCost
+	Approved  *review.Impact
+}
+
+func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData {
+	var fs []shownFinding
+	for _, f := range v.Record.Findings {
+		fs = append(fs, shownFinding{Finding: f, N: len(fs) + 1, Source: v.Record.Standard})
+	}
+	h, fs := annotate(safeMarkdown(sectionMarkdown(literalHTML(v.Record.Section))), fs)
+	d := sectionData{View: v, HTML: h, Findings: fs, Edit: v.Record.Section, Drafts: v.Cost.Drafts}
+	d.Errors, d.Warnings = finding.Count(v.Record.Findings)
+	u, _ := auth.UserFrom(r.Context())
+	if c := v.Record.Claim; c.Active(s.svc.Clock()) {
+		d.ClaimedBy = c.By
+		d.Claimed = c.By == u.Name
+	}
+	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	return d
+}
+
+func (s *server) uiSection(w http.ResponseWriter, r *http.Request) {
+	v, err := s.svc.Section(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.viewError(w, r, err, "section")
+		return
+	}
+	d := s.sectionData(r, v)
+	fl := flash(r)
+	if r.URL.Query().Get("done") == "approve" {
+		fl = fmt.Sprintf("Approved. %d page(s) now published; %d still waiting.", len(v.Impact.Unblocked), len(v.Impact.Waiting))
+	}
+	s.render(w, r, "section", http.StatusOK, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Flash: fl, Data: d})
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "- "))
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sectionFromForm reads the section edit form: list fields one item a line,
+// paragraphs separated by a blank line.
+func sectionFromForm(r *http.Request, cur page.Section) page.Section {
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	return page.Section{
+		Standard: cur.Standard, Heading: cur.Heading,
+		FullName: f("full_name"), Tagline: f("tagline"),
+		KeyFeatures: lines(f("key_features")), WhatItIs: paragraphs(f("what_it_is")),
+		KeyComponents: lines(f("key_components")), WhyUsed: lines(f("why_used")),
+		Implementation: page.Implementation{Paragraph: f("implementation_paragraph"), Steps: lines(f("implementation_steps"))},
+	}
+}
+
+func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	std, action := r.PathValue("id"), r.PathValue("action")
+	if !sectionActions[action] {
+		s.uiFail(w, r, http.StatusNotFound, "There is no such action.")
+		return
+	}
+	rev, err := formRevision(r)
+	if err != nil {
+		s.uiFail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
+	var edited *page.Section
+	if action == "edit" {
+		cur, cerr := s.svc.Store.Section(ctx, std)
+		if cerr != nil {
+			s.viewError(w, r, cerr, "section")
+			return
+		}
+		sec := sectionFromForm(r, cur.Section)
+		b.Section, edited = &sec, &sec
+	}
+	u, _ := auth.UserFrom(ctx)
+	_, _, err = s.doSectionAction(r, u.Name, std, action, b)
+	if err == nil {
+		http.Redirect(w, r, "/review/sections/"+url.PathEscape(std)+"?done="+action, http.StatusSeeOther)
+		return
+	}
+	code, msg := actionStatus(err)
+	if code == http.StatusInternalServerError {
+		logErr(ctx, err, "review action")
+	}
+	v, verr := s.svc.Section(ctx, std)
+	if verr != nil {
+		s.viewError(w, r, verr, "section")
+		return
+	}
+	d := s.sectionData(r, v)
+	if errors.Is(err, store.ErrConflict) {
+		d.Conflict = &conflict{Yours: rev, Current: v.Record.Revision}
+		if old, oerr := s.svc.Store.SectionAt(ctx, std, rev); oerr == nil {
+			d.Conflict.Changes = review.Diff(old.Section, v.Record.Section)
+		}
+		for _, ev := range v.History {
+			if ev.Revision > rev {
+				d.Conflict.Events = append(d.Conflict.Events, ev)
+			}
+		}
+		msg = fmt.Sprintf("Not saved: this section changed since you loaded it (you had revision %d, it is now at %d). See what changed below, then try again.", rev, v.Record.Revision)
+	}
+	if edited != nil {
+		d.Edit = *edited
+	}
+	s.render(w, r, "section", code, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Error: msg, Data: d})
+}
+
+// --- admin ---
+
+type adminData struct {
+	Users    []auth.User
+	Tokens   []auth.Token
+	Roles    []auth.Role
+	NewToken string
+	NewFor   string
+}
+
+func (s *server) adminView(w http.ResponseWriter, r *http.Request, status int, v view, d adminData) {
+	ctx := r.Context()
+	var err error
+	if d.Users, err = s.auth.Users(ctx); err == nil {
+		d.Tokens, err = s.auth.Tokens(ctx)
+	}
+	if err != nil {
+		logErr(ctx, err, "admin")
+		s.uiFail(w, r, http.StatusInternalServerError, "Accounts are not available now.")
+		return
+	}
+	d.Roles = auth.Roles
+	v.Title, v.Nav, v.Data = "Users and tokens", "admin", d
+	s.render(w, r, "admin", status, v)
+}
+
+func (s *server) uiAdmin(w http.ResponseWriter, r *http.Request) {
+	v := view{}
+	switch r.URL.Query().Get("done") {
+	case "user":
+		v.Flash = "User created."
+	case "revoke":
+		v.Flash = "Token revoked."
+	}
+	s.adminView(w, r, http.StatusOK, v, adminData{})
+}
+
+func adminStatus(err error) int {
+	switch {
+	case errors.Is(err, auth.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, auth.ErrExists):
+		return http.StatusConflict
+	case errors.Is(err, auth.ErrNotFound):
+		return http.StatusNotFound
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request) {
+	_, err := s.auth.CreateUser(r.Context(), strings.TrimSpace(r.PostFormValue("name")), auth.Role(r.PostFormValue("role")), r.PostFormValue("password"))
+	if err != nil {
+		code := adminStatus(err)
+		msg := err.Error()
+		if code == http.StatusInternalServerError {
+			logErr(r.Context(), err, "create user")
+			msg = "The user could not be created now."
+		}
+		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		return
+	}
+	http.Redirect(w, r, "/admin?done=user", http.StatusSeeOther)
+}
+
+func (s *server) uiAdminCreateToken(w http.ResponseWriter, r *http.Request) {
+	user := strings.TrimSpace(r.PostFormValue("user"))
+	raw, _, err := s.auth.CreateToken(r.Context(), user, r.PostFormValue("label"))
+	if err != nil {
+		code := adminStatus(err)
+		msg := err.Error()
+		if code == http.StatusInternalServerError {
+			logErr(r.Context(), err, "create token")
+			msg = "The token could not be created now."
+		}
+		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		return
+	}
+	// Shown once, in this response only (no redirect: it would need the
+	// token in a URL or a cookie).
+	s.adminView(w, r, http.StatusOK, view{Flash: "Token created. Copy it now: it is not shown again."}, adminData{NewToken: raw, NewFor: user})
+}
+
+func (s *server) uiAdminRevokeToken(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
+		s.adminView(w, r, adminStatus(err), view{Error: "The token could not be revoked: " + err.Error()}, adminData{})
+		return
+	}
+	http.Redirect(w, r, "/admin?done=revoke", http.StatusSeeOther)
+}

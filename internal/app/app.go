@@ -90,7 +90,14 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	if cfg.Settings.AckWait == 0 {
+		// Unset settings take the defaults, but a --replicas given alone
+		// (cmd sets only that field) must survive: dropping it would make
+		// R1 streams on a 3-node cluster.
+		replicas := cfg.Settings.Replicas
 		cfg.Settings = store.DefaultSettings()
+		if replicas > 0 {
+			cfg.Settings.Replicas = replicas
+		}
 	}
 	if cfg.Replica == "" {
 		cfg.Replica, _ = os.Hostname()
@@ -144,13 +151,14 @@ func Run(ctx context.Context, cfg Config) error {
 		Name() string
 	}
 	transient := func(error) bool { return false }
+	var retryAfter func(error) (time.Duration, bool)
 	if cfg.UseLLM() {
 		client, err := llm.New(cfg.LLM, llm.WithMetrics(llm.NewMetrics(run.Registry)))
 		if err != nil {
 			return fmt.Errorf("llm: %w", err)
 		}
 		auth = &author.LLM{Client: client, Model: modelIdentity(cfg.LLM)}
-		transient = llm.IsTransient
+		transient, retryAfter = llm.IsTransient, llm.RetryAfter
 	} else {
 		auth = author.Offline{}
 	}
@@ -195,7 +203,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 		spawn("drafter", func(ctx context.Context) error {
 			return drafter.Run(ctx, drafter.Config{Store: st, Profiles: profiles.Set, Author: auth, Concurrency: conc,
-				Grace: cfg.Grace, Metrics: pm, Transient: transient})
+				Grace: cfg.Grace, Metrics: pm, Transient: transient, RetryAfter: retryAfter})
 		})
 	}
 	if cfg.Parts.Validator {

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/versus-dev/versus/internal/compose"
+	"github.com/versus-dev/versus/internal/bench"
 	"github.com/versus-dev/versus/internal/llm"
 	"github.com/versus-dev/versus/internal/llmtest"
-	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -61,7 +59,8 @@ func fastSettings() store.Settings {
 // offline composer's (valid) draft of the standards the prompt is about.
 type fake struct {
 	*llmtest.Server
-	set *profile.Set
+	set  *profile.Set
+	resp *bench.Responder
 }
 
 func newFake(t *testing.T, profilesDir string, opts ...llmtest.Option) *fake {
@@ -70,7 +69,7 @@ func newFake(t *testing.T, profilesDir string, opts ...llmtest.Option) *fake {
 	if err != nil {
 		t.Fatalf("load profiles: %v", err)
 	}
-	f := &fake{set: set}
+	f := &fake{set: set, resp: bench.NewResponder(set)}
 	opts = append([]llmtest.Option{llmtest.WithResponder(f.answer)}, opts...)
 	f.Server = llmtest.NewServer(t, opts...)
 	return f
@@ -78,70 +77,27 @@ func newFake(t *testing.T, profilesDir string, opts ...llmtest.Option) *fake {
 
 var relatedLine = regexp.MustCompile(`(?m)^related: \[(.*)\]$`)
 
-var shortNameLine = regexp.MustCompile(`(?m)^- short_name: (.+)$`)
-
-// key names the record a request drafts: the standard id of a section, the
-// slug of a pair. It reads the short names the prompt's facts list.
-func (f *fake) key(req llmtest.Request) string {
-	var user string
+// user is a request's first user message: the prompt with the facts.
+func user(req llmtest.Request) string {
 	for _, m := range req.Messages {
 		if m.Role == "user" {
-			user = m.Content
-			break
+			return m.Content
 		}
 	}
-	var ids []string
-	for _, m := range shortNameLine.FindAllStringSubmatch(user, -1) {
-		if p, ok := f.set.Resolve(strings.TrimSpace(m[1])); ok {
-			ids = append(ids, p.ID)
-		}
-	}
-	switch {
-	case req.SchemaName == "section_draft" && len(ids) >= 1:
-		return ids[0]
-	case req.SchemaName == "pair" && len(ids) >= 2:
-		return page.Slug(ids[0], ids[1])
+	return ""
+}
+
+// key names the record a request drafts: the standard id of a section, the
+// slug of a pair; "?" when the prompt names none.
+func (f *fake) key(req llmtest.Request) string {
+	if k := f.resp.Key(req.SchemaName, user(req)); k != "" {
+		return k
 	}
 	return "?"
 }
 
 // answer is the composer's draft as the model's JSON answer.
-func (f *fake) answer(req llmtest.Request) string {
-	k := f.key(req)
-	var v any
-	if req.SchemaName == "section_draft" {
-		p, ok := f.set.Get(k)
-		if !ok {
-			return `{"error":"unknown standard"}`
-		}
-		d := compose.Section(p).Draft()
-		if d.Implementation.Steps == nil {
-			d.Implementation.Steps = []string{}
-		}
-		v = d
-	} else {
-		a, b, ok := f.pair(k)
-		if !ok {
-			return `{"error":"unknown pair"}`
-		}
-		pr := compose.Pair(a, b)
-		if pr.Differences.Extra == nil {
-			pr.Differences.Extra = []page.Row{}
-		}
-		v = pr
-	}
-	data, _ := json.Marshal(v)
-	return string(data)
-}
-
-func (f *fake) pair(slug string) (*profile.Profile, *profile.Profile, bool) {
-	for _, pr := range f.set.Pairs() {
-		if page.Slug(pr[0].ID, pr[1].ID) == slug {
-			return pr[0], pr[1], true
-		}
-	}
-	return nil, nil, false
-}
+func (f *fake) answer(req llmtest.Request) string { return f.resp.Answer(req.SchemaName, user(req)) }
 
 // byKey groups the recorded requests by the record they draft.
 func (f *fake) byKey() map[string][]llmtest.Request {

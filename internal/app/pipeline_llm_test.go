@@ -166,3 +166,28 @@ func TestLLMTransientErrorsRetried(t *testing.T) {
 		}
 	}
 }
+
+// When the client does not wait a 429 out itself (no retries left), the job
+// handed back still waits for the Retry-After before the next call.
+func TestLLMRetryAfterHonouredByJob(t *testing.T) {
+	dir := subset(t, "gdpr", "hipaa")
+	f := newFake(t, dir)
+	scripted(f, map[string][]llmtest.Reply{"gdpr": {llmtest.RateLimited(3 * time.Second)}})
+	cfg := llmConfig(f)
+	cfg.MaxRetries = -1 // the first failure ends the call
+	s := start(t, app.Config{ProfilesDir: dir, LLM: cfg, MaxRedrafts: 2, Settings: fastSettings()})
+	s.enqueueAll(t)
+	waitSettled(t, s.run.Store, 1, 30*time.Second)
+	allIn(t, s.run.Store, store.InReview)
+	rs := f.byKey()["gdpr"]
+	if len(rs) != 2 {
+		t.Fatalf("%d calls for gdpr, want the rate-limited one and one more", len(rs))
+	}
+	if gap := rs[1].Time.Sub(rs[0].Time); gap < 3*time.Second {
+		t.Errorf("the job came back %v after a 429 with Retry-After: 3", gap)
+	}
+	_, m := meta(t, s.run.Store, "gdpr")
+	if m.Attempt != 0 || len(m.Findings) != 0 {
+		t.Errorf("a rate limit spent an attempt: attempt %d findings %v", m.Attempt, m.Findings)
+	}
+}

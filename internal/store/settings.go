@@ -32,6 +32,13 @@ type Settings struct {
 	// History is how many revisions of each record the KV keeps: the
 	// page's own revision history for diffs.
 	History uint8
+	// IdleReplica is how long a search replica's durable events consumer
+	// (indexer-<replica>) outlives its last pull. Replicas named after
+	// their host come and go with pods and containers; without a limit
+	// every one ever started would keep a consumer on the events stream
+	// forever. One that comes back later loses nothing: every indexer
+	// rebuilds its index from the KV at start, then follows new events.
+	IdleReplica time.Duration
 }
 
 // DefaultSettings suit one process on one machine.
@@ -44,6 +51,7 @@ func DefaultSettings() Settings {
 		Duplicates:    10 * time.Minute,
 		MaxAckPending: 256,
 		History:       32,
+		IdleReplica:   time.Hour,
 	}
 }
 

@@ -39,6 +39,7 @@ type Store struct {
 	jobs     jetstream.Stream
 	events   jetstream.Stream
 	now      func() time.Time
+	status   chan nats.Status // reconnects, which restart the mirrors' watches
 }
 
 // Open creates (or updates) the streams and buckets and returns a Store.
@@ -81,10 +82,25 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 	}
 	s.pages = newBucket(pkv, func(r *PageRecord) *Meta { return &r.Meta })
 	s.sections = newBucket(skv, func(r *SectionRecord) *Meta { return &r.Meta })
-	if err := s.pages.startMirror(ctx); err != nil {
+	s.status = nc.StatusChanged(nats.CONNECTED)
+	pagesResync, sectionsResync := make(chan struct{}, 1), make(chan struct{}, 1)
+	go func() {
+		for range s.status { // closed by Close
+			for _, c := range []chan struct{}{pagesResync, sectionsResync} {
+				select {
+				case c <- struct{}{}:
+				default: // one is pending already
+				}
+			}
+		}
+	}()
+	if err := s.pages.startMirror(ctx, pagesResync); err != nil {
+		nc.RemoveStatusListener(s.status)
 		return nil, fmt.Errorf("watch pages: %w", err)
 	}
-	if err := s.sections.startMirror(ctx); err != nil {
+	if err := s.sections.startMirror(ctx, sectionsResync); err != nil {
+		nc.RemoveStatusListener(s.status)
+		s.pages.stop()
 		return nil, fmt.Errorf("watch sections: %w", err)
 	}
 	return s, nil
@@ -106,6 +122,7 @@ func (s *Store) bucket(ctx context.Context, name, desc string) (jetstream.KeyVal
 
 // Close stops the store's watchers; the connection stays the caller's.
 func (s *Store) Close() {
+	s.nc.RemoveStatusListener(s.status)
 	s.pages.stop()
 	s.sections.stop()
 }
@@ -248,30 +265,66 @@ func (s *Store) Consumer(ctx context.Context, name string, subjects ...string) (
 	} else {
 		cfg.FilterSubjects = subjects
 	}
-	c, err := s.js.CreateOrUpdateConsumer(ctx, JobsStream, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("consumer %s: %w", name, err)
+	return createConsumer(ctx, s.js, JobsStream, cfg)
+}
+
+// createConsumer creates or updates a durable consumer, retrying while the
+// cluster cannot answer (a node restarting, a leader election): a worker
+// that starts during one waits it out instead of taking its process down.
+func createConsumer(ctx context.Context, js jetstream.JetStream, stream string, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
+	wait := 100 * time.Millisecond
+	for {
+		c, err := js.CreateOrUpdateConsumer(ctx, stream, cfg)
+		if err == nil {
+			return c, nil
+		}
+		if !Unavailable(ctx, err) {
+			return nil, fmt.Errorf("consumer %s: %w", cfg.Durable, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("consumer %s: %w (last error: %w)", cfg.Durable, ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
 	}
-	return c, nil
+}
+
+// Unavailable reports whether err means JetStream could not answer just
+// now (no responders, a request timeout while ctx is alive, a 503 from the
+// API during an election) rather than that the request was wrong.
+func Unavailable(ctx context.Context, err error) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
+	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, jetstream.ErrNoStreamResponse) ||
+		errors.Is(err, jetstream.ErrServerShutdown) || errors.Is(err, nats.ErrConnectionReconnecting) {
+		return true
+	}
+	var je jetstream.JetStreamError
+	if errors.As(err, &je) {
+		if ae := je.APIError(); ae != nil && ae.Code == 503 {
+			return true
+		}
+	}
+	return false
 }
 
 // EventConsumer creates (or resumes) a durable consumer of the events
 // stream. A new one starts at new events: its owner first catches up from
 // the KV, which holds the current state, then follows the changes.
 func (s *Store) EventConsumer(ctx context.Context, name string) (jetstream.Consumer, error) {
-	c, err := s.js.CreateOrUpdateConsumer(ctx, EventsStream, jetstream.ConsumerConfig{
-		Durable:       name,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       s.settings.AckWait,
-		MaxDeliver:    -1,
-		MaxAckPending: s.settings.MaxAckPending,
-		DeliverPolicy: jetstream.DeliverNewPolicy,
-		FilterSubject: eventsSubjects,
+	return createConsumer(ctx, s.js, EventsStream, jetstream.ConsumerConfig{
+		Durable:           name,
+		AckPolicy:         jetstream.AckExplicitPolicy,
+		AckWait:           s.settings.AckWait,
+		MaxDeliver:        -1,
+		MaxAckPending:     s.settings.MaxAckPending,
+		DeliverPolicy:     jetstream.DeliverNewPolicy,
+		FilterSubject:     eventsSubjects,
+		InactiveThreshold: s.settings.IdleReplica,
 	})
-	if err != nil {
-		return nil, fmt.Errorf("event consumer %s: %w", name, err)
-	}
-	return c, nil
 }
 
 // QueueDepth is the number of jobs waiting in the jobs stream.
@@ -476,7 +529,12 @@ func (b *bucket[T]) list() []T {
 
 // startMirror loads the bucket and keeps the mirror current. It returns once
 // the initial values are in, so a List right after Open sees every record.
-func (b *bucket[T]) startMirror(ctx context.Context) error {
+//
+// A send on resync (the connection came back, perhaps to a restarted server
+// that lost the watch's consumer) starts a fresh watch: the client would
+// only notice the lost consumer after several missed heartbeats, and until
+// then the mirror, and everything read from it, would stand still.
+func (b *bucket[T]) startMirror(ctx context.Context, resync <-chan struct{}) error {
 	wctx, cancel := context.WithCancel(context.Background())
 	w, err := b.kv.WatchAll(wctx)
 	if err != nil {
@@ -486,35 +544,60 @@ func (b *bucket[T]) startMirror(ctx context.Context) error {
 	b.cancel = cancel
 	b.done = make(chan struct{})
 	ready := make(chan struct{})
-	go func() {
-		defer close(b.done)
-		defer w.Stop()
-		initial := true
-		for {
-			select {
-			case <-wctx.Done():
-				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					return
-				}
-				if e == nil {
-					if initial {
-						initial = false
-						close(ready)
-					}
-					continue
-				}
-				b.apply(e)
-			}
-		}
-	}()
+	go b.follow(wctx, w, ready, resync)
 	select {
 	case <-ready:
 		return nil
 	case <-ctx.Done():
 		cancel()
 		return ctx.Err()
+	}
+}
+
+func (b *bucket[T]) follow(ctx context.Context, w jetstream.KeyWatcher, ready chan struct{}, resync <-chan struct{}) {
+	defer close(b.done)
+	defer func() {
+		if w != nil {
+			_ = w.Stop()
+		}
+	}()
+	var updates <-chan jetstream.KeyValueEntry = w.Updates()
+	var retry <-chan time.Time // set while a new watch could not be started
+	rewatch := func() {
+		if w != nil {
+			_ = w.Stop()
+			w, updates = nil, nil
+		}
+		nw, err := b.kv.WatchAll(ctx)
+		if err != nil {
+			retry = time.After(500 * time.Millisecond) // JetStream may still be recovering
+			return
+		}
+		w, updates, retry = nw, nw.Updates(), nil
+	}
+	first := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-resync:
+			rewatch()
+		case <-retry:
+			rewatch()
+		case e, ok := <-updates:
+			if !ok {
+				rewatch() // the watch ended under us
+				continue
+			}
+			if e == nil { // the end of the initial values
+				if first {
+					first = false
+					close(ready)
+				}
+				continue
+			}
+			b.apply(e)
+		}
 	}
 }
 

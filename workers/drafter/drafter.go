@@ -41,6 +41,9 @@ type Config struct {
 	// refused connection): the job is handed back with a delay and no
 	// attempt is spent, so an outage alone never makes needs_attention.
 	Transient func(error) bool
+	// RetryAfter returns the wait the LLM asked for with a transient error,
+	// if it asked: a job handed back is not retried sooner.
+	RetryAfter func(error) (time.Duration, bool)
 	// Heartbeat is how often a long draft tells JetStream it is alive.
 	Heartbeat time.Duration
 }
@@ -76,16 +79,28 @@ func handle(ctx context.Context, cfg Config, msg jetstream.Msg) {
 	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
 	ctx = log.WithContext(ctx)
 	err := draft(ctx, cfg, msg, j)
+	var perm *permanentError
 	switch {
 	case err == nil:
 		_ = msg.Ack()
 	case ctx.Err() != nil:
 		// Stopping: hand the job back so another worker takes it at once.
 		_ = msg.Nak()
-	case cfg.Transient(err):
+	case !errors.As(err, &perm) || cfg.Transient(err):
+		// The LLM is unavailable, or the store is (a NATS server
+		// restarting): wait it out; neither is the draft's fault.
 		md, _ := msg.Metadata()
 		delay := backoff(md)
-		log.Warn().Err(err).Dur("retry_in", delay).Msg("LLM unavailable; job handed back")
+		if cfg.RetryAfter != nil {
+			if ra, ok := cfg.RetryAfter(err); ok && ra > delay {
+				delay = ra
+			}
+		}
+		what := "store unavailable"
+		if perm != nil {
+			what = "LLM unavailable"
+		}
+		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + "; job handed back")
 		_ = msg.NakWithDelay(delay)
 	default:
 		log.Error().Err(err).Msg("draft failed")
@@ -114,6 +129,16 @@ func backoff(md *jetstream.MsgMetadata) time.Duration {
 // errObsolete marks a job that newer work has overtaken.
 var errObsolete = errors.New("obsolete job")
 
+// permanentError is a failure of the draft itself (the author's answer, a
+// missing profile), as opposed to the store being unreachable: only such a
+// failure, and only when not transient, may end in needs_attention.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+func permanent(err error) error { return &permanentError{err} }
+
 func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) error {
 	start := time.Now()
 	meta, err := claim(ctx, cfg.Store, j)
@@ -124,8 +149,19 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		return err
 	}
 	if meta.Drafted >= j.Seq {
-		// Drafted before (a redelivery after a crash between the store
-		// write and the ack): never pay for it twice, just hand it on.
+		// Drafted before (a redelivery after a crash or a lost connection
+		// between the store write and the ack): never pay for it twice, just
+		// make sure its event and its validation job went out.
+		if meta.State == store.Drafting && meta.Drafted == j.Seq {
+			e, w := finding.Count(meta.Findings)
+			if err := cfg.Store.Emit(ctx, store.Event{
+				ID:   draftedID(j), // the same as the first try's: stored once
+				Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
+				Revision: meta.Revision, Errors: e, Warnings: w,
+			}); err != nil {
+				return err
+			}
+		}
 		_, err := jobs.Resume(ctx, cfg.Store, j.Kind, j.Key, meta)
 		return err
 	}
@@ -144,13 +180,13 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 	case store.KindSection:
 		p, ok := set.Get(j.Key)
 		if !ok {
-			return fmt.Errorf("no profile %q", j.Key)
+			return permanent(fmt.Errorf("no profile %q", j.Key))
 		}
 		res, err := cfg.Author.Section(actx, p, fb)
 		usage = res.Usage
 		if err != nil {
 			cfg.count(kind, "error", 0, usage)
-			return err
+			return permanent(err)
 		}
 		rec, err := cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error {
 			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
@@ -172,13 +208,13 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		a, okA := set.Get(rec.Standards[0])
 		b, okB := set.Get(rec.Standards[1])
 		if !okA || !okB {
-			return fmt.Errorf("page %s: a standard has no profile", j.Key)
+			return permanent(fmt.Errorf("page %s: a standard has no profile", j.Key))
 		}
 		res, err := cfg.Author.Pair(actx, a, b, fb)
 		usage = res.Usage
 		if err != nil {
 			cfg.count(kind, "error", 0, usage)
-			return err
+			return permanent(err)
 		}
 		rec, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
 			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
@@ -193,7 +229,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		}
 		stored = rec.Meta
 	default:
-		return fmt.Errorf("unknown job kind %q", j.Kind)
+		return permanent(fmt.Errorf("unknown job kind %q", j.Kind))
 	}
 	outcome := "ok"
 	if stored.Raw != "" {
@@ -202,7 +238,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 	cfg.count(kind, outcome, time.Since(start), usage)
 	e, w := finding.Count(stored.Findings)
 	if err := cfg.Store.Emit(ctx, store.Event{
-		ID:   fmt.Sprintf("drafted.%s.%s.%d.%d", j.Kind, j.Key, j.Seq, stored.Revision),
+		ID:   draftedID(j),
 		Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
 		Revision: stored.Revision, Usage: &usage, Errors: e, Warnings: w,
 	}); err != nil {
@@ -210,6 +246,12 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 	}
 	zerolog.Ctx(ctx).Debug().Int("tokens", usage.Total()).Dur("took", time.Since(start)).Msg("drafted")
 	return cfg.Store.Publish(ctx, store.StageValidate, store.Job{Kind: j.Kind, Key: j.Key, Inputs: j.Inputs, Seq: j.Seq, Reason: j.Reason})
+}
+
+// draftedID names the drafted event of a job's draft, so that emitting it
+// again after a redelivery is deduplicated by the events stream.
+func draftedID(j store.Job) string {
+	return fmt.Sprintf("drafted.%s.%s.%d.%.16s", j.Kind, j.Key, j.Seq, j.Inputs)
 }
 
 func ignoreObsolete(err error) error {

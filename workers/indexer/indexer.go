@@ -112,4 +112,3 @@ func (cfg Config) count(op string) {
 		cfg.Metrics.Indexed.WithLabelValues(op).Inc()
 	}
 }
-

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/versus-dev/versus/internal/compose"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/llm"
 	"github.com/versus-dev/versus/internal/page"
@@ -83,7 +84,7 @@ func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (Pai
 	if err != nil {
 		return PairResult{}, fmt.Errorf("pair prompt %s/%s: %w", x.ID, y.ID, err)
 	}
-	content, usage, fs, err := a.complete(ctx, "pair", page.PairSchema(), sys, user, fb)
+	content, usage, fs, err := a.complete(ctx, "pair_draft", page.PairDraftSchema(), sys, user, fb)
 	res := PairResult{Usage: usage, Findings: fs}
 	if err != nil {
 		return res, fmt.Errorf("draft pair %s/%s: %w", x.ID, y.ID, err)
@@ -92,12 +93,12 @@ func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (Pai
 		res.Raw = content
 		return res, nil
 	}
-	pair, dfs := page.DecodePair([]byte(content))
+	draft, dfs := page.DecodePairDraft([]byte(content))
 	res.Findings = append(res.Findings, dfs...)
 	if finding.HasError(dfs) {
 		res.Raw = content
 	}
-	res.Pair = pair
+	res.Pair = draft.ToPair(compose.Table(x, y))
 	return res, nil
 }
 

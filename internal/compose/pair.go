@@ -15,7 +15,7 @@ const (
 	minVerdict     = 30
 	maxVerdict     = 120
 	minFAQ         = 3
-	maxFAQ         = 8
+	maxFAQ         = 5 // as many as the LLM is asked for: focused questions, fewer tokens
 )
 
 // one fills a single-standard template: {X} and friends stand for f.
@@ -197,6 +197,11 @@ func (w *writer) closing() string {
 func related(a, b *profile.Profile) bool {
 	return slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
 }
+
+// Table is the differences table of a and b. Every cell is one standard's
+// own profile fact, so the table is built, never drafted: the LLM author
+// uses it too, and a standard reads the same on every page.
+func Table(a, b *profile.Profile) page.Differences { return differences(a, b) }
 
 func differences(a, b *profile.Profile) page.Differences {
 	row := func(aspect, x, y string) page.Row {

@@ -45,3 +45,23 @@ func (s Section) Draft() SectionDraft {
 		KeyComponents: s.KeyComponents, WhyUsed: s.WhyUsed, Implementation: s.Implementation,
 	}
 }
+
+// PairDraft is what the LLM writes per pair. The differences table states
+// each standard's own facts (its profile's scope, industries, nature,
+// testing, penalties, issuer, …), so it is built from the profiles, not
+// drafted: every page states them the same way, and no tokens are spent on them.
+type PairDraft struct {
+	Description string `json:"description"`
+	Verdict     string `json:"verdict"`
+	FAQ         []QA   `json:"faq"`
+}
+
+// ToPair completes the draft with the differences table.
+func (d PairDraft) ToPair(table Differences) Pair {
+	return Pair{Description: d.Description, Verdict: d.Verdict, Differences: table, FAQ: d.FAQ}
+}
+
+// Draft is the part of p an LLM drafts.
+func (p Pair) Draft() PairDraft {
+	return PairDraft{Description: p.Description, Verdict: p.Verdict, FAQ: p.FAQ}
+}

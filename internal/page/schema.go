@@ -56,6 +56,11 @@ func SectionSchema() map[string]any { return defSchema("section_draft") }
 // PairSchema returns the self-contained schema of the per-pair part of a page.
 func PairSchema() map[string]any { return defSchema("pair") }
 
+// PairDraftSchema returns the self-contained schema of what the drafter asks
+// the LLM for per pair: the pair part without the differences table, which
+// is built from the profiles.
+func PairDraftSchema() map[string]any { return defSchema("pair_draft") }
+
 func schemaDoc() map[string]any {
 	var doc map[string]any
 	if err := json.Unmarshal(schemaJSON, &doc); err != nil {
@@ -99,7 +104,7 @@ func defSchema(name string) map[string]any {
 }
 
 type compiled struct {
-	page, section, pair *jsonschema.Schema
+	page, section, pair, pairDraft *jsonschema.Schema
 }
 
 var schemas = sync.OnceValues(func() (compiled, error) {
@@ -119,6 +124,7 @@ var schemas = sync.OnceValues(func() (compiled, error) {
 		{schemaURL, &out.page},
 		{schemaURL + "#/$defs/section_draft", &out.section},
 		{schemaURL + "#/$defs/pair", &out.pair},
+		{schemaURL + "#/$defs/pair_draft", &out.pairDraft},
 	} {
 		if *s.dst, err = c.Compile(s.loc); err != nil {
 			return compiled{}, fmt.Errorf("compile %s: %w", s.loc, err)
@@ -168,6 +174,16 @@ func DecodeSectionDraft(data []byte) (SectionDraft, []finding.Finding) {
 func DecodePair(data []byte) (Pair, []finding.Finding) {
 	var p Pair
 	fs, ok := validateJSON(mustSchemas().pair, data)
+	if ok {
+		_ = json.Unmarshal(data, &p)
+	}
+	return p, fs
+}
+
+// DecodePairDraft validates an LLM's pair draft, then unmarshals what it can.
+func DecodePairDraft(data []byte) (PairDraft, []finding.Finding) {
+	var p PairDraft
+	fs, ok := validateJSON(mustSchemas().pairDraft, data)
 	if ok {
 		_ = json.Unmarshal(data, &p)
 	}

@@ -1,0 +1,386 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/versus-dev/versus/internal/page"
+)
+
+// Limits on a page of results.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 100
+	maxFragments = 3
+)
+
+// Query is one search.
+type Query struct {
+	Text     string // what the visitor typed
+	Standard string // optional profile id: only pages naming it
+	Limit    int    // hits per page; 0 means DefaultLimit, capped at MaxLimit
+	Offset   int    // hits to skip
+	// Filters narrows by other facets: "issuer", "kind", "jurisdiction",
+	// "industry" to one value each. Unknown facet names are an error.
+	Filters map[string]string
+}
+
+// FacetNames are the facets a Result counts, in display order.
+func FacetNames() []string { return append([]string(nil), facetFields...) }
+
+// Result is one page of hits; its JSON is the /api/search answer.
+type Result struct {
+	Total  int                     `json:"total"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// Hit is one matching page. Fragments are HTML: escaped text in which only
+// the <mark> tags around matched words are markup.
+type Hit struct {
+	Slug      string   `json:"slug"`
+	Title     string   `json:"title"`
+	Score     float64  `json:"score"`
+	Fragments []string `json:"fragments"`
+}
+
+// FacetCount is how many hits carry one value of a facet.
+type FacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Suggestion is a page title offered while the visitor types.
+type Suggestion struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
+// Understood is what the index made of a query's text.
+type Understood struct {
+	Parsed    Parsed
+	Standards []string // profile ids the query names
+	Pair      string   // the slug of the pair's page when the query names two standards
+}
+
+// Boosts of the query understanding: a named pair's page must outrank any
+// text match, a named standard's pages most text matches.
+const (
+	boostPair     = 1000
+	boostStandard = 20
+	boostCard     = 4
+	boostFuzzy    = 1.5
+	boostPrefix   = 2
+	boostSynonym  = 1
+)
+
+// Understand reads a query: which standards it names and whether it asks
+// for a comparison of two.
+func (ix *Index) Understand(text string) Understood {
+	u := Understood{Parsed: ParseQuery(text)}
+	if u.Parsed.Text == "" {
+		return u
+	}
+	if u.Parsed.IsPair() {
+		// Each side of a comparison is a standard's name, so a short
+		// unique beginning ("pci") is enough.
+		a, okA := ix.names.resolve(u.Parsed.Sides[0], 3)
+		b, okB := ix.names.resolve(u.Parsed.Sides[1], 3)
+		switch {
+		case okA && okB && a != b:
+			u.Standards = []string{a, b}
+		case okA:
+			u.Standards = []string{a}
+		case okB:
+			u.Standards = []string{b}
+		}
+	}
+	if len(u.Standards) < 2 {
+		if m := ix.names.mentions(u.Parsed.Text); len(m) > len(u.Standards) {
+			u.Standards = m
+		}
+	}
+	if len(u.Standards) == 0 {
+		if id, ok := ix.names.resolve(u.Parsed.Text, 4); ok {
+			u.Standards = []string{id}
+		}
+	}
+	if len(u.Standards) == 2 {
+		a, b := u.Standards[0], u.Standards[1]
+		if b < a {
+			a, b = b, a
+		}
+		u.Pair = page.Slug(a, b)
+	}
+	return u
+}
+
+func (ix *Index) buildQuery(u Understood) query.Query {
+	text := u.Parsed.Terms()
+	var clauses []query.Query
+	match := func(field string, boost float64) *query.MatchQuery {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		return m
+	}
+	for _, f := range textFields {
+		clauses = append(clauses, match(f.name, f.boost))
+	}
+	// Every word of the query describing one standard: "privacy certification".
+	if len(strings.Fields(text)) > 1 {
+		for _, f := range []string{"card_a", "card_b"} {
+			m := match(f, boostCard)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			clauses = append(clauses, m)
+		}
+	}
+	// Typos in words of titles and names: "hippa", "sarbanes oxly". Numbers
+	// are left out: 27001, 27002 and 27701 are one edit apart and all real
+	// (digit look-alikes are mended by normalize), and a fuzzy number
+	// matches half the index.
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		if len([]rune(w)) < 4 || strings.ContainsAny(w, "0123456789") {
+			continue
+		}
+		for _, f := range []string{"title", "names"} {
+			fq := bleve.NewFuzzyQuery(w)
+			fq.SetField(f)
+			fq.SetFuzziness(1)
+			if len([]rune(w)) > 7 {
+				fq.SetFuzziness(2)
+			}
+			fq.SetPrefix(1)
+			fq.SetBoost(boostFuzzy)
+			clauses = append(clauses, fq)
+		}
+	}
+	// Half-typed words: "hipa", "sarban".
+	p := match("title_ngram", boostPrefix)
+	p.Analyzer = analyzerPrefixQuery
+	p.SetOperator(query.MatchQueryOperatorAnd)
+	clauses = append(clauses, p)
+
+	for _, id := range u.Standards {
+		t := bleve.NewTermQuery(id)
+		t.SetField("standard")
+		t.SetBoost(boostStandard)
+		clauses = append(clauses, t)
+		// Synonyms: "sarbanes oxley" also finds the body's "SOX".
+		m := bleve.NewMatchQuery(ix.names.expansion(id))
+		m.SetField("body")
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		m.SetBoost(boostSynonym)
+		clauses = append(clauses, m)
+	}
+	if u.Pair != "" {
+		a, b, _ := strings.Cut(u.Pair, "-vs-")
+		d := bleve.NewDocIDQuery([]string{u.Pair, page.Slug(b, a)})
+		d.SetBoost(boostPair)
+		clauses = append(clauses, d)
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// Search runs q. An empty text lists every page (narrowed by q.Standard).
+func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	if q.Limit <= 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Limit = min(q.Limit, MaxLimit)
+	q.Offset = max(q.Offset, 0)
+
+	u := ix.Understand(q.Text)
+	var qq query.Query
+	if u.Parsed.Text == "" {
+		qq = bleve.NewMatchAllQuery()
+	} else {
+		qq = ix.buildQuery(u)
+	}
+	filters := map[string]string{}
+	for f, v := range q.Filters {
+		if f == "standard" || !slices.Contains(facetFields, f) {
+			return Result{}, fmt.Errorf("search: unknown filter %q", f)
+		}
+		if v != "" {
+			filters[f] = v
+		}
+	}
+	if q.Standard != "" {
+		filters["standard"] = q.Standard
+	}
+	if len(filters) > 0 {
+		must := []query.Query{qq}
+		for _, f := range facetFields {
+			if v, ok := filters[f]; ok {
+				t := bleve.NewTermQuery(v)
+				t.SetField(f)
+				t.SetBoost(0)
+				must = append(must, t)
+			}
+		}
+		qq = bleve.NewConjunctionQuery(must...)
+	}
+	// Sorted by score alone: a tie-break on _id would load the id of every
+	// competing hit. Ties keep index order, stable across pages.
+	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
+	req.Fields = []string{"title"}
+	req.AddFacet("pair", bleve.NewFacetRequest("pair", maxPairs))
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	out := Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		title, _ := h.Fields["title"].(string)
+		out.Hits = append(out.Hits, Hit{Slug: h.ID, Title: title, Score: h.Score, Fragments: []string{}})
+	}
+	if u.Parsed.Text != "" && len(out.Hits) > 0 {
+		if err := ix.highlight(ctx, u, out.Hits); err != nil {
+			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+		}
+	}
+	out.Facets = ix.facetsFromPairs(res.Facets["pair"])
+	return out, nil
+}
+
+// highlight fills the hits' fragments with a second search over just those
+// pages: asking for highlights in the main search would read the term
+// locations of every matching page, not only of the few shown.
+func (ix *Index) highlight(ctx context.Context, u Understood, hits []Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Slug
+	}
+	terms := []query.Query{}
+	m := bleve.NewMatchQuery(u.Parsed.Terms())
+	m.SetField("body")
+	terms = append(terms, m)
+	for _, id := range u.Standards {
+		m := bleve.NewMatchQuery(ix.names.expansion(id))
+		m.SetField("body")
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		terms = append(terms, m)
+	}
+	qq := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(terms...))
+	req := bleve.NewSearchRequestOptions(qq, len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.Fields = highlightFields
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	byID := make(map[string]*Hit, len(hits))
+	for i := range hits {
+		byID[hits[i].Slug] = &hits[i]
+	}
+	for _, dm := range res.Hits {
+		h := byID[dm.ID]
+		if h == nil {
+			continue
+		}
+		for _, f := range highlightFields {
+			for _, fr := range dm.Fragments[f] {
+				if len(h.Fragments) < maxFragments {
+					h.Fragments = append(h.Fragments, fr)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// maxPairs bounds the pair facet: more than any real set of standards makes.
+const maxPairs = 1 << 16
+
+// maxFacetValues is how many values of each facet a Result lists.
+const maxFacetValues = 50
+
+// facetsFromPairs counts every facet from the hits' pairs of standards: a
+// page's issuers, kinds, jurisdictions and industries are its two profiles',
+// so one single-valued field visited per hit gives them all, several times
+// faster than visiting five multi-valued fields.
+func (ix *Index) facetsFromPairs(fr *search.FacetResult) map[string][]FacetCount {
+	counts := map[string]map[string]int{}
+	for _, f := range facetFields {
+		counts[f] = map[string]int{}
+	}
+	if fr != nil {
+		for _, t := range fr.Terms.Terms() {
+			for f, vs := range ix.names.pairFacets(t.Term) {
+				for _, v := range vs {
+					counts[f][v] += t.Count
+				}
+			}
+		}
+	}
+	out := make(map[string][]FacetCount, len(facetFields))
+	for _, f := range facetFields {
+		list := make([]FacetCount, 0, len(counts[f]))
+		for v, c := range counts[f] {
+			list = append(list, FacetCount{Term: v, Count: c})
+		}
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].Count != list[j].Count {
+				return list[i].Count > list[j].Count
+			}
+			return list[i].Term < list[j].Term
+		})
+		if len(list) > maxFacetValues {
+			list = list[:maxFacetValues]
+		}
+		out[f] = list
+	}
+	return out
+}
+
+// Suggest offers up to n page titles whose words start with what was typed.
+func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" || n <= 0 {
+		return []Suggestion{}, nil
+	}
+	n = min(n, MaxLimit)
+	m := bleve.NewMatchQuery(prefix)
+	m.SetField("title_ngram")
+	m.Analyzer = analyzerPrefixQuery
+	m.SetOperator(query.MatchQueryOperatorAnd)
+	var qq query.Query = m
+	// A name the profiles know ("sarb" for Sarbanes-Oxley) brings its
+	// standard's pages even when the title uses another name (SOX).
+	if u := ix.Understand(prefix); len(u.Standards) > 0 {
+		alts := []query.Query{m}
+		for _, id := range u.Standards {
+			t := bleve.NewTermQuery(id)
+			t.SetField("standard")
+			t.SetBoost(boostStandard)
+			alts = append(alts, t)
+		}
+		if u.Pair != "" {
+			d := bleve.NewDocIDQuery([]string{u.Pair})
+			d.SetBoost(boostPair)
+			alts = append(alts, d)
+		}
+		qq = bleve.NewDisjunctionQuery(alts...)
+	}
+	req := bleve.NewSearchRequestOptions(qq, n, 0, false)
+	req.Fields = []string{"title"}
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("suggest %q: %w", prefix, err)
+	}
+	out := make([]Suggestion, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		title, _ := h.Fields["title"].(string)
+		out = append(out, Suggestion{Slug: h.ID, Title: title})
+	}
+	return out, nil
+}

@@ -1,0 +1,243 @@
+// Package site serves the public side of versus: the search page, the
+// search and suggest JSON API, and the approved comparison pages.
+package site
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/versus-dev/versus/index"
+	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/profile"
+)
+
+// Searcher answers searches; *index.Index is one.
+type Searcher interface {
+	Search(ctx context.Context, q index.Query) (index.Result, error)
+	Suggest(ctx context.Context, prefix string, n int) ([]index.Suggestion, error)
+}
+
+// PageSource gives the approved revision of a page; ok is false when the
+// page does not exist or is not approved.
+type PageSource interface {
+	ApprovedPage(ctx context.Context, slug string) (p page.Page, ok bool, err error)
+}
+
+// Limits on what a visitor may ask.
+const (
+	maxQueryLen  = 300
+	maxOffset    = 10_000
+	suggestCount = 8
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// filterParams are the facets besides standard that narrow a search.
+var filterParams = []string{"issuer", "kind", "jurisdiction", "industry"}
+
+// Site holds what the handlers need.
+type Site struct {
+	ix    Searcher
+	set   *profile.Set
+	pages PageSource
+	tmpl  *template.Template
+}
+
+// New builds the site. pages may be nil when no page store is wired: then
+// /compare/{slug} answers 404.
+func New(ix Searcher, set *profile.Set, pages PageSource) *Site {
+	t := template.Must(template.New("").Funcs(template.FuncMap{
+		"fragment": fragmentHTML,
+	}).ParseFS(templateFS, "templates/*.html"))
+	return &Site{ix: ix, set: set, pages: pages, tmpl: t}
+}
+
+// Handler serves the public site and its API.
+func Handler(ix Searcher, set *profile.Set, pages PageSource) http.Handler {
+	mux := http.NewServeMux()
+	New(ix, set, pages).Register(mux)
+	return mux
+}
+
+// Register adds the site's routes to mux, for a server that serves more.
+func (s *Site) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/search", s.APISearch)
+	mux.HandleFunc("GET /api/suggest", s.APISuggest)
+	mux.HandleFunc("GET /search", s.SearchPage)
+	mux.HandleFunc("GET /compare/{slug}", s.ComparePage)
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheable(http.FileServerFS(static))))
+}
+
+// badRequest is an error the visitor caused; its message is shown as is.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func bad(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+
+// parseQuery reads and checks the search parameters shared by the API and the page.
+func (s *Site) parseQuery(v url.Values) (index.Query, error) {
+	q := index.Query{Text: strings.TrimSpace(v.Get("q")), Limit: index.DefaultLimit}
+	if len(q.Text) > maxQueryLen {
+		return q, bad("q is too long: at most %d characters", maxQueryLen)
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > index.MaxLimit {
+			return q, bad("limit must be a whole number from 1 to %d, got %q", index.MaxLimit, l)
+		}
+		q.Limit = n
+	}
+	if o := v.Get("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 || n > maxOffset {
+			return q, bad("offset must be a whole number from 0 to %d, got %q", maxOffset, o)
+		}
+		q.Offset = n
+	}
+	if st := strings.TrimSpace(v.Get("standard")); st != "" {
+		p, ok := s.resolve(st)
+		if !ok {
+			return q, bad("unknown standard %q", st)
+		}
+		q.Standard = p.ID
+	}
+	for _, f := range filterParams {
+		if val := strings.TrimSpace(v.Get(f)); val != "" {
+			if q.Filters == nil {
+				q.Filters = map[string]string{}
+			}
+			q.Filters[f] = val
+		}
+	}
+	return q, nil
+}
+
+// resolve accepts a standard's id or any of its names.
+func (s *Site) resolve(name string) (*profile.Profile, bool) {
+	if s.set == nil {
+		return nil, false
+	}
+	if p, ok := s.set.Get(name); ok {
+		return p, true
+	}
+	return s.set.Resolve(name)
+}
+
+// APISearch serves GET /api/search.
+func (s *Site) APISearch(w http.ResponseWriter, r *http.Request) {
+	q, err := s.parseQuery(r.URL.Query())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	res, err := s.ix.Search(r.Context(), q)
+	if err != nil {
+		writeError(w, r, fmt.Errorf("search: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// APISuggest serves GET /api/suggest: titles for search-as-you-type.
+func (s *Site) APISuggest(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > maxQueryLen {
+		writeError(w, r, bad("q is too long: at most %d characters", maxQueryLen))
+		return
+	}
+	sugg, err := s.ix.Suggest(r.Context(), q, suggestCount)
+	if err != nil {
+		writeError(w, r, fmt.Errorf("suggest: %w", err))
+		return
+	}
+	if sugg == nil {
+		sugg = []index.Suggestion{}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	writeJSON(w, http.StatusOK, map[string]any{"suggestions": sugg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // fragments carry <mark>; the content type is JSON
+	_ = enc.Encode(v)
+}
+
+// writeError answers 400 with the message for a visitor's mistake, and 500
+// with a generic message (the cause goes to the log) for anything else.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var br *badRequest
+	if errors.As(err, &br) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": br.msg})
+		return
+	}
+	zerolog.Ctx(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("site request failed")
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+}
+
+// fragmentHTML re-checks a highlighted fragment before it goes into a page:
+// every piece of text is escaped again and only <mark> and </mark> survive
+// as markup, whatever the index handed over.
+func fragmentHTML(s string) template.HTML {
+	var b strings.Builder
+	open := false
+	for s != "" {
+		i := strings.Index(s, "<")
+		if i < 0 {
+			b.WriteString(html.EscapeString(html.UnescapeString(s)))
+			break
+		}
+		b.WriteString(html.EscapeString(html.UnescapeString(s[:i])))
+		s = s[i:]
+		switch {
+		case strings.HasPrefix(s, "<mark>") && !open:
+			b.WriteString("<mark>")
+			s, open = s[len("<mark>"):], true
+		case strings.HasPrefix(s, "</mark>") && open:
+			b.WriteString("</mark>")
+			s, open = s[len("</mark>"):], false
+		default:
+			b.WriteString("&lt;")
+			s = s[1:]
+		}
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return template.HTML(b.String())
+}
+
+func cacheable(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders keep the pages' own script the only one that runs.
+func securityHeaders(w http.ResponseWriter) {
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "strict-origin-when-cross-origin")
+}

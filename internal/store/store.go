@@ -50,7 +50,7 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
 	s := &Store{nc: nc, js: js, settings: st, now: time.Now}
-	if s.jobs, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	if s.jobs, err = s.stream(ctx, jetstream.StreamConfig{
 		Name:        JobsStream,
 		Description: "versus jobs: drafts and validations to do",
 		Subjects:    []string{jobsSubjects},
@@ -59,9 +59,9 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 		Replicas:    st.Replicas,
 		Duplicates:  st.Duplicates,
 	}); err != nil {
-		return nil, fmt.Errorf("create stream %s: %w", JobsStream, err)
+		return nil, err
 	}
-	if s.events, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	if s.events, err = s.stream(ctx, jetstream.StreamConfig{
 		Name:        EventsStream,
 		Description: "versus audit log: every state change of every page and section",
 		Subjects:    []string{eventsSubjects},
@@ -70,7 +70,7 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 		Replicas:    st.Replicas,
 		Duplicates:  st.Duplicates,
 	}); err != nil {
-		return nil, fmt.Errorf("create stream %s: %w", EventsStream, err)
+		return nil, err
 	}
 	pkv, err := s.bucket(ctx, PagesBucket, "versus pair pages")
 	if err != nil {
@@ -106,18 +106,23 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 	return s, nil
 }
 
+func (s *Store) stream(ctx context.Context, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	return retry(ctx, "create stream "+cfg.Name, func() (jetstream.Stream, error) {
+		return s.js.CreateOrUpdateStream(ctx, cfg)
+	})
+}
+
 func (s *Store) bucket(ctx context.Context, name, desc string) (jetstream.KeyValue, error) {
-	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	cfg := jetstream.KeyValueConfig{
 		Bucket:      name,
 		Description: desc,
 		History:     s.settings.History,
 		Storage:     jetstream.FileStorage,
 		Replicas:    s.settings.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create bucket %s: %w", name, err)
 	}
-	return kv, nil
+	return retry(ctx, "create bucket "+name, func() (jetstream.KeyValue, error) {
+		return s.js.CreateOrUpdateKeyValue(ctx, cfg)
+	})
 }
 
 // Close stops the store's watchers; the connection stays the caller's.
@@ -272,23 +277,40 @@ func (s *Store) Consumer(ctx context.Context, name string, subjects ...string) (
 // cluster cannot answer (a node restarting, a leader election): a worker
 // that starts during one waits it out instead of taking its process down.
 func createConsumer(ctx context.Context, js jetstream.JetStream, stream string, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
+	return retry(ctx, "consumer "+cfg.Durable, func() (jetstream.Consumer, error) {
+		return js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	})
+}
+
+// retry calls fn until it succeeds, fails for a reason other than JetStream
+// being unavailable, or ctx ends. Processes of a deployment start in any
+// order, often while the cluster is still electing leaders or its peers are
+// still joining: that is a wait, not a failure.
+func retry[T any](ctx context.Context, what string, fn func() (T, error)) (T, error) {
 	wait := 100 * time.Millisecond
 	for {
-		c, err := js.CreateOrUpdateConsumer(ctx, stream, cfg)
+		v, err := fn()
 		if err == nil {
-			return c, nil
+			return v, nil
 		}
 		if !Unavailable(ctx, err) {
-			return nil, fmt.Errorf("consumer %s: %w", cfg.Durable, err)
+			return v, fmt.Errorf("%s: %w", what, err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("consumer %s: %w (last error: %w)", cfg.Durable, ctx.Err(), err)
+			return v, fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), err)
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
 }
+
+// JetStream API error codes that mean "the cluster is not ready yet": its
+// peers are still joining, so an R3 stream cannot be placed for a moment.
+const (
+	errNoSuitablePeers       jetstream.ErrorCode = 10005
+	errInsufficientResources jetstream.ErrorCode = 10023
+)
 
 // Unavailable reports whether err means JetStream could not answer just
 // now (no responders, a request timeout while ctx is alive, a 503 from the
@@ -304,7 +326,7 @@ func Unavailable(ctx context.Context, err error) bool {
 	}
 	var je jetstream.JetStreamError
 	if errors.As(err, &je) {
-		if ae := je.APIError(); ae != nil && ae.Code == 503 {
+		if ae := je.APIError(); ae != nil && (ae.Code == 503 || ae.ErrorCode == errNoSuitablePeers || ae.ErrorCode == errInsufficientResources) {
 			return true
 		}
 	}

@@ -2,10 +2,6 @@ package app_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,33 +12,13 @@ import (
 	"github.com/versus-dev/versus/internal/store"
 )
 
-// subset copies the named profiles into a temp dir: a small set keeps a
+// subset writes the named profiles into a temp dir: a small set keeps a
 // pipeline test fast where the full set is not the point.
 func subset(t *testing.T, ids ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	in := map[string]bool{}
-	for _, id := range ids {
-		in[id] = true
-	}
-	for _, id := range ids {
-		data, err := os.ReadFile(filepath.Join("../../profiles", id+".yaml"))
-		if err != nil {
-			t.Fatalf("profile %s: %v", id, err)
-		}
-		// Related ids must name profiles of the set: keep those in the subset.
-		data = relatedLine.ReplaceAllFunc(data, func(line []byte) []byte {
-			var keep []string
-			for _, r := range strings.Split(string(relatedLine.FindSubmatch(line)[1]), ",") {
-				if r = strings.TrimSpace(r); in[r] {
-					keep = append(keep, r)
-				}
-			}
-			return []byte("related: [" + strings.Join(keep, ", ") + "]")
-		})
-		if err := os.WriteFile(filepath.Join(dir, id+".yaml"), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := bench.WriteProfileIDs(dir, ids); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -74,8 +50,6 @@ func newFake(t *testing.T, profilesDir string, opts ...llmtest.Option) *fake {
 	f.Server = llmtest.NewServer(t, opts...)
 	return f
 }
-
-var relatedLine = regexp.MustCompile(`(?m)^related: \[(.*)\]$`)
 
 // user is a request's first user message: the prompt with the facts.
 func user(req llmtest.Request) string {

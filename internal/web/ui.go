@@ -309,6 +309,18 @@ type conflict struct {
 	Events  []store.Event
 }
 
+// newConflict is what an editor whose write lost to a newer revision sees:
+// the fields that changed since their revision and the events that did it.
+func newConflict(yours, current uint64, changes []review.Change, history []store.Event, what string) (*conflict, string) {
+	c := &conflict{Yours: yours, Current: current, Changes: changes}
+	for _, ev := range history {
+		if ev.Revision > yours {
+			c.Events = append(c.Events, ev)
+		}
+	}
+	return c, fmt.Sprintf("Not saved: this %s changed since you loaded it (you had revision %d, it is now at %d). See what changed below, then try again.", what, yours, current)
+}
+
 func collectFindings(v review.PageView) []shownFinding {
 	var out []shownFinding
 	add := func(fs []finding.Finding, src string) {
@@ -457,16 +469,11 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 	}
 	d := s.pageData(r, v)
 	if errors.Is(err, store.ErrConflict) {
-		d.Conflict = &conflict{Yours: rev, Current: v.Record.Revision}
+		var changes []review.Change
 		if old, oerr := s.svc.Store.PageAt(ctx, slug, rev); oerr == nil {
-			d.Conflict.Changes = review.Diff(old.Pair, v.Record.Pair)
+			changes = review.Diff(old.Pair, v.Record.Pair)
 		}
-		for _, ev := range v.History {
-			if ev.Revision > rev {
-				d.Conflict.Events = append(d.Conflict.Events, ev)
-			}
-		}
-		msg = fmt.Sprintf("Not saved: this page changed since you loaded it (you had revision %d, it is now at %d). See what changed below, then try again.", rev, v.Record.Revision)
+		d.Conflict, msg = newConflict(rev, v.Record.Revision, changes, v.History, "page")
 	}
 	if edited != nil {
 		d.setEdit(*edited) // keep the editor's text in the form
@@ -632,16 +639,11 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	}
 	d := s.sectionData(r, v)
 	if errors.Is(err, store.ErrConflict) {
-		d.Conflict = &conflict{Yours: rev, Current: v.Record.Revision}
+		var changes []review.Change
 		if old, oerr := s.svc.Store.SectionAt(ctx, std, rev); oerr == nil {
-			d.Conflict.Changes = review.Diff(old.Section, v.Record.Section)
+			changes = review.Diff(old.Section, v.Record.Section)
 		}
-		for _, ev := range v.History {
-			if ev.Revision > rev {
-				d.Conflict.Events = append(d.Conflict.Events, ev)
-			}
-		}
-		msg = fmt.Sprintf("Not saved: this section changed since you loaded it (you had revision %d, it is now at %d). See what changed below, then try again.", rev, v.Record.Revision)
+		d.Conflict, msg = newConflict(rev, v.Record.Revision, changes, v.History, "section")
 	}
 	if edited != nil {
 		d.Edit = *edited

@@ -89,9 +89,9 @@ func TestTokensSharedSectionsSave(t *testing.T) {
 		prev = res.Ratio
 		t.Logf("%d standards: %.2fx fewer tokens per page", n, res.Ratio)
 	}
-	// The measured figure at 32 standards, as deploy/BENCH.md reports it.
-	if prev < 1.8 {
-		t.Errorf("32 standards: %.2fx, want at least 1.8x", prev)
+	// The goal at 30+ standards: a fatter pair prompt or answer breaks it.
+	if prev < 3 {
+		t.Errorf("32 standards: %.4fx fewer tokens per page, want at least 3x", prev)
 	}
 }
 

@@ -231,13 +231,25 @@ func (c *Cluster) WaitJetStream(t testing.TB, within time.Duration) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, err := js.AccountInfo(ctx)
 		cancel()
-		if err == nil && c.metaLeader() != nil {
+		// A meta leader alone is not enough: an R3 stream can be placed
+		// only once the leader has heard from every running peer.
+		if l := c.metaLeader(); err == nil && l != nil && len(l.Server().JetStreamClusterPeers()) >= c.running() {
 			return
 		}
 		last = err
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("clustertest: JetStream not ready within %v: %v", within, last)
+}
+
+func (c *Cluster) running() int {
+	n := 0
+	for _, x := range c.Nodes() {
+		if x.Running() {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *Cluster) metaLeader() *Node {

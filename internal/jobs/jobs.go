@@ -277,22 +277,11 @@ func (p *Planner) MarkStale(ctx context.Context, actor string) (int, error) {
 }
 
 func (p *Planner) stale(ctx context.Context, kind store.Kind, key string, from store.State, actor string) error {
-	set := func(m *store.Meta) error { m.State = store.Stale; return nil }
-	var rev uint64
-	if kind == store.KindPage {
-		r, err := p.Store.UpdatePage(ctx, key, func(r *store.PageRecord) error { return set(&r.Meta) })
-		if err != nil {
-			return err
-		}
-		rev = r.Revision
-	} else {
-		r, err := p.Store.UpdateSection(ctx, key, func(r *store.SectionRecord) error { return set(&r.Meta) })
-		if err != nil {
-			return err
-		}
-		rev = r.Revision
+	m, err := p.Store.UpdateMeta(ctx, kind, key, func(m *store.Meta) error { m.State = store.Stale; return nil })
+	if err != nil {
+		return err
 	}
-	return p.Store.Emit(ctx, store.Event{Kind: kind, Key: key, Type: "stale", Actor: actor, From: from, To: store.Stale, Revision: rev, Note: "inputs changed"})
+	return p.Store.Emit(ctx, store.Event{Kind: kind, Key: key, Type: "stale", Actor: actor, From: from, To: store.Stale, Revision: m.Revision, Note: "inputs changed"})
 }
 
 // Sweep republishes the job each unfinished record implies. Jobs are

@@ -136,9 +136,6 @@ func (s *Store) Close() {
 // (accounts, sessions) beside the store's.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
 
-// Conn is the NATS connection the store uses.
-func (s *Store) Conn() *nats.Conn { return s.nc }
-
 // Settings returns the settings the store was opened with.
 func (s *Store) Settings() Settings { return s.settings }
 
@@ -182,11 +179,6 @@ func (s *Store) UpdatePageAt(ctx context.Context, slug string, rev uint64, fn fu
 	return s.pages.update(ctx, slug, rev, fn)
 }
 
-// WatchPages calls fn for every page change until ctx ends.
-func (s *Store) WatchPages(ctx context.Context, fn func(PageRecord)) error {
-	return s.pages.watch(ctx, fn)
-}
-
 // --- sections ---
 
 // Section returns a standard's section record at its latest revision.
@@ -217,9 +209,16 @@ func (s *Store) UpdateSectionAt(ctx context.Context, standard string, rev uint64
 	return s.sections.update(ctx, standard, rev, fn)
 }
 
-// WatchSections calls fn for every section change until ctx ends.
-func (s *Store) WatchSections(ctx context.Context, fn func(SectionRecord)) error {
-	return s.sections.watch(ctx, fn)
+// UpdateMeta applies fn to the bookkeeping of the page or section kind/key,
+// for writes that touch nothing else (a state change, a failure recorded),
+// and returns the bookkeeping as written, its revision filled in.
+func (s *Store) UpdateMeta(ctx context.Context, kind Kind, key string, fn func(*Meta) error) (Meta, error) {
+	if kind == KindSection {
+		r, err := s.UpdateSection(ctx, key, func(r *SectionRecord) error { return fn(&r.Meta) })
+		return r.Meta, err
+	}
+	r, err := s.UpdatePage(ctx, key, func(r *PageRecord) error { return fn(&r.Meta) })
+	return r.Meta, err
 }
 
 // --- jobs ---
@@ -438,7 +437,6 @@ type bucket[T any] struct {
 
 	mu     sync.RWMutex
 	mirror map[string]T
-	subs   []func(T)
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -640,23 +638,7 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 		return
 	}
 	b.mirror[e.Key()] = r
-	subs := b.subs
 	b.mu.Unlock()
-	for _, fn := range subs {
-		fn(r)
-	}
-}
-
-func (b *bucket[T]) watch(ctx context.Context, fn func(T)) error {
-	b.mu.Lock()
-	b.subs = append(b.subs, fn)
-	idx := len(b.subs) - 1
-	b.mu.Unlock()
-	<-ctx.Done()
-	b.mu.Lock()
-	b.subs[idx] = func(T) {}
-	b.mu.Unlock()
-	return nil
 }
 
 func (b *bucket[T]) stop() {

@@ -273,17 +273,7 @@ func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error)
 		}
 		return nil
 	}
-	var m store.Meta
-	var err error
-	if j.Kind == store.KindSection {
-		var r store.SectionRecord
-		r, err = s.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error { return check(&r.Meta) })
-		m = r.Meta
-	} else {
-		var r store.PageRecord
-		r, err = s.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error { return check(&r.Meta) })
-		m = r.Meta
-	}
+	m, err := s.UpdateMeta(ctx, j.Kind, j.Key, check)
 	if errors.Is(err, store.ErrNotFound) {
 		return m, errObsolete
 	}
@@ -302,22 +292,12 @@ func fail(ctx context.Context, cfg Config, j store.Job, cause error) error {
 		m.State, m.Findings, m.Drafted = store.NeedsAttention, []finding.Finding{f}, j.Seq
 		return nil
 	}
-	var rev uint64
-	var err error
-	if j.Kind == store.KindSection {
-		var r store.SectionRecord
-		r, err = cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error { return set(&r.Meta) })
-		rev = r.Revision
-	} else {
-		var r store.PageRecord
-		r, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error { return set(&r.Meta) })
-		rev = r.Revision
-	}
+	m, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
 	if err != nil {
 		return ignoreObsolete(err)
 	}
 	return cfg.Store.Emit(ctx, store.Event{Kind: j.Kind, Key: j.Key, Type: "needs_attention", Actor: "drafter",
-		From: store.Drafting, To: store.NeedsAttention, Revision: rev, Note: cause.Error(), Errors: 1})
+		From: store.Drafting, To: store.NeedsAttention, Revision: m.Revision, Note: cause.Error(), Errors: 1})
 }
 
 func (cfg Config) count(kind, outcome string, took time.Duration, u store.Usage) {

@@ -36,6 +36,7 @@ type Index struct {
 	dir   string
 	alias bleve.IndexAlias
 	names *names
+	pairs pairTables // for facet counts; see facets.go
 
 	// wmu orders writers: Put and Delete wait for a running Reindex, so no
 	// write lands in an index about to be thrown away.

@@ -100,11 +100,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("card_a", text(false))
 	dm.AddFieldMappingsAt("card_b", text(false))
 	// Facet fields are for filtering; counting goes through the one
-	// single-valued "pair" field (see facetsFromPairs).
+	// single-valued "pair" field (see facets.go).
 	for _, f := range facetFields {
 		dm.AddFieldMappingsAt(f, kw(false, false))
 	}
-	dm.AddFieldMappingsAt("pair", kw(false, true))
+	dm.AddFieldMappingsAt("pair", kw(false, false))
 	im.AddDocumentMapping(docType, dm)
 	im.DefaultMapping = mapping.NewDocumentDisabledMapping()
 	if err := im.Validate(); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -233,8 +232,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	// competing hit. Ties keep index order, stable across pages.
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
 	req.Fields = []string{"title"}
-	req.AddFacet("pair", bleve.NewFacetRequest("pair", maxPairs))
-	res, err := ix.alias.SearchInContext(ctx, req)
+	var pc pairCounter
+	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, pc.handler(&ix.pairs))
+	res, err := ix.alias.SearchInContext(sctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
 	}
@@ -248,7 +248,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 	}
-	out.Facets = ix.facetsFromPairs(res.Facets["pair"])
+	out.Facets = ix.facets(&pc)
 	return out, nil
 }
 
@@ -296,50 +296,6 @@ func (ix *Index) highlight(ctx context.Context, u Understood, hits []Hit) error 
 		}
 	}
 	return nil
-}
-
-// maxPairs bounds the pair facet: more than any real set of standards makes.
-const maxPairs = 1 << 16
-
-// maxFacetValues is how many values of each facet a Result lists.
-const maxFacetValues = 50
-
-// facetsFromPairs counts every facet from the hits' pairs of standards: a
-// page's issuers, kinds, jurisdictions and industries are its two profiles',
-// so one single-valued field visited per hit gives them all, several times
-// faster than visiting five multi-valued fields.
-func (ix *Index) facetsFromPairs(fr *search.FacetResult) map[string][]FacetCount {
-	counts := map[string]map[string]int{}
-	for _, f := range facetFields {
-		counts[f] = map[string]int{}
-	}
-	if fr != nil {
-		for _, t := range fr.Terms.Terms() {
-			for f, vs := range ix.names.pairFacets(t.Term) {
-				for _, v := range vs {
-					counts[f][v] += t.Count
-				}
-			}
-		}
-	}
-	out := make(map[string][]FacetCount, len(facetFields))
-	for _, f := range facetFields {
-		list := make([]FacetCount, 0, len(counts[f]))
-		for v, c := range counts[f] {
-			list = append(list, FacetCount{Term: v, Count: c})
-		}
-		sort.Slice(list, func(i, j int) bool {
-			if list[i].Count != list[j].Count {
-				return list[i].Count > list[j].Count
-			}
-			return list[i].Term < list[j].Term
-		})
-		if len(list) > maxFacetValues {
-			list = list[:maxFacetValues]
-		}
-		out[f] = list
-	}
-	return out
 }
 
 // Suggest offers up to n page titles whose words start with what was typed.

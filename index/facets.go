@@ -25,17 +25,25 @@ import (
 
 // pairTable maps the document numbers of one index snapshot to pairs.
 type pairTable struct {
-	snap  bindex.IndexReader // the snapshot it was built from; held as the cache key
-	terms []string           // pair keys; a document's entry is index+1
-	doc   []uint32           // document number -> pair index+1, 0 for none
+	snap   bindex.IndexReader // the snapshot it was built from; held as the cache key
+	terms  []string           // pair keys; a document's entry is index+1
+	doc    []uint32           // document number -> pair index+1, 0 for none
+	values []facetValue       // every facet value of the pairs
+	ofPair [][]int            // pair index -> indexes into values
+}
+
+type facetValue struct {
+	field int // index into facetFields
+	term  string
 }
 
 // pairTables keeps the table of the newest snapshot searched. Snapshots
 // change when a page is indexed or segments merge; the next search builds
 // the new table, at the cost of one pass over the field's postings.
 type pairTables struct {
-	mu  sync.Mutex
-	cur *pairTable
+	names *names // facet values of each pair
+	mu    sync.Mutex
+	cur   *pairTable
 }
 
 func (pt *pairTables) get(r bindex.IndexReader) (*pairTable, error) {
@@ -45,7 +53,7 @@ func (pt *pairTables) get(r bindex.IndexReader) (*pairTable, error) {
 	if cur != nil && cur.snap == r {
 		return cur, nil
 	}
-	t, err := buildPairTable(r)
+	t, err := buildPairTable(r, pt.names)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +63,7 @@ func (pt *pairTables) get(r bindex.IndexReader) (*pairTable, error) {
 	return t, nil
 }
 
-func buildPairTable(r bindex.IndexReader) (*pairTable, error) {
+func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
 	t := &pairTable{snap: r}
 	dict, err := r.FieldDict("pair")
 	if err != nil {
@@ -99,6 +107,24 @@ func buildPairTable(r bindex.IndexReader) (*pairTable, error) {
 			t.doc[n] = uint32(i + 1)
 		}
 		tfr.Close()
+	}
+	// Values are numbered once here, so a search adds up integers.
+	ids := map[facetValue]int{}
+	t.ofPair = make([][]int, len(t.terms))
+	for i, term := range t.terms {
+		byField := n.pairFacets(term)
+		for fi, f := range facetFields {
+			for _, v := range byField[f] {
+				fv := facetValue{fi, v}
+				id, ok := ids[fv]
+				if !ok {
+					id = len(t.values)
+					ids[fv] = id
+					t.values = append(t.values, fv)
+				}
+				t.ofPair[i] = append(t.ofPair[i], id)
+			}
+		}
 	}
 	return t, nil
 }
@@ -156,27 +182,29 @@ const maxFacetValues = 50
 
 // facets turns the counts by pair into counts by facet value.
 func (ix *Index) facets(pc *pairCounter) map[string][]FacetCount {
-	counts := map[string]map[string]int{}
-	for _, f := range facetFields {
-		counts[f] = map[string]int{}
-	}
+	lists := make([][]FacetCount, len(facetFields))
 	if pc.tbl != nil {
+		counts := make([]int, len(pc.tbl.values))
 		for i, c := range pc.counts {
 			if c == 0 {
 				continue
 			}
-			for f, vs := range ix.names.pairFacets(pc.tbl.terms[i]) {
-				for _, v := range vs {
-					counts[f][v] += c
-				}
+			for _, v := range pc.tbl.ofPair[i] {
+				counts[v] += c
+			}
+		}
+		for v, c := range counts {
+			if c > 0 {
+				fv := pc.tbl.values[v]
+				lists[fv.field] = append(lists[fv.field], FacetCount{Term: fv.term, Count: c})
 			}
 		}
 	}
 	out := make(map[string][]FacetCount, len(facetFields))
-	for _, f := range facetFields {
-		list := make([]FacetCount, 0, len(counts[f]))
-		for v, c := range counts[f] {
-			list = append(list, FacetCount{Term: v, Count: c})
+	for fi, f := range facetFields {
+		list := lists[fi]
+		if list == nil {
+			list = []FacetCount{}
 		}
 		sort.Slice(list, func(i, j int) bool {
 			if list[i].Count != list[j].Count {

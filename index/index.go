@@ -56,6 +56,7 @@ func Open(dir string, set Standards) (*Index, error) {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	ix := &Index{dir: dir, names: newNames(profilesOf(set))}
+	ix.pairs.names = ix.names
 	name, err := os.ReadFile(filepath.Join(dir, currentFile))
 	switch {
 	case err == nil && strings.TrimSpace(string(name)) != "":

@@ -150,16 +150,12 @@ func (ix *Index) buildQuery(u Understood) query.Query {
 		if len([]rune(w)) < 4 || strings.ContainsAny(w, "0123456789") {
 			continue
 		}
+		fuzziness := 1
+		if len([]rune(w)) > 7 {
+			fuzziness = 2
+		}
 		for _, f := range []string{"title", "names"} {
-			fq := bleve.NewFuzzyQuery(w)
-			fq.SetField(f)
-			fq.SetFuzziness(1)
-			if len([]rune(w)) > 7 {
-				fq.SetFuzziness(2)
-			}
-			fq.SetPrefix(1)
-			fq.SetBoost(boostFuzzy)
-			clauses = append(clauses, fq)
+			clauses = append(clauses, &typoQuery{word: w, field: f, fuzziness: fuzziness, boost: boostFuzzy})
 		}
 	}
 	// Half-typed words: "hipa", "sarban".

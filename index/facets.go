@@ -26,6 +26,7 @@ import (
 // pairTable maps the document numbers of one index snapshot to pairs.
 type pairTable struct {
 	snap   bindex.IndexReader // the snapshot it was built from; held as the cache key
+	names  *names             // the profiles its facet values come from; part of the key
 	terms  []string           // pair keys; a document's entry is index+1
 	doc    []uint32           // document number -> pair index+1, 0 for none
 	values []facetValue       // every facet value of the pairs
@@ -41,19 +42,18 @@ type facetValue struct {
 // change when a page is indexed or segments merge; the next search builds
 // the new table, at the cost of one pass over the field's postings.
 type pairTables struct {
-	names *names // facet values of each pair
-	mu    sync.Mutex
-	cur   *pairTable
+	mu  sync.Mutex
+	cur *pairTable
 }
 
-func (pt *pairTables) get(r bindex.IndexReader) (*pairTable, error) {
+func (pt *pairTables) get(r bindex.IndexReader, n *names) (*pairTable, error) {
 	pt.mu.Lock()
 	cur := pt.cur
 	pt.mu.Unlock()
-	if cur != nil && cur.snap == r {
+	if cur != nil && cur.snap == r && cur.names == n {
 		return cur, nil
 	}
-	t, err := buildPairTable(r, pt.names)
+	t, err := buildPairTable(r, n)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (pt *pairTables) get(r bindex.IndexReader) (*pairTable, error) {
 }
 
 func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
-	t := &pairTable{snap: r}
+	t := &pairTable{snap: r, names: n}
 	dict, err := r.FieldDict("pair")
 	if err != nil {
 		return nil, fmt.Errorf("pair table: %w", err)
@@ -148,13 +148,13 @@ type pairCounter struct {
 // is ranked. It is Bleve's documented hook for custom collection
 // (search.MakeDocumentMatchHandlerKey), called once per search of our
 // single-index alias.
-func (pc *pairCounter) handler(tables *pairTables) search.MakeDocumentMatchHandler {
+func (pc *pairCounter) handler(tables *pairTables, n *names) search.MakeDocumentMatchHandler {
 	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		rank, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil {
 			return nil, false, err
 		}
-		tbl, err := tables.get(sctx.IndexReader)
+		tbl, err := tables.get(sctx.IndexReader, n)
 		if err != nil {
 			return nil, false, err
 		}
@@ -181,7 +181,7 @@ func (pc *pairCounter) handler(tables *pairTables) search.MakeDocumentMatchHandl
 const maxFacetValues = 50
 
 // facets turns the counts by pair into counts by facet value.
-func (ix *Index) facets(pc *pairCounter) map[string][]FacetCount {
+func (pc *pairCounter) facets() map[string][]FacetCount {
 	lists := make([][]FacetCount, len(facetFields))
 	if pc.tbl != nil {
 		counts := make([]int, len(pc.tbl.values))

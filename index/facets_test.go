@@ -2,7 +2,10 @@ package index
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	"github.com/versus-dev/versus/internal/profile"
 )
 
 // TestFacetCountsAreExact checks every facet count against an independent
@@ -92,4 +95,57 @@ func facetValues(set Standards, f string) []string {
 		}
 	}
 	return out
+}
+
+// TestSetStandards swaps the profiles under a live index: a new name is
+// understood and a changed issuer is counted at once, with no rebuild.
+func TestSetStandards(t *testing.T) {
+	ix, set, _ := openOwn(t)
+	ctx := context.Background()
+	const alias, issuer = "Euro Privacy Rulebook", "Zebra Office"
+	if u := ix.Understand(alias); len(u.Standards) != 0 {
+		t.Fatalf("%q understood as %v before it was added", alias, u.Standards)
+	}
+	before, err := ix.Search(ctx, Query{Standard: "gdpr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var ps []*profile.Profile
+	for _, p := range set.All() {
+		if p.ID == "gdpr" {
+			c := *p
+			c.Aliases = append(slices.Clone(p.Aliases), alias)
+			c.Issuer = issuer
+			p = &c
+		}
+		ps = append(ps, p)
+	}
+	next, err := profile.NewSet(ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.SetStandards(next)
+
+	if u := ix.Understand(alias + " vs sox"); u.Pair != "gdpr-vs-sox" {
+		t.Errorf("%q vs sox: pair %q, want gdpr-vs-sox", alias, u.Pair)
+	}
+	after, err := ix.Search(ctx, Query{Standard: "gdpr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(r Result, v string) int {
+		for _, f := range r.Facets["issuer"] {
+			if f.Term == v {
+				return f.Count
+			}
+		}
+		return 0
+	}
+	if got := count(after, issuer); got != after.Total || got == 0 {
+		t.Errorf("issuer %q counts %d of %d pages after the swap", issuer, got, after.Total)
+	}
+	if count(before, issuer) != 0 {
+		t.Errorf("issuer %q counted before the swap", issuer)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -35,8 +36,8 @@ var ErrClosed = errors.New("index closed")
 type Index struct {
 	dir   string
 	alias bleve.IndexAlias
-	names *names
-	pairs pairTables // for facet counts; see facets.go
+	names atomic.Pointer[names] // swapped by SetStandards
+	pairs pairTables            // for facet counts; see facets.go
 
 	// wmu orders writers: Put and Delete wait for a running Reindex, so no
 	// write lands in an index about to be thrown away.
@@ -55,8 +56,8 @@ func Open(dir string, set Standards) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	ix := &Index{dir: dir, names: newNames(profilesOf(set))}
-	ix.pairs.names = ix.names
+	ix := &Index{dir: dir}
+	ix.names.Store(newNames(profilesOf(set)))
 	name, err := os.ReadFile(filepath.Join(dir, currentFile))
 	switch {
 	case err == nil && strings.TrimSpace(string(name)) != "":
@@ -95,6 +96,13 @@ func Open(dir string, set Standards) (*Index, error) {
 	ix.alias = bleve.NewIndexAlias(ix.cur)
 	ix.removeLeftovers()
 	return ix, nil
+}
+
+// SetStandards replaces the profiles the index reads queries and counts
+// facets with, as when the server reloads them: a new alias is understood
+// at once. The pages' own text changes when they are indexed again.
+func (ix *Index) SetStandards(set Standards) {
+	ix.names.Store(newNames(profilesOf(set)))
 }
 
 func profilesOf(set Standards) []*profile.Profile {

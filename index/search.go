@@ -84,6 +84,10 @@ const (
 // Understand reads a query: which standards it names and whether it asks
 // for a comparison of two.
 func (ix *Index) Understand(text string) Understood {
+	return understand(ix.names.Load(), text)
+}
+
+func understand(n *names, text string) Understood {
 	u := Understood{Parsed: ParseQuery(text)}
 	if u.Parsed.Text == "" {
 		return u
@@ -91,8 +95,8 @@ func (ix *Index) Understand(text string) Understood {
 	if u.Parsed.IsPair() {
 		// Each side of a comparison is a standard's name, so a short
 		// unique beginning ("pci") is enough.
-		a, okA := ix.names.resolve(u.Parsed.Sides[0], 3)
-		b, okB := ix.names.resolve(u.Parsed.Sides[1], 3)
+		a, okA := n.resolve(u.Parsed.Sides[0], 3)
+		b, okB := n.resolve(u.Parsed.Sides[1], 3)
 		switch {
 		case okA && okB && a != b:
 			u.Standards = []string{a, b}
@@ -103,12 +107,12 @@ func (ix *Index) Understand(text string) Understood {
 		}
 	}
 	if len(u.Standards) < 2 {
-		if m := ix.names.mentions(u.Parsed.Text); len(m) > len(u.Standards) {
+		if m := n.mentions(u.Parsed.Text); len(m) > len(u.Standards) {
 			u.Standards = m
 		}
 	}
 	if len(u.Standards) == 0 {
-		if id, ok := ix.names.resolve(u.Parsed.Text, 4); ok {
+		if id, ok := n.resolve(u.Parsed.Text, 4); ok {
 			u.Standards = []string{id}
 		}
 	}
@@ -122,7 +126,7 @@ func (ix *Index) Understand(text string) Understood {
 	return u
 }
 
-func (ix *Index) buildQuery(u Understood) query.Query {
+func buildQuery(n *names, u Understood) query.Query {
 	text := u.Parsed.Terms()
 	var clauses []query.Query
 	match := func(field string, boost float64) *query.MatchQuery {
@@ -170,7 +174,7 @@ func (ix *Index) buildQuery(u Understood) query.Query {
 		t.SetBoost(boostStandard)
 		clauses = append(clauses, t)
 		// Synonyms: "sarbanes oxley" also finds the body's "SOX".
-		m := bleve.NewMatchQuery(ix.names.expansion(id))
+		m := bleve.NewMatchQuery(n.expansion(id))
 		m.SetField("body")
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		m.SetBoost(boostSynonym)
@@ -193,12 +197,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	q.Limit = min(q.Limit, MaxLimit)
 	q.Offset = max(q.Offset, 0)
 
-	u := ix.Understand(q.Text)
+	n := ix.names.Load() // one set of profiles for the whole search
+	u := understand(n, q.Text)
 	var qq query.Query
 	if u.Parsed.Text == "" {
 		qq = bleve.NewMatchAllQuery()
 	} else {
-		qq = ix.buildQuery(u)
+		qq = buildQuery(n, u)
 	}
 	filters := map[string]string{}
 	for f, v := range q.Filters {
@@ -229,7 +234,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
 	req.Fields = []string{"title"}
 	var pc pairCounter
-	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, pc.handler(&ix.pairs))
+	sctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, pc.handler(&ix.pairs, n))
 	res, err := ix.alias.SearchInContext(sctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
@@ -240,18 +245,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		out.Hits = append(out.Hits, Hit{Slug: h.ID, Title: title, Score: h.Score, Fragments: []string{}})
 	}
 	if u.Parsed.Text != "" && len(out.Hits) > 0 {
-		if err := ix.highlight(ctx, u, out.Hits); err != nil {
+		if err := ix.highlight(ctx, n, u, out.Hits); err != nil {
 			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 	}
-	out.Facets = ix.facets(&pc)
+	out.Facets = pc.facets()
 	return out, nil
 }
 
 // highlight fills the hits' fragments with a second search over just those
 // pages: asking for highlights in the main search would read the term
 // locations of every matching page, not only of the few shown.
-func (ix *Index) highlight(ctx context.Context, u Understood, hits []Hit) error {
+func (ix *Index) highlight(ctx context.Context, n *names, u Understood, hits []Hit) error {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.Slug
@@ -261,7 +266,7 @@ func (ix *Index) highlight(ctx context.Context, u Understood, hits []Hit) error 
 	m.SetField("body")
 	terms = append(terms, m)
 	for _, id := range u.Standards {
-		m := bleve.NewMatchQuery(ix.names.expansion(id))
+		m := bleve.NewMatchQuery(n.expansion(id))
 		m.SetField("body")
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		terms = append(terms, m)

@@ -296,6 +296,9 @@ func ReloadProfiles(ctx context.Context, run *Running, actor string) (int, error
 	if !changed {
 		return 0, nil
 	}
+	if run.Index != nil {
+		run.Index.SetStandards(run.Profiles.Set())
+	}
 	return run.Planner.MarkStale(ctx, actor)
 }
 

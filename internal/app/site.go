@@ -19,6 +19,6 @@ func (p published) ApprovedPage(ctx context.Context, slug string) (page.Page, bo
 // mountSite adds the public search page, the search API and the published
 // pages; the site's front door is its search page.
 func mountSite(mux *http.ServeMux, run *Running) {
-	site.New(run.Index, run.Profiles.Set(), published{run.Store}).Register(mux)
+	site.New(run.Index, run.Profiles.Set, published{run.Store}).Register(mux)
 	mux.Handle("GET /{$}", http.RedirectHandler("/search", http.StatusFound))
 }

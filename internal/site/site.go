@@ -54,14 +54,14 @@ var filterParams = []string{"issuer", "kind", "jurisdiction", "industry"}
 // Site holds what the handlers need.
 type Site struct {
 	ix    Searcher
-	set   *profile.Set
+	set   func() *profile.Set // the current profiles: the server may reload them
 	pages PageSource
 	tmpl  *template.Template
 }
 
-// New builds the site. pages may be nil when no page store is wired: then
-// /compare/{slug} answers 404.
-func New(ix Searcher, set *profile.Set, pages PageSource) *Site {
+// New builds the site. set returns the current profiles. pages may be nil
+// when no page store is wired: then /compare/{slug} answers 404.
+func New(ix Searcher, set func() *profile.Set, pages PageSource) *Site {
 	t := template.Must(template.New("").Funcs(template.FuncMap{
 		"fragment": fragmentHTML,
 	}).ParseFS(templateFS, "templates/*.html"))
@@ -69,9 +69,10 @@ func New(ix Searcher, set *profile.Set, pages PageSource) *Site {
 }
 
 // Handler serves the public site and its API.
+// The profiles are fixed; a server that reloads them uses New.
 func Handler(ix Searcher, set *profile.Set, pages PageSource) http.Handler {
 	mux := http.NewServeMux()
-	New(ix, set, pages).Register(mux)
+	New(ix, func() *profile.Set { return set }, pages).Register(mux)
 	return mux
 }
 
@@ -132,13 +133,14 @@ func (s *Site) parseQuery(v url.Values) (index.Query, error) {
 
 // resolve accepts a standard's id or any of its names.
 func (s *Site) resolve(name string) (*profile.Profile, bool) {
-	if s.set == nil {
+	set := s.set()
+	if set == nil {
 		return nil, false
 	}
-	if p, ok := s.set.Get(name); ok {
+	if p, ok := set.Get(name); ok {
 		return p, true
 	}
-	return s.set.Resolve(name)
+	return set.Resolve(name)
 }
 
 // APISearch serves GET /api/search.

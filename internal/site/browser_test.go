@@ -1,0 +1,138 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/versus-dev/versus/internal/browsertest"
+)
+
+// TestBrowserSearch runs the public search page in a real Chromium: results
+// and facets without JavaScript, suggestions as you type with it, and no
+// script from a page's text running in either.
+func TestBrowserSearch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	srv, _, _ := server(t)
+	b := browsertest.New(t)
+	ctx := b.Ctx
+	count := func(what, sel string) int {
+		t.Helper()
+		return browsertest.Get(t, ctx, what, chromedp.Evaluate[int](`document.querySelectorAll(`+quote(sel)+`).length`))
+	}
+
+	// Without JavaScript: the results, highlights and facets are the page.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Do(t, ctx, "search without script",
+		chromedp.Navigate(srv.URL+"/search?q="+strings.ReplaceAll("iso 27001 vs soc 2", " ", "+")),
+		chromedp.WaitVisible(chromedp.CSS(".hits")),
+	)
+	browsertest.SaveShot(t, "search.png", browsertest.Get(t, ctx, "search screenshot", chromedp.CaptureScreenshot()))
+	first := browsertest.Get(t, ctx, "first hit", chromedp.Text(chromedp.CSS(".hit-title")))
+	if first != "ISO 27001 vs SOC 2" {
+		t.Errorf("first hit %q, want ISO 27001 vs SOC 2", first)
+	}
+	// The page whose verdict carries a script and an image with onerror:
+	// its fragment shows them as text, with the match marked.
+	browsertest.Do(t, ctx, "search for the page with markup",
+		chromedp.Navigate(srv.URL+"/search?q=zebra"),
+		chromedp.WaitVisible(chromedp.CSS(".hits")),
+	)
+	if n := count("marks", ".hits mark"); n == 0 {
+		t.Error("no <mark> in the fragments")
+	}
+	if n := count("markup", ".hits script, .hits img, .hits [onerror]"); n != 0 {
+		t.Errorf("%d elements from the page's text became markup", n)
+	}
+	if text := browsertest.Get(t, ctx, "fragment", chromedp.Text(chromedp.CSS(".fragment"))); !strings.Contains(text, "<script>") {
+		t.Errorf("fragment %q does not show the script as text", text)
+	}
+	// A facet link narrows the results.
+	browsertest.Do(t, ctx, "search gdpr", chromedp.Navigate(srv.URL+"/search?q=gdpr"), chromedp.WaitVisible(chromedp.CSS(".facets")))
+	all := browsertest.Get(t, ctx, "count", chromedp.Text(chromedp.CSS(".count")))
+	browsertest.Do(t, ctx, "narrow by a facet",
+		chromedp.Click(chromedp.CSS(".facets a:not(.selected)")),
+		chromedp.WaitVisible(chromedp.CSS(".facets a.selected")),
+	)
+	narrowed := browsertest.Get(t, ctx, "count", chromedp.Text(chromedp.CSS(".count")))
+	if narrowed == all {
+		t.Errorf("a facet did not narrow the results: %q, then %q", all, narrowed)
+	}
+
+	// With JavaScript: suggestions as you type, reachable by keyboard.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Do(t, ctx, "type hip",
+		chromedp.Navigate(srv.URL+"/search"),
+		chromedp.WaitVisible(chromedp.CSS("input[data-suggest]")),
+		chromedp.SendKeys(chromedp.CSS("input[data-suggest]"), "hip"),
+		chromedp.WaitVisible(chromedp.CSS("#suggestions li a")),
+	)
+	titles := browsertest.Get(t, ctx, "suggestions", chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('#suggestions a')).map(a => a.textContent)`))
+	if len(titles) == 0 {
+		t.Fatal("no suggestions for hip")
+	}
+	for _, title := range titles {
+		if !strings.Contains(title, "HIPAA") {
+			t.Errorf("suggestion %q for hip does not name HIPAA", title)
+		}
+	}
+	href := browsertest.Get(t, ctx, "first suggestion", chromedp.Evaluate[string](`document.querySelector('#suggestions a').getAttribute('href')`))
+	browsertest.Do(t, ctx, "choose the first suggestion by keyboard",
+		chromedp.KeyEvent(kb.ArrowDown),
+		chromedp.Poll[chromedp.Void](`document.activeElement && document.activeElement.getAttribute('href') === `+quote(href)),
+		chromedp.KeyEvent("\r"),
+	)
+	// Enter follows the link: wait for the new page, not in the old one.
+	deadline := time.Now().Add(browsertest.Timeout)
+	for {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.HasSuffix(loc, href) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Enter on %s: still at %q (%v)", href, loc, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	browsertest.Do(t, ctx, "the chosen page", chromedp.WaitVisible(chromedp.CSS("article.page h1")))
+	heading := browsertest.Get(t, ctx, "heading", chromedp.Text(chromedp.CSS("article.page h1")))
+	if heading != titles[0] {
+		t.Errorf("page heading %q, want the suggestion %q", heading, titles[0])
+	}
+	// Escape closes the list.
+	browsertest.Do(t, ctx, "escape",
+		chromedp.Navigate(srv.URL+"/search"),
+		chromedp.SendKeys(chromedp.CSS("input[data-suggest]"), "gd"),
+		chromedp.WaitVisible(chromedp.CSS("#suggestions li a")),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotVisible(chromedp.CSS("#suggestions")),
+	)
+
+	// The markup page once more with scripts on: nothing runs.
+	browsertest.Do(t, ctx, "markup with script on",
+		chromedp.Navigate(srv.URL+"/search?q=zebra"),
+		chromedp.WaitVisible(chromedp.CSS(".hits")),
+	)
+	if n := count("markup", ".hits script, .hits img, .hits [onerror]"); n != 0 {
+		t.Errorf("%d elements from the page's text became markup", n)
+	}
+	if d := b.Dialogs(); len(d) != 0 {
+		t.Errorf("a script from a page ran: dialogs %q", d)
+	}
+}
+
+// quote makes a JavaScript string literal of s.
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}

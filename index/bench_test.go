@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -128,6 +129,34 @@ func reportPercentiles(b *testing.B, durs []time.Duration) {
 	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+// BenchmarkSearchParallel is throughput: every CPU searching at once, the
+// twelve queries in turn, at 10,000 pages.
+func BenchmarkSearchParallel(b *testing.B) {
+	ix, err := Open(b.TempDir(), loadProfiles(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if err := ix.Reindex(ctx, synthDocs(b, 10_000)); err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			q := benchQueries[int(next.Add(1))%len(benchQueries)]
+			if _, err := ix.Search(ctx, Query{Text: q, Limit: 10}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
 }
 
 // BenchmarkQueries times each visitor query alone at 10,000 pages.

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -205,6 +206,37 @@ func FuzzEditDistance(f *testing.F) {
 		got, ok := editDistance(ra, rb, max, &r)
 		if ok != (want <= max) || (ok && got != want) {
 			t.Fatalf("editDistance(%q, %q, %d) = %d, %v; reference %d", a, b, max, got, ok, want)
+		}
+	})
+}
+
+// FuzzSearch sends what visitors might type, typos and odd characters
+// included, through the whole search: it must answer, not fail, and every
+// hit must be a page of the index.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"hippa", "gdrp vs sox", "iso 2700l", "ÿ", "\xff\xfe", "sarbanes-oxly", "a vs b vs c", "--", "日本語 vs gdpr", strings.Repeat("privacy ", 40)} {
+		f.Add(s)
+	}
+	ix, _, pages := openFull(f)
+	slugs := map[string]bool{}
+	for _, p := range pages {
+		slugs[p.Slug] = true
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 200 { // the site refuses longer queries
+			return
+		}
+		res, err := ix.Search(context.Background(), Query{Text: text, Limit: 5})
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		if res.Total < len(res.Hits) {
+			t.Fatalf("search %q: total %d below %d hits", text, res.Total, len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if !slugs[h.Slug] {
+				t.Fatalf("search %q: hit %q is no page", text, h.Slug)
+			}
 		}
 	})
 }

@@ -119,6 +119,20 @@ func dirSize(tb testing.TB, dir string) int64 {
 	return n
 }
 
+// synthIndex is an index of n synthetic pages, closed when b ends.
+func synthIndex(b *testing.B, n int) *Index {
+	b.Helper()
+	ix, err := Open(b.TempDir(), loadProfiles(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	if err := ix.Reindex(context.Background(), synthDocs(b, n)); err != nil {
+		b.Fatal(err)
+	}
+	return ix
+}
+
 func reportPercentiles(b *testing.B, durs []time.Duration) {
 	if len(durs) == 0 {
 		return
@@ -134,15 +148,8 @@ func reportPercentiles(b *testing.B, durs []time.Duration) {
 // BenchmarkSearchParallel is throughput: every CPU searching at once, the
 // twelve queries in turn, at 10,000 pages.
 func BenchmarkSearchParallel(b *testing.B) {
-	ix, err := Open(b.TempDir(), loadProfiles(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix := synthIndex(b, 10_000)
 	ctx := context.Background()
-	if err := ix.Reindex(ctx, synthDocs(b, 10_000)); err != nil {
-		b.Fatal(err)
-	}
 	var next atomic.Int64
 	start := time.Now()
 	b.ResetTimer()
@@ -161,15 +168,8 @@ func BenchmarkSearchParallel(b *testing.B) {
 
 // BenchmarkQueries times each visitor query alone at 10,000 pages.
 func BenchmarkQueries(b *testing.B) {
-	ix, err := Open(b.TempDir(), loadProfiles(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix := synthIndex(b, 10_000)
 	ctx := context.Background()
-	if err := ix.Reindex(ctx, synthDocs(b, 10_000)); err != nil {
-		b.Fatal(err)
-	}
 	for _, q := range benchQueries {
 		b.Run(q, func(b *testing.B) {
 			var total int
@@ -186,15 +186,8 @@ func BenchmarkQueries(b *testing.B) {
 }
 
 func BenchmarkSuggest(b *testing.B) {
-	ix, err := Open(b.TempDir(), loadProfiles(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix := synthIndex(b, 10_000)
 	ctx := context.Background()
-	if err := ix.Reindex(ctx, synthDocs(b, 10_000)); err != nil {
-		b.Fatal(err)
-	}
 	prefixes := []string{"h", "hip", "iso 27", "sarb", "gd", "nis"}
 	durs := make([]time.Duration, 0, b.N)
 	b.ResetTimer()

@@ -274,6 +274,7 @@ func Run(ctx context.Context, cfg Config) error {
 	var runErr error
 	select {
 	case <-ctx.Done():
+		log.Info().Msg("stopping: finishing the jobs in hand")
 	case runErr = <-errc:
 		log.Error().Err(runErr).Msg("stopping")
 	}
@@ -284,6 +285,7 @@ func Run(ctx context.Context, cfg Config) error {
 		scancel()
 	}
 	wg.Wait()
+	log.Info().Msg("stopped")
 	return runErr
 }
 

@@ -25,12 +25,15 @@ import (
 
 // pairTable maps the document numbers of one index snapshot to pairs.
 type pairTable struct {
-	snap   bindex.IndexReader // the snapshot it was built from; held as the cache key
-	names  *names             // the profiles its facet values come from; part of the key
-	terms  []string           // pair keys; a document's entry is index+1
-	doc    []uint32           // document number -> pair index+1, 0 for none
-	values []facetValue       // every facet value of the pairs
-	ofPair [][]int            // pair index -> indexes into values
+	snap  bindex.IndexReader // the snapshot it is built from; held as the cache key
+	names *names             // the profiles its facet values come from; part of the key
+
+	once   sync.Once // searches that arrive while it is built wait for it
+	err    error
+	terms  []string     // pair keys; a document's entry is index+1
+	doc    []uint32     // document number -> pair index+1, 0 for none
+	values []facetValue // every facet value of the pairs
+	ofPair [][]int      // pair index -> indexes into values
 }
 
 type facetValue struct {
@@ -48,32 +51,36 @@ type pairTables struct {
 
 func (pt *pairTables) get(r bindex.IndexReader, n *names) (*pairTable, error) {
 	pt.mu.Lock()
-	cur := pt.cur
-	pt.mu.Unlock()
-	if cur != nil && cur.snap == r && cur.names == n {
-		return cur, nil
+	t := pt.cur
+	if t == nil || t.snap != r || t.names != n {
+		t = &pairTable{snap: r, names: n}
+		pt.cur = t
 	}
-	t, err := buildPairTable(r, n)
-	if err != nil {
-		return nil, err
-	}
-	pt.mu.Lock()
-	pt.cur = t
 	pt.mu.Unlock()
+	t.once.Do(func() { t.err = t.build() })
+	if t.err != nil {
+		// Not kept: the next search tries again.
+		pt.mu.Lock()
+		if pt.cur == t {
+			pt.cur = nil
+		}
+		pt.mu.Unlock()
+		return nil, t.err
+	}
 	return t, nil
 }
 
-func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
-	t := &pairTable{snap: r, names: n}
+func (t *pairTable) build() error {
+	r := t.snap
 	dict, err := r.FieldDict("pair")
 	if err != nil {
-		return nil, fmt.Errorf("pair table: %w", err)
+		return fmt.Errorf("pair table: %w", err)
 	}
 	defer dict.Close()
 	for {
 		e, err := dict.Next()
 		if err != nil {
-			return nil, fmt.Errorf("pair table: %w", err)
+			return fmt.Errorf("pair table: %w", err)
 		}
 		if e == nil {
 			break
@@ -85,13 +92,13 @@ func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
 	for i, term := range t.terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(term), "pair", false, false, false)
 		if err != nil {
-			return nil, fmt.Errorf("pair table %q: %w", term, err)
+			return fmt.Errorf("pair table %q: %w", term, err)
 		}
 		for {
 			d, err := tfr.Next(tfd.Reset())
 			if err != nil {
 				tfr.Close()
-				return nil, fmt.Errorf("pair table %q: %w", term, err)
+				return fmt.Errorf("pair table %q: %w", term, err)
 			}
 			if d == nil {
 				break
@@ -99,7 +106,7 @@ func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
 			n, err := docNumber(d.ID)
 			if err != nil {
 				tfr.Close()
-				return nil, err
+				return err
 			}
 			if n >= uint64(len(t.doc)) {
 				t.doc = append(t.doc, make([]uint32, int(n)+1-len(t.doc))...)
@@ -112,7 +119,7 @@ func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
 	ids := map[facetValue]int{}
 	t.ofPair = make([][]int, len(t.terms))
 	for i, term := range t.terms {
-		byField := n.pairFacets(term)
+		byField := t.names.pairFacets(term)
 		for fi, f := range facetFields {
 			for _, v := range byField[f] {
 				fv := facetValue{fi, v}
@@ -126,7 +133,7 @@ func buildPairTable(r bindex.IndexReader, n *names) (*pairTable, error) {
 			}
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // docNumber reads a scorch internal id: the document's number in its

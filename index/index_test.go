@@ -53,6 +53,10 @@ func TestRelevance(t *testing.T) {
 		{q: "nist csf vs iso 27001", wantSlug: "iso-27001-vs-nist-csf"},
 		{q: "iso 27001 and iso 27002", wantSlug: "iso-27001-vs-iso-27002"},
 		{q: "ISO/IEC 27001:2022 vs NIS 2", wantSlug: "iso-27001-vs-nis2"},
+		{q: "soc 2", wantStd: "soc-2"},
+		{q: "cmmc 2.0", wantStd: "cmmc"},
+		{q: "nist csf 2", wantStd: "nist-csf"},
+		{q: "2", wantStd: ""}, // a lone digit still searches
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

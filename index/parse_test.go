@@ -95,3 +95,20 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestMatchText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"27001 soc 2", "27001 soc"},
+		{"soc 2", "soc"},
+		{"a b", "a b"}, // nothing else: kept
+		{"2", "2"},
+		{"nis2 dora", "nis2 dora"},
+		{"é gdpr", "gdpr"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := matchText(tt.in); got != tt.want {
+			t.Errorf("matchText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -127,7 +128,7 @@ func understand(n *names, text string) Understood {
 }
 
 func buildQuery(n *names, u Understood) query.Query {
-	text := u.Parsed.Terms()
+	text := matchText(u.Parsed.Terms())
 	var clauses []query.Query
 	match := func(field string, boost float64) *query.MatchQuery {
 		m := bleve.NewMatchQuery(text)
@@ -187,6 +188,23 @@ func buildQuery(n *names, u Understood) query.Query {
 		clauses = append(clauses, d)
 	}
 	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// matchText is the text the free-text clauses match: the words of one
+// letter or digit ("2" of "soc 2") are left out, as they are on nearly every
+// page and tell none apart; names with them are matched whole by the
+// standard clauses. A text of nothing else is kept as it is.
+func matchText(text string) string {
+	var kept []string
+	for _, w := range strings.Fields(text) {
+		if utf8.RuneCountInString(w) > 1 {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) == 0 {
+		return text
+	}
+	return strings.Join(kept, " ")
 }
 
 // Search runs q. An empty text lists every page (narrowed by q.Standard).
@@ -261,17 +279,23 @@ func (ix *Index) highlight(ctx context.Context, n *names, u Understood, hits []H
 	for i, h := range hits {
 		ids[i] = h.Slug
 	}
-	terms := []query.Query{}
-	m := bleve.NewMatchQuery(u.Parsed.Terms())
-	m.SetField("body")
-	terms = append(terms, m)
+	// Every word once: the words typed and the names they resolved to
+	// ("SOC 2" for "soc2"). A word twice would read its locations twice.
+	words := strings.Fields(matchText(u.Parsed.Terms()))
 	for _, id := range u.Standards {
-		m := bleve.NewMatchQuery(n.expansion(id))
-		m.SetField("body")
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		terms = append(terms, m)
+		words = append(words, strings.Fields(n.expansion(id))...)
 	}
-	qq := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(terms...))
+	seen := map[string]bool{}
+	uniq := words[:0]
+	for _, w := range words {
+		if k := strings.ToLower(w); !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, w)
+		}
+	}
+	m := bleve.NewMatchQuery(strings.Join(uniq, " "))
+	m.SetField("body")
+	qq := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), m)
 	req := bleve.NewSearchRequestOptions(qq, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	req.Highlight.Fields = highlightFields

@@ -80,8 +80,8 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.pages = newBucket(pkv, func(r *PageRecord) *Meta { return &r.Meta })
-	s.sections = newBucket(skv, func(r *SectionRecord) *Meta { return &r.Meta })
+	s.pages = newBucket(nc, pkv, func(r *PageRecord) *Meta { return &r.Meta })
+	s.sections = newBucket(nc, skv, func(r *SectionRecord) *Meta { return &r.Meta })
 	s.status = nc.StatusChanged(nats.CONNECTED)
 	pagesResync, sectionsResync := make(chan struct{}, 1), make(chan struct{}, 1)
 	go func() {
@@ -432,6 +432,7 @@ func short(h string) string {
 // --- a typed bucket with an in-memory mirror ---
 
 type bucket[T any] struct {
+	nc   *nats.Conn // for reads from the stream leader; see get.go
 	kv   jetstream.KeyValue
 	meta func(*T) *Meta
 
@@ -441,29 +442,31 @@ type bucket[T any] struct {
 	done   chan struct{}
 }
 
-func newBucket[T any](kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
-	return &bucket[T]{kv: kv, meta: meta, mirror: map[string]T{}}
+func newBucket[T any](nc *nats.Conn, kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
+	return &bucket[T]{nc: nc, kv: kv, meta: meta, mirror: map[string]T{}}
 }
 
 func (b *bucket[T]) decode(e jetstream.KeyValueEntry) (T, error) {
+	return b.decodeValue(e.Key(), e.Value(), e.Revision())
+}
+
+func (b *bucket[T]) decodeValue(key string, data []byte, rev uint64) (T, error) {
 	var r T
-	if err := json.Unmarshal(e.Value(), &r); err != nil {
-		return r, fmt.Errorf("decode %s: %w", e.Key(), err)
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, fmt.Errorf("decode %s: %w", key, err)
 	}
-	b.meta(&r).Revision = e.Revision()
+	b.meta(&r).Revision = rev
 	return r, nil
 }
 
+// get reads a record at its latest revision, from the stream leader.
 func (b *bucket[T]) get(ctx context.Context, key string) (T, error) {
-	e, err := b.kv.Get(ctx, key)
+	data, rev, err := leaderGet(ctx, b.nc, b.kv.Bucket(), key)
 	if err != nil {
 		var zero T
-		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrInvalidKey) {
-			return zero, fmt.Errorf("%s: %w", key, ErrNotFound)
-		}
-		return zero, fmt.Errorf("get %s: %w", key, err)
+		return zero, err
 	}
-	return b.decode(e)
+	return b.decodeValue(key, data, rev)
 }
 
 func (b *bucket[T]) getRevision(ctx context.Context, key string, rev uint64) (T, error) {

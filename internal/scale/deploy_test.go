@@ -197,10 +197,29 @@ func (d *deployment) waitAllInReview(within time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
+			// What each straggler went through, for the next reader of a failure.
+			for _, p := range st.Pages() {
+				if p.State != store.InReview {
+					d.t.Logf("page %s: %s seq %d drafted %d attempt %d; events %v", p.Slug, p.State, p.Seq, p.Drafted, p.Attempt, eventTypes(d.history(store.KindPage, p.Slug)))
+				}
+			}
+			for _, r := range st.Sections() {
+				if r.State != store.InReview {
+					d.t.Logf("section %s: %s seq %d drafted %d attempt %d; events %v", r.Standard, r.State, r.Seq, r.Drafted, r.Attempt, eventTypes(d.history(store.KindSection, r.Standard)))
+				}
+			}
 			d.t.Fatalf("after %v: %d of %d records in review; states %v", within, n, nPages+nSections, st.StateCounts())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+func eventTypes(evs []store.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.Type
+	}
+	return out
 }
 
 // history is a record's audit log, read through the cluster.

@@ -91,7 +91,7 @@ func decodeMsgGet(body []byte) ([]byte, uint64, error) {
 		if resp.Error.ErrCode == errCodeNoMessage || resp.Error.Code == 404 {
 			return nil, 0, ErrNotFound
 		}
-		return nil, 0, fmt.Errorf("jetstream: %s (%d/%d)", resp.Error.Description, resp.Error.Code, resp.Error.ErrCode)
+		return nil, 0, &apiError{Code: resp.Error.Code, ErrCode: resp.Error.ErrCode, Description: resp.Error.Description}
 	}
 	if resp.Message == nil {
 		return nil, 0, errors.New("jetstream: an answer with no message")
@@ -106,4 +106,14 @@ func decodeMsgGet(body []byte) ([]byte, uint64, error) {
 		}
 	}
 	return resp.Message.Data, resp.Message.Seq, nil
+}
+
+// apiError is an error answer of the JetStream API to a request made here.
+type apiError struct {
+	Code, ErrCode int
+	Description   string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("jetstream: %s (%d/%d)", e.Description, e.Code, e.ErrCode)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"testing"
@@ -34,6 +35,9 @@ func TestDecodeMsgGet(t *testing.T) {
 				t.Fatalf("error %v, want another error", err)
 			case tt.wantErr != nil && tt.wantErr != errAny && !errors.Is(err, tt.wantErr):
 				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if tt.name == "server error" && !Unavailable(context.Background(), err) {
+				t.Errorf("%v is not taken for the store being unavailable", err)
 			}
 			if string(data) != tt.data || rev != tt.rev {
 				t.Fatalf("got %q at %d, want %q at %d", data, rev, tt.data, tt.rev)

@@ -323,6 +323,10 @@ func Unavailable(ctx context.Context, err error) bool {
 		errors.Is(err, jetstream.ErrServerShutdown) || errors.Is(err, nats.ErrConnectionReconnecting) {
 		return true
 	}
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Code == 503 {
+		return true
+	}
 	var je jetstream.JetStreamError
 	if errors.As(err, &je) {
 		if ae := je.APIError(); ae != nil && (ae.Code == 503 || ae.ErrorCode == errNoSuitablePeers || ae.ErrorCode == errInsufficientResources) {

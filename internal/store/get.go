@@ -19,8 +19,10 @@ import (
 // for a draft just stored could read the record from before the draft,
 // take the job for obsolete and drop it, leaving the record in drafting.
 
-// leaderGetTimeout bounds a read when the caller's context has no deadline.
-const leaderGetTimeout = 10 * time.Second
+// leaderGetTimeout bounds a read when the caller's context has no deadline:
+// the jetstream package's own API timeout, so a read waits for a restarting
+// server no longer than the KeyValue.Get it replaces did.
+const leaderGetTimeout = 5 * time.Second
 
 // errGone is a key whose last entry is a delete or purge marker.
 var errGone = errors.New("deleted")

@@ -233,8 +233,8 @@ func actionStatus(err error) (int, string) {
 func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	slug, action := r.PathValue("slug"), r.PathValue("action")
-	if !pageActions[action] {
-		apiError(w, http.StatusNotFound, "no action "+action+"; actions: claim, release, comment, edit, approve, reject, request-changes")
+	if !reviewActions[action] {
+		noAction(w, action)
 		return
 	}
 	var b actionBody
@@ -265,7 +265,12 @@ func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-var pageActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
+// reviewActions are what an editor may do to a page or a section.
+var reviewActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
+
+func noAction(w http.ResponseWriter, action string) {
+	apiError(w, http.StatusNotFound, "no action "+action+"; actions: claim, release, comment, edit, approve, reject, request-changes")
+}
 
 func (s *server) doPageAction(r *http.Request, actor, slug, action string, b actionBody) (store.PageRecord, error) {
 	ctx := r.Context()
@@ -380,13 +385,11 @@ func (s *server) apiGetSection(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.sectionJSON(v))
 }
 
-var sectionActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
-
 func (s *server) apiSectionAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	std, action := r.PathValue("id"), r.PathValue("action")
-	if !sectionActions[action] {
-		apiError(w, http.StatusNotFound, "no action "+action+"; actions: claim, release, comment, edit, approve, reject, request-changes")
+	if !reviewActions[action] {
+		noAction(w, action)
 		return
 	}
 	var b actionBody

@@ -433,7 +433,7 @@ func pairFromForm(r *http.Request) page.Pair {
 func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	slug, action := r.PathValue("slug"), r.PathValue("action")
-	if !pageActions[action] {
+	if !reviewActions[action] {
 		s.uiFail(w, r, http.StatusNotFound, "There is no such action.")
 		return
 	}
@@ -602,7 +602,7 @@ func sectionFromForm(r *http.Request, cur page.Section) page.Section {
 func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	std, action := r.PathValue("id"), r.PathValue("action")
-	if !sectionActions[action] {
+	if !reviewActions[action] {
 		s.uiFail(w, r, http.StatusNotFound, "There is no such action.")
 		return
 	}

@@ -43,7 +43,12 @@ type Profile struct {
 
 	Numbers []Number `yaml:"numbers" json:"numbers"`
 	Related []string `yaml:"related" json:"related"` // ids of related standards
-	Sources []Source `yaml:"sources" json:"sources"`
+	// Relations are the typed, sourced relations to other standards.
+	Relations []Relation `yaml:"relations,omitempty" json:"relations,omitempty"`
+	// Frameworks name this standard's frameworks in CISO Assistant's library
+	// (the URN suffix, e.g. "iso27001-2022"), for the overlap figures.
+	Frameworks []string `yaml:"frameworks,omitempty" json:"frameworks,omitempty"`
+	Sources    []Source `yaml:"sources" json:"sources"`
 
 	// File is where the profile was loaded from; Hash is the SHA-256 of its
 	// canonical form: any change to a fact changes it, reformatting does not.

@@ -129,7 +129,9 @@ func factValues(p *profile.Profile) map[string][]string {
 
 // Fields a section prompt deliberately leaves out: the id is a key, not a
 // fact; File and Hash are bookkeeping.
-var notFacts = map[string]bool{"ID": true, "File": true, "Hash": true}
+// notFacts are Profile fields a section prompt does not carry: bookkeeping,
+// and the pair knowledge (relations, mapped frameworks) that only pair prompts use.
+var notFacts = map[string]bool{"ID": true, "File": true, "Hash": true, "Relations": true, "Frameworks": true}
 
 func TestSectionHasEveryFact(t *testing.T) {
 	ps := loadProfiles(t)

@@ -163,8 +163,8 @@ func TestFrameworkID(t *testing.T) {
 		"urn:intuitem:risk:framework:iso27001-2022": "iso27001-2022",
 		"urn:intuitem:risk:framework:nist-csf-2.0":  "nist-csf-2.0",
 		"urn:intuitem:risk:library:iso27001-2022":   "",
-		"framework:x":                               "",
-		"urn:intuitem:risk:framework:":              "",
+		"framework:x":                  "",
+		"urn:intuitem:risk:framework:": "",
 	} {
 		got, ok := FrameworkID(urn)
 		if got != want || ok != (want != "") {

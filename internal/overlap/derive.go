@@ -36,6 +36,7 @@ func IsHub(id string) bool { return hubRank(id) >= 0 }
 // say so. Curated: the library cannot tell.
 var Notes = map[string]string{
 	"nist-sp-800-66-rev2": "NIST SP 800-66 Rev. 2, NIST's guide to implementing the HIPAA Security Rule, stands in for HIPAA",
+	"cis-controls-v8":     "CIS Controls v8, the edition the mappings cover (v8.1 revised it in 2024)",
 	"annex-technical-and-methodological-requirements-nis2": "the annex of Commission Implementing Regulation (EU) 2024/2690, which sets the technical and methodological requirements of NIS2 for DNS, cloud, data centre, managed (security) service and other digital providers",
 }
 

@@ -213,7 +213,7 @@ func Derive(lib *cisolib.Library) (*Data, []string) {
 		d.Mappings = append(d.Mappings, m)
 	}
 	for _, f := range sortedKeys(conflicts) {
-		warn = append(warn, fmt.Sprintf("%s: %d requirement pairs are stated with two different relationships; the first statement counts", f, conflicts[f]))
+		warn = append(warn, fmt.Sprintf("%s: %d statements give a requirement pair another relationship than an earlier statement did; the first counts", f, conflicts[f]))
 	}
 
 	for id := range known {

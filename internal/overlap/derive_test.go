@@ -149,7 +149,7 @@ func TestDeriveRecordsSourceAndOmissions(t *testing.T) {
 		t.Errorf("forward set = %+v, want 5 entries, 1 not assessable, 1 unknown", fwd)
 	}
 	joined := strings.Join(warn, "\n")
-	for _, w := range []string{"mapping-alpha-and-beta.yaml: 1 requirement pairs are stated with two different relationships", "mapping-alpha-and-beta.yaml: set mapping-alpha-and-beta: 1 entries name nodes missing"} {
+	for _, w := range []string{"mapping-alpha-and-beta.yaml: 1 statements give a requirement pair another relationship", "mapping-alpha-and-beta.yaml: set mapping-alpha-and-beta: 1 entries name nodes missing"} {
 		if !strings.Contains(joined, w) {
 			t.Errorf("warnings lack %q:\n%s", w, joined)
 		}

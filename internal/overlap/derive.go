@@ -94,6 +94,7 @@ type Path struct {
 	Basis         string             `json:"basis"` // "direct" or "hub"
 	Via           string             `json:"via,omitempty"`
 	Source        string             `json:"source"`
+	Legs          []string           `json:"legs,omitempty"` // hub: A's mapping to the hub, then B's, so the source can be read in either order
 	A             string             `json:"a"`
 	B             string             `json:"b"`
 	AMapped       int                `json:"a_mapped"`
@@ -295,8 +296,8 @@ func Derive(lib *cisolib.Library) (*Data, []string) {
 		for i, x := range fws {
 			for _, y := range fws[i+1:] {
 				lx, ly := legs[hub][x], legs[hub][y]
-				p := Path{Basis: "hub", Via: hub, A: x, B: y,
-					Source: source(lx.files) + " + " + source(ly.files)}
+				legs := []string{source(lx.files), source(ly.files)}
+				p := Path{Basis: "hub", Via: hub, A: x, B: y, Source: legs[0] + " + " + legs[1], Legs: legs}
 				xs, ys := map[string]bool{}, map[string]bool{}
 				for _, h := range sortedKeys(lx.byHub) {
 					ylinks, ok := ly.byHub[h]

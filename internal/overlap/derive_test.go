@@ -79,7 +79,7 @@ func TestFor(t *testing.T) {
 	}, {
 		name: "hub, reversed",
 		a:    prof("pd", "delta"), b: prof("pa", "alpha"),
-		want: &page.Overlap{Basis: "hub", Via: "scf-test", Source: "mapping-alpha-and-scf-test v1 + mapping-delta-and-scf-test v4",
+		want: &page.Overlap{Basis: "hub", Via: "scf-test", Source: "mapping-delta-and-scf-test v4 + mapping-alpha-and-scf-test v1",
 			A:             page.OverlapSide{Framework: "delta", Requirements: ip(2), Mapped: 2},
 			B:             page.OverlapSide{Framework: "alpha", Requirements: ip(3), Mapped: 2},
 			Relationships: page.Relationships{Equal: 2, Subset: 1, Intersect: 2}},

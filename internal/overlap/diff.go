@@ -2,6 +2,7 @@ package overlap
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 )
 
@@ -33,7 +34,7 @@ func Diff(old, new *Data) []string {
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("path added: %s: %s", k, figures(n)))
-		case o != n:
+		case !reflect.DeepEqual(o, n):
 			out = append(out, fmt.Sprintf("path changed: %s: %s → %s", k, figures(o), figures(n)))
 		}
 	}

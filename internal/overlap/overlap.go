@@ -3,6 +3,15 @@
 // its source (overlap.json, embedded), so versus needs no library at run time.
 // Derive computes the data from a library folder (`versus import
 // ciso-assistant DIR`); For reads it.
+//
+// In short (Derive has the exact rules): a requirement is an assessable node
+// of a framework file; "mapped" is the number of distinct requirements of a
+// side that the mapping relates to the other side, directly or through one
+// common-controls hub (SCF, Cisco CCF, Adobe CCF); a total is null where the
+// framework file is missing, never estimated; the relationships count the
+// mapping's own statements (requirement pairs), never inferred ones. Only
+// counts, URN suffixes, ref_ids, file names and versions are kept: no
+// requirement text.
 package overlap
 
 import (
@@ -71,6 +80,10 @@ func (d *Data) Framework(id string) (Framework, bool) {
 	}
 	return Framework{}, false
 }
+
+// Lookup returns what the embedded data knows of a framework: its library
+// ref_id, file, version, total and note.
+func Lookup(framework string) (Framework, bool) { return Embedded().Framework(framework) }
 
 // Note returns what the embedded data says a framework stands in for (see
 // Notes), or "" when the framework is the standard itself. A page showing
@@ -142,6 +155,9 @@ func (d *Data) For(a, b *profile.Profile) *page.Overlap {
 	if flip {
 		o.A, o.B = o.B, o.A
 		o.Relationships.Subset, o.Relationships.Superset = o.Relationships.Superset, o.Relationships.Subset
+		if len(best.Legs) == 2 {
+			o.Source = best.Legs[1] + " + " + best.Legs[0]
+		}
 	}
 	return o
 }

@@ -183,3 +183,30 @@ func TestDiff(t *testing.T) {
 		}
 	}
 }
+
+// A broken file in the library stops the derivation: the error names the
+// file, the line and the field, and no library (so no figures) comes back.
+func TestLibraryWithBrokenFile(t *testing.T) {
+	dir := t.TempDir()
+	ents, err := os.ReadDir("testdata/lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile("testdata/lib/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "gamma.yaml" {
+			b = bytes.Replace(b, []byte("assessable: true"), []byte("assessable: maybe"), 1)
+		}
+		if err := os.WriteFile(dir+"/"+e.Name(), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib, err := cisolib.ReadDir(os.DirFS(dir), ".")
+	want := `gamma.yaml:10: objects.framework.requirement_nodes[0].assessable: want true or false, got "maybe"`
+	if lib != nil || err == nil || err.Error() != want {
+		t.Fatalf("ReadDir = %v, %v; want no library and %q", lib != nil, err, want)
+	}
+}

@@ -38,15 +38,14 @@ type PairData struct {
 	A, B *profile.Profile
 }
 
-// RedraftData is the input of Redraft and Review. Previous is the model's
-// previous answer; leave it empty when the call continues the original
-// conversation, where that answer is already the last assistant turn.
-// Note is an editor's request-changes note (Review), or an extra line for
-// Redraft.
+// RedraftData is the input of Redraft and Review: the last user turn of a
+// conversation that already holds the original prompt and, as the
+// assistant's turn, the previous answer (sent there once, never repeated
+// here). Findings are what to fix (Redraft); Note is an editor's
+// request-changes note (Review), repeated by Redraft while it stands.
 type RedraftData struct {
 	Findings []finding.Finding
 	Note     string
-	Previous string
 }
 
 // Template is one prompt: a system part and a user part.
@@ -91,12 +90,13 @@ func Section() *Template { return section }
 // differences and FAQ (PairData).
 func Pair() *Template { return pair }
 
-// Redraft gives the model its previous answer's findings to fix
-// (RedraftData): a targeted revision, not a blind retry.
+// Redraft gives the model the findings against its previous answer, which
+// is the conversation's assistant turn (RedraftData): a targeted revision,
+// not a blind retry.
 func Redraft() *Template { return redraft }
 
-// Review gives the model an editor's request-changes note, with any
-// findings, to revise its previous answer (RedraftData).
+// Review gives the model an editor's request-changes note, to change only
+// what it asks in its previous answer (RedraftData).
 func Review() *Template { return review }
 
 // WholePage drafts a whole page in one call (PairData). It exists only as

@@ -99,8 +99,8 @@ func TestGolden(t *testing.T) {
 	golden(t, "section-iso-27001.txt", render(t, Section(), SectionData{Profile: b}))
 	golden(t, "pair-gdpr-iso-27001.txt", render(t, Pair(), PairData{A: a, B: b}))
 	golden(t, "wholepage-gdpr-iso-27001.txt", render(t, WholePage(), PairData{A: a, B: b}))
-	golden(t, "redraft.txt", render(t, Redraft(), RedraftData{Findings: sampleFindings, Previous: `{"verdict":"..."}`}))
-	golden(t, "review.txt", render(t, Review(), RedraftData{Note: "Say who must comply with GDPR.", Findings: sampleFindings[:1]}))
+	golden(t, "redraft.txt", render(t, Redraft(), RedraftData{Findings: sampleFindings, Note: "Say who must comply with GDPR."}))
+	golden(t, "review.txt", render(t, Review(), RedraftData{Note: "Say who must comply with GDPR."}))
 }
 
 // factValues lists every fact of p as it should appear in a prompt. It
@@ -227,16 +227,19 @@ func TestRedraftCarriesFindings(t *testing.T) {
 	if !strings.Contains(usr, "at verdict") || !strings.Contains(usr, "in ISO 27001 / Key Components") {
 		t.Errorf("redraft prompt does not locate findings:\n%s", usr)
 	}
-	if !strings.Contains(usr, "previous answer is above") {
-		t.Error("without Previous, the prompt should refer to the answer above")
+	if strings.Contains(usr, "editor") {
+		t.Errorf("a redraft with no note mentions an editor:\n%s", usr)
 	}
-	_, usr, _ = Redraft().Render(RedraftData{Findings: sampleFindings, Previous: `{"x":1}`})
-	if !strings.Contains(usr, `{"x":1}`) {
-		t.Error("Previous not included")
+	_, usr, _ = Redraft().Render(RedraftData{Findings: sampleFindings, Note: "Shorten the verdict."})
+	if !strings.Contains(usr, "still applies: Shorten the verdict.") {
+		t.Errorf("a standing editor's note is not repeated in the redraft:\n%s", usr)
 	}
-	_, usr, _ = Review().Render(RedraftData{Note: "Shorten the verdict."})
-	if !strings.Contains(usr, "Shorten the verdict.") || strings.Contains(usr, "checker also found") {
+	sys, usr, _ := Review().Render(RedraftData{Note: "Shorten the verdict."})
+	if !strings.Contains(usr, "Shorten the verdict.") || strings.Contains(sys+usr, "checker") {
 		t.Errorf("review prompt:\n%s", usr)
+	}
+	if !strings.Contains(sys, "Change only what the editor's note asks") {
+		t.Errorf("review prompt does not limit the change to the note:\n%s", sys)
 	}
 }
 

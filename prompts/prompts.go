@@ -19,6 +19,8 @@ import (
 	"text/template"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/overlap"
+	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
@@ -33,9 +35,28 @@ type SectionData struct {
 	Profile *profile.Profile
 }
 
-// PairData is the input of Pair and WholePage: the pair, in page order.
+// PairData is the input of Pair and WholePage: the pair, in page order,
+// with what is on file about how they relate. Build it with NewPairData.
 type PairData struct {
 	A, B *profile.Profile
+	// Relations are the curated relations between A and B, read from A's
+	// side ((*profile.Set).Relations).
+	Relations []profile.Relation
+	// Overlap is the requirement-level overlap; nil when no mapping relates them.
+	Overlap *page.Overlap
+	// Together: one profile lists the other as commonly implemented with it.
+	Together bool
+}
+
+// NewPairData gathers the pair's relation facts and overlap figures: the
+// only relation claims the pair prompt lets the model make.
+func NewPairData(a, b *profile.Profile) PairData {
+	d := PairData{A: a, B: b, Overlap: overlap.For(a, b),
+		Together: slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)}
+	if set, err := profile.NewSet(a, b); err == nil {
+		d.Relations = set.Relations(a.ID, b.ID)
+	}
+	return d
 }
 
 // RedraftData is the input of Redraft and Review: the last user turn of a
@@ -155,7 +176,7 @@ var funcs = template.FuncMap{
 	// model to repeat.
 	"num":  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
 	"list": func(ps ...*profile.Profile) []*profile.Profile { return ps },
-	"related": func(a, b *profile.Profile) bool {
-		return slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
-	},
+	// bounds are the page's limits: the prompt states the same numbers the
+	// schema and the validator hold.
+	"bounds": page.Bounds,
 }

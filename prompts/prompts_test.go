@@ -97,8 +97,8 @@ func TestGolden(t *testing.T) {
 	ps := loadProfiles(t)
 	a, b := ps["gdpr"], ps["iso-27001"]
 	golden(t, "section-iso-27001.txt", render(t, Section(), SectionData{Profile: b}))
-	golden(t, "pair-gdpr-iso-27001.txt", render(t, Pair(), PairData{A: a, B: b}))
-	golden(t, "wholepage-gdpr-iso-27001.txt", render(t, WholePage(), PairData{A: a, B: b}))
+	golden(t, "pair-gdpr-iso-27001.txt", render(t, Pair(), NewPairData(a, b)))
+	golden(t, "wholepage-gdpr-iso-27001.txt", render(t, WholePage(), NewPairData(a, b)))
 	golden(t, "redraft.txt", render(t, Redraft(), RedraftData{Findings: sampleFindings, Note: "Say who must comply with GDPR."}))
 	golden(t, "review.txt", render(t, Review(), RedraftData{Note: "Say who must comply with GDPR."}))
 }
@@ -129,7 +129,9 @@ func factValues(p *profile.Profile) map[string][]string {
 
 // Fields a section prompt deliberately leaves out: the id is a key, not a
 // fact; File and Hash are bookkeeping.
-var notFacts = map[string]bool{"ID": true, "File": true, "Hash": true}
+// Relations are facts about a pair, given in the pair prompt; Frameworks
+// are ids in the mapping library.
+var notFacts = map[string]bool{"ID": true, "File": true, "Hash": true, "Relations": true, "Frameworks": true}
 
 func TestSectionHasEveryFact(t *testing.T) {
 	ps := loadProfiles(t)
@@ -166,7 +168,7 @@ func profileFieldCount() int { return reflect.TypeFor[profile.Profile]().NumFiel
 func TestPairIsCompact(t *testing.T) {
 	ps := loadProfiles(t)
 	a, b := ps["gdpr"], ps["iso-27001"]
-	_, usr, err := Pair().Render(PairData{A: a, B: b})
+	_, usr, err := Pair().Render(NewPairData(a, b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,12 +178,14 @@ func TestPairIsCompact(t *testing.T) {
 				t.Errorf("pair prompt lacks %q", v)
 			}
 		}
-		// The differences table is built from the profiles, so its facts
-		// would only cost tokens here.
+		// The FAQ is asked about testing, penalties and nature.
 		for _, v := range []string{p.Nature, p.Testing, p.Penalties} {
-			if strings.Contains(usr, v) {
-				t.Errorf("pair prompt carries table fact %q", v)
+			if !strings.Contains(usr, v) {
+				t.Errorf("pair prompt lacks %q", v)
 			}
+		}
+		if !strings.Contains(usr, "- tagline (already on the page: do not restate): "+p.Tagline) {
+			t.Errorf("pair prompt does not mark %s's tagline as already on the page", p.ShortName)
 		}
 		// The standards' own sections are drafted elsewhere: their text
 		// would only cost tokens here.
@@ -191,22 +195,22 @@ func TestPairIsCompact(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(usr, "commonly implemented together") || strings.Contains(usr, "Do not claim") {
+	if !strings.Contains(usr, "commonly implemented together") || strings.Contains(usr, "No relation is on file") {
 		t.Error("related pair not said to be implemented together")
 	}
-	_, usr2, err := Pair().Render(PairData{A: ps["gdpr"], B: ps["nist-csf"]})
+	_, usr2, err := Pair().Render(NewPairData(ps["gdpr"], ps["nist-csf"]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(usr2, "Do not claim they are implemented together") {
-		t.Error("unrelated pair: the prompt should forbid claiming joint implementation")
+	if !strings.Contains(usr2, "No relation is on file: they are independent") || !strings.Contains(usr2, "give no overlap figure") {
+		t.Errorf("unrelated pair: the prompt should forbid relation and overlap claims:\n%s", usr2)
 	}
 	whole := WholePage()
-	ws, wu, err := whole.Render(PairData{A: a, B: b})
+	ws, wu, err := whole.Render(NewPairData(a, b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps2, pu, _ := Pair().Render(PairData{A: a, B: b})
+	ps2, pu, _ := Pair().Render(NewPairData(a, b))
 	if EstimateTokens(ps2+pu) >= EstimateTokens(ws+wu) {
 		t.Errorf("pair prompt (%d tokens) should cost less than the whole-page prompt (%d)", EstimateTokens(ps2+pu), EstimateTokens(ws+wu))
 	}
@@ -329,9 +333,9 @@ func BenchmarkPromptTokens(b *testing.B) {
 		}
 		for i := range ps {
 			for j := i + 1; j < len(ps); j++ {
-				s, u, _ := Pair().Render(PairData{A: ps[i], B: ps[j]})
+				s, u, _ := Pair().Render(NewPairData(ps[i], ps[j]))
 				shared += EstimateTokens(s + u)
-				s, u, _ = WholePage().Render(PairData{A: ps[i], B: ps[j]})
+				s, u, _ = WholePage().Render(NewPairData(ps[i], ps[j]))
 				whole += EstimateTokens(s + u)
 			}
 		}

@@ -80,7 +80,7 @@ func (a *LLM) Section(ctx context.Context, p *profile.Profile, fb Feedback) (Sec
 
 // Pair drafts the per-pair part of a page.
 func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (PairResult, error) {
-	sys, user, err := prompts.Pair().Render(prompts.PairData{A: x, B: y})
+	sys, user, err := prompts.Pair().Render(prompts.NewPairData(x, y))
 	if err != nil {
 		return PairResult{}, fmt.Errorf("pair prompt %s/%s: %w", x.ID, y.ID, err)
 	}

@@ -242,13 +242,13 @@ func Tokens(set *profile.Set) (TokenResult, error) {
 	for _, pr := range set.Pairs() {
 		a, b := pr[0], pr[1]
 		res.Pages++
-		sys, user, err := prompts.Pair().Render(prompts.PairData{A: a, B: b})
+		sys, user, err := prompts.Pair().Render(prompts.NewPairData(a, b))
 		if err != nil {
 			return res, err
 		}
 		ans, _ := json.Marshal(pairDraft(a, b))
 		res.Shared += prompts.EstimateTokens(sys) + prompts.EstimateTokens(user) + prompts.EstimateTokens(string(ans))
-		sys, user, err = prompts.WholePage().Render(prompts.PairData{A: a, B: b})
+		sys, user, err = prompts.WholePage().Render(prompts.NewPairData(a, b))
 		if err != nil {
 			return res, err
 		}

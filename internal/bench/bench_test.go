@@ -36,7 +36,7 @@ func TestResponderAnswersValidDrafts(t *testing.T) {
 			continue
 		}
 		a, b := pr[0], pr[1]
-		_, user, err := prompts.Pair().Render(prompts.PairData{A: a, B: b})
+		_, user, err := prompts.Pair().Render(prompts.NewPairData(a, b))
 		if err != nil {
 			t.Fatal(err)
 		}

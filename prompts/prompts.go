@@ -128,9 +128,6 @@ func WholePage() *Template { return wholePage }
 // All returns every template, for listing and hashing.
 func All() []*Template { return []*Template{section, pair, redraft, review, wholePage} }
 
-// EstimateTokens is a rough token count: four bytes a token.
-func EstimateTokens(s string) int { return (len(s) + 3) / 4 }
-
 func mustLoad(name string) *Template {
 	t, err := load(files, name)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
@@ -211,8 +212,8 @@ func TestPairIsCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps2, pu, _ := Pair().Render(NewPairData(a, b))
-	if EstimateTokens(ps2+pu) >= EstimateTokens(ws+wu) {
-		t.Errorf("pair prompt (%d tokens) should cost less than the whole-page prompt (%d)", EstimateTokens(ps2+pu), EstimateTokens(ws+wu))
+	if tokens.Count(ps2+pu) >= tokens.Count(ws+wu) {
+		t.Errorf("pair prompt (%d tokens) should cost less than the whole-page prompt (%d)", tokens.Count(ps2+pu), tokens.Count(ws+wu))
 	}
 }
 
@@ -299,14 +300,6 @@ func TestHashIsVersion(t *testing.T) {
 	}
 }
 
-func TestEstimateTokens(t *testing.T) {
-	for s, want := range map[string]int{"": 0, "abcd": 1, "abcde": 2, strings.Repeat("x", 400): 100} {
-		if got := EstimateTokens(s); got != want {
-			t.Errorf("EstimateTokens(%d bytes) = %d, want %d", len(s), got, want)
-		}
-	}
-}
-
 // BenchmarkPromptTokens reports the prompt tokens of drafting every pair of
 // the project's profiles (the test profiles when those are absent) two
 // ways: shared sections (one section prompt per standard, one pair prompt
@@ -329,14 +322,14 @@ func BenchmarkPromptTokens(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			shared += EstimateTokens(s + u)
+			shared += tokens.Count(s + u)
 		}
 		for i := range ps {
 			for j := i + 1; j < len(ps); j++ {
 				s, u, _ := Pair().Render(NewPairData(ps[i], ps[j]))
-				shared += EstimateTokens(s + u)
+				shared += tokens.Count(s + u)
 				s, u, _ = WholePage().Render(NewPairData(ps[i], ps[j]))
-				whole += EstimateTokens(s + u)
+				whole += tokens.Count(s + u)
 			}
 		}
 	}

@@ -60,7 +60,7 @@ func (a *LLM) Section(ctx context.Context, p *profile.Profile, fb Feedback) (Sec
 	if err != nil {
 		return SectionResult{}, fmt.Errorf("section prompt %s: %w", p.ID, err)
 	}
-	content, usage, fs, err := a.complete(ctx, "section_draft", page.SectionSchema(), sys, user, fb)
+	content, usage, fs, err := a.complete(ctx, "section_draft", SectionSchema(), sys, user, fb)
 	res := SectionResult{Usage: usage, Findings: fs, Answer: content}
 	if err != nil {
 		return res, fmt.Errorf("draft section %s: %w", p.ID, err)
@@ -84,7 +84,7 @@ func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (Pai
 	if err != nil {
 		return PairResult{}, fmt.Errorf("pair prompt %s/%s: %w", x.ID, y.ID, err)
 	}
-	content, usage, fs, err := a.complete(ctx, "pair_draft", page.PairDraftSchema(), sys, user, fb)
+	content, usage, fs, err := a.complete(ctx, "pair_draft", PairSchema(), sys, user, fb)
 	res := PairResult{Usage: usage, Findings: fs, Answer: content}
 	if err != nil {
 		return res, fmt.Errorf("draft pair %s/%s: %w", x.ID, y.ID, err)

@@ -121,6 +121,20 @@ func TestBoundsAgree(t *testing.T) {
 		}
 	})
 
+	t.Run("rule hints", func(t *testing.T) {
+		for id, want := range map[string]string{
+			validate.RuleLenVerdict:     fmt.Sprintf("%d to %d words", page.VerdictMinWords, page.VerdictMaxWords),
+			validate.RuleLenTagline:     fmt.Sprintf("%d to %d words", page.TaglineMinWords, page.TaglineMaxWords),
+			validate.RuleLenDescription: fmt.Sprintf("%d to %d characters", page.DescMinChars, page.DescMaxChars),
+			validate.RuleLenParagraph:   fmt.Sprintf("%d to %d words", page.ParaMinWords, page.ParaMaxWords),
+		} {
+			r, ok := validate.RuleByID(id)
+			if !ok || !strings.Contains(r.Hint, want) {
+				t.Errorf("rule %s: hint %q does not say %q", id, r.Hint, want)
+			}
+		}
+	})
+
 	t.Run("composer", func(t *testing.T) {
 		pr := compose.Pair(a, b)
 		if n := len(pr.FAQ); n < page.FAQMin || n > page.FAQMax {

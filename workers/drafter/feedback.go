@@ -32,9 +32,13 @@ func feedback(ctx context.Context, s *store.Store, kind store.Kind, key string, 
 	}
 	last, ok := meta.LastAnswer()
 	switch {
+	case !ok && meta.Raw != "":
+		// A record drafted before every answer was kept, whose last
+		// answer could not be decoded: that answer is the one to fix.
+		fb.Previous = meta.Raw
 	case !ok:
-		// A record drafted before answers were kept: its content is what
-		// the model last wrote, or what an editor made of it.
+		// A record drafted before every answer was kept: its content is
+		// what the model last wrote, or what an editor made of it.
 		fb.Previous = current
 	case fb.Mode == author.Changes && !sameDraft(kind, last.Text, current):
 		// An editor edited the draft after the model wrote it: the note

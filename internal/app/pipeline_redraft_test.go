@@ -104,6 +104,49 @@ func TestRedraftRequestsShowThePreviousAnswer(t *testing.T) {
 	}
 }
 
+// An editor who edited a draft and then asks for changes is asking about
+// the edited text: that is the assistant's turn, not the model's answer.
+func TestRequestChangesAfterAnEditShowsTheEdit(t *testing.T) {
+	dir := subset(t, small...)
+	f := newFake(t, dir)
+	s := start(t, app.Config{ProfilesDir: dir, LLM: llmConfig(f), MaxRedrafts: 2, Settings: fastSettings()})
+	s.enqueueAll(t)
+	waitSettled(t, s.run.Store, 6, 30*time.Second)
+	key := page.Slug("gdpr", "soc-2")
+	rec, err := s.run.Store.Page(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := rec.Pair
+	edited.Description = "GDPR vs SOC 2: a binding EU privacy law set against a voluntary attestation report for service organizations."
+	code, body := s.call(t, "POST", "/api/pages/"+key+"/edit", s.token, map[string]any{"revision": rec.Revision, "pair": edited})
+	if code != 200 {
+		t.Fatalf("edit: %d %s", code, body)
+	}
+	rec, err = s.run.Store.Page(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(rec.Pair.Draft())
+	before := len(f.byKey()[key])
+	note := "Name the fines in the verdict."
+	if code, body := s.call(t, "POST", "/api/pages/"+key+"/request-changes", s.token, map[string]any{"revision": rec.Revision, "note": note}); code != 200 {
+		t.Fatalf("request-changes: %d %s", code, body)
+	}
+	waitFor(t, 30*time.Second, func() error {
+		if n := len(f.byKey()[key]); n == before {
+			return fmt.Errorf("%s: no redraft request yet", key)
+		}
+		return nil
+	})
+	rs := f.byKey()[key]
+	req := rs[len(rs)-1]
+	assertContinues(t, key, rs[0], req, string(want))
+	if !strings.Contains(req.Messages[2].Content, edited.Description) {
+		t.Errorf("the assistant's turn is not the edited draft:\n%s", req.Messages[2].Content)
+	}
+}
+
 // assertContinues checks that redraft is the first request's conversation
 // with prev once as the assistant's turn and one user turn after it.
 func assertContinues(t *testing.T, key string, first, redraft llmtest.Request, prev string) {

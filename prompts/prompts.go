@@ -19,6 +19,8 @@ import (
 	"text/template"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/overlap"
+	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
@@ -33,20 +35,38 @@ type SectionData struct {
 	Profile *profile.Profile
 }
 
-// PairData is the input of Pair and WholePage: the pair, in page order.
+// PairData is the input of Pair and WholePage: the pair, in page order,
+// with what is on file about how they relate. Build it with NewPairData.
 type PairData struct {
 	A, B *profile.Profile
+	// Relations are the curated relations between A and B, read from A's
+	// side ((*profile.Set).Relations).
+	Relations []profile.Relation
+	// Overlap is the requirement-level overlap; nil when no mapping relates them.
+	Overlap *page.Overlap
+	// Together: one profile lists the other as commonly implemented with it.
+	Together bool
 }
 
-// RedraftData is the input of Redraft and Review. Previous is the model's
-// previous answer; leave it empty when the call continues the original
-// conversation, where that answer is already the last assistant turn.
-// Note is an editor's request-changes note (Review), or an extra line for
-// Redraft.
+// NewPairData gathers the pair's relation facts and overlap figures: the
+// only relation claims the pair prompt lets the model make.
+func NewPairData(a, b *profile.Profile) PairData {
+	d := PairData{A: a, B: b, Overlap: overlap.For(a, b),
+		Together: slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)}
+	if set, err := profile.NewSet(a, b); err == nil {
+		d.Relations = set.Relations(a.ID, b.ID)
+	}
+	return d
+}
+
+// RedraftData is the input of Redraft and Review: the last user turn of a
+// conversation that already holds the original prompt and, as the
+// assistant's turn, the previous answer (sent there once, never repeated
+// here). Findings are what to fix (Redraft); Note is an editor's
+// request-changes note (Review), repeated by Redraft while it stands.
 type RedraftData struct {
 	Findings []finding.Finding
 	Note     string
-	Previous string
 }
 
 // Template is one prompt: a system part and a user part.
@@ -91,12 +111,13 @@ func Section() *Template { return section }
 // differences and FAQ (PairData).
 func Pair() *Template { return pair }
 
-// Redraft gives the model its previous answer's findings to fix
-// (RedraftData): a targeted revision, not a blind retry.
+// Redraft gives the model the findings against its previous answer, which
+// is the conversation's assistant turn (RedraftData): a targeted revision,
+// not a blind retry.
 func Redraft() *Template { return redraft }
 
-// Review gives the model an editor's request-changes note, with any
-// findings, to revise its previous answer (RedraftData).
+// Review gives the model an editor's request-changes note, to change only
+// what it asks in its previous answer (RedraftData).
 func Review() *Template { return review }
 
 // WholePage drafts a whole page in one call (PairData). It exists only as
@@ -106,9 +127,6 @@ func WholePage() *Template { return wholePage }
 
 // All returns every template, for listing and hashing.
 func All() []*Template { return []*Template{section, pair, redraft, review, wholePage} }
-
-// EstimateTokens is a rough token count: four bytes a token.
-func EstimateTokens(s string) int { return (len(s) + 3) / 4 }
 
 func mustLoad(name string) *Template {
 	t, err := load(files, name)
@@ -155,7 +173,7 @@ var funcs = template.FuncMap{
 	// model to repeat.
 	"num":  func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },
 	"list": func(ps ...*profile.Profile) []*profile.Profile { return ps },
-	"related": func(a, b *profile.Profile) bool {
-		return slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
-	},
+	// bounds are the page's limits: the prompt states the same numbers the
+	// schema and the validator hold.
+	"bounds": page.Bounds,
 }

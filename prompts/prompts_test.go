@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
@@ -97,10 +98,10 @@ func TestGolden(t *testing.T) {
 	ps := loadProfiles(t)
 	a, b := ps["gdpr"], ps["iso-27001"]
 	golden(t, "section-iso-27001.txt", render(t, Section(), SectionData{Profile: b}))
-	golden(t, "pair-gdpr-iso-27001.txt", render(t, Pair(), PairData{A: a, B: b}))
-	golden(t, "wholepage-gdpr-iso-27001.txt", render(t, WholePage(), PairData{A: a, B: b}))
-	golden(t, "redraft.txt", render(t, Redraft(), RedraftData{Findings: sampleFindings, Previous: `{"verdict":"..."}`}))
-	golden(t, "review.txt", render(t, Review(), RedraftData{Note: "Say who must comply with GDPR.", Findings: sampleFindings[:1]}))
+	golden(t, "pair-gdpr-iso-27001.txt", render(t, Pair(), NewPairData(a, b)))
+	golden(t, "wholepage-gdpr-iso-27001.txt", render(t, WholePage(), NewPairData(a, b)))
+	golden(t, "redraft.txt", render(t, Redraft(), RedraftData{Findings: sampleFindings, Note: "Say who must comply with GDPR."}))
+	golden(t, "review.txt", render(t, Review(), RedraftData{Note: "Say who must comply with GDPR."}))
 }
 
 // factValues lists every fact of p as it should appear in a prompt. It
@@ -129,8 +130,8 @@ func factValues(p *profile.Profile) map[string][]string {
 
 // Fields a section prompt deliberately leaves out: the id is a key, not a
 // fact; File and Hash are bookkeeping.
-// notFacts are Profile fields a section prompt does not carry: bookkeeping,
-// and the pair knowledge (relations, mapped frameworks) that only pair prompts use.
+// Relations are facts about a pair, given in the pair prompt; Frameworks
+// are ids in the mapping library.
 var notFacts = map[string]bool{"ID": true, "File": true, "Hash": true, "Relations": true, "Frameworks": true}
 
 func TestSectionHasEveryFact(t *testing.T) {
@@ -168,7 +169,7 @@ func profileFieldCount() int { return reflect.TypeFor[profile.Profile]().NumFiel
 func TestPairIsCompact(t *testing.T) {
 	ps := loadProfiles(t)
 	a, b := ps["gdpr"], ps["iso-27001"]
-	_, usr, err := Pair().Render(PairData{A: a, B: b})
+	_, usr, err := Pair().Render(NewPairData(a, b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,12 +179,14 @@ func TestPairIsCompact(t *testing.T) {
 				t.Errorf("pair prompt lacks %q", v)
 			}
 		}
-		// The differences table is built from the profiles, so its facts
-		// would only cost tokens here.
+		// The FAQ is asked about testing, penalties and nature.
 		for _, v := range []string{p.Nature, p.Testing, p.Penalties} {
-			if strings.Contains(usr, v) {
-				t.Errorf("pair prompt carries table fact %q", v)
+			if !strings.Contains(usr, v) {
+				t.Errorf("pair prompt lacks %q", v)
 			}
+		}
+		if !strings.Contains(usr, "- tagline (already on the page: do not restate): "+p.Tagline) {
+			t.Errorf("pair prompt does not mark %s's tagline as already on the page", p.ShortName)
 		}
 		// The standards' own sections are drafted elsewhere: their text
 		// would only cost tokens here.
@@ -193,24 +196,24 @@ func TestPairIsCompact(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(usr, "commonly implemented together") || strings.Contains(usr, "Do not claim") {
+	if !strings.Contains(usr, "commonly implemented together") || strings.Contains(usr, "No relation is on file") {
 		t.Error("related pair not said to be implemented together")
 	}
-	_, usr2, err := Pair().Render(PairData{A: ps["gdpr"], B: ps["nist-csf"]})
+	_, usr2, err := Pair().Render(NewPairData(ps["gdpr"], ps["nist-csf"]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(usr2, "Do not claim they are implemented together") {
-		t.Error("unrelated pair: the prompt should forbid claiming joint implementation")
+	if !strings.Contains(usr2, "No relation is on file: they are independent") || !strings.Contains(usr2, "give no overlap figure") {
+		t.Errorf("unrelated pair: the prompt should forbid relation and overlap claims:\n%s", usr2)
 	}
 	whole := WholePage()
-	ws, wu, err := whole.Render(PairData{A: a, B: b})
+	ws, wu, err := whole.Render(NewPairData(a, b))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps2, pu, _ := Pair().Render(PairData{A: a, B: b})
-	if EstimateTokens(ps2+pu) >= EstimateTokens(ws+wu) {
-		t.Errorf("pair prompt (%d tokens) should cost less than the whole-page prompt (%d)", EstimateTokens(ps2+pu), EstimateTokens(ws+wu))
+	ps2, pu, _ := Pair().Render(NewPairData(a, b))
+	if tokens.Count(ps2+pu) >= tokens.Count(ws+wu) {
+		t.Errorf("pair prompt (%d tokens) should cost less than the whole-page prompt (%d)", tokens.Count(ps2+pu), tokens.Count(ws+wu))
 	}
 }
 
@@ -229,16 +232,19 @@ func TestRedraftCarriesFindings(t *testing.T) {
 	if !strings.Contains(usr, "at verdict") || !strings.Contains(usr, "in ISO 27001 / Key Components") {
 		t.Errorf("redraft prompt does not locate findings:\n%s", usr)
 	}
-	if !strings.Contains(usr, "previous answer is above") {
-		t.Error("without Previous, the prompt should refer to the answer above")
+	if strings.Contains(usr, "editor") {
+		t.Errorf("a redraft with no note mentions an editor:\n%s", usr)
 	}
-	_, usr, _ = Redraft().Render(RedraftData{Findings: sampleFindings, Previous: `{"x":1}`})
-	if !strings.Contains(usr, `{"x":1}`) {
-		t.Error("Previous not included")
+	_, usr, _ = Redraft().Render(RedraftData{Findings: sampleFindings, Note: "Shorten the verdict."})
+	if !strings.Contains(usr, "still applies: Shorten the verdict.") {
+		t.Errorf("a standing editor's note is not repeated in the redraft:\n%s", usr)
 	}
-	_, usr, _ = Review().Render(RedraftData{Note: "Shorten the verdict."})
-	if !strings.Contains(usr, "Shorten the verdict.") || strings.Contains(usr, "checker also found") {
+	sys, usr, _ := Review().Render(RedraftData{Note: "Shorten the verdict."})
+	if !strings.Contains(usr, "Shorten the verdict.") || strings.Contains(sys+usr, "checker") {
 		t.Errorf("review prompt:\n%s", usr)
+	}
+	if !strings.Contains(sys, "Change only what the editor's note asks") {
+		t.Errorf("review prompt does not limit the change to the note:\n%s", sys)
 	}
 }
 
@@ -294,14 +300,6 @@ func TestHashIsVersion(t *testing.T) {
 	}
 }
 
-func TestEstimateTokens(t *testing.T) {
-	for s, want := range map[string]int{"": 0, "abcd": 1, "abcde": 2, strings.Repeat("x", 400): 100} {
-		if got := EstimateTokens(s); got != want {
-			t.Errorf("EstimateTokens(%d bytes) = %d, want %d", len(s), got, want)
-		}
-	}
-}
-
 // BenchmarkPromptTokens reports the prompt tokens of drafting every pair of
 // the project's profiles (the test profiles when those are absent) two
 // ways: shared sections (one section prompt per standard, one pair prompt
@@ -324,14 +322,14 @@ func BenchmarkPromptTokens(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			shared += EstimateTokens(s + u)
+			shared += tokens.Count(s + u)
 		}
 		for i := range ps {
 			for j := i + 1; j < len(ps); j++ {
-				s, u, _ := Pair().Render(PairData{A: ps[i], B: ps[j]})
-				shared += EstimateTokens(s + u)
-				s, u, _ = WholePage().Render(PairData{A: ps[i], B: ps[j]})
-				whole += EstimateTokens(s + u)
+				s, u, _ := Pair().Render(NewPairData(ps[i], ps[j]))
+				shared += tokens.Count(s + u)
+				s, u, _ = WholePage().Render(NewPairData(ps[i], ps[j]))
+				whole += tokens.Count(s + u)
 			}
 		}
 	}

@@ -10,20 +10,28 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/versus-dev/versus/internal/author"
+	"github.com/versus-dev/versus/internal/llm/tokens"
+	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/profiles"
 )
 
 func newEnqueueCmd() *cobra.Command {
-	var server, token, data string
-	var all, noWait bool
+	var server, token, data, profilesDir string
+	var all, noWait, dryRun bool
 	var timeout time.Duration
+	var price author.Price
 	cmd := &cobra.Command{
 		Use:   "enqueue [--all | A:B ...]",
 		Short: "Queue comparison pages for drafting and show progress until they are drafted",
 		Example: `  versus enqueue --all
-  versus enqueue "iso 27001:soc 2" gdpr:ccpa`,
+  versus enqueue "iso 27001:soc 2" gdpr:ccpa
+  versus enqueue --all --dry-run --price-input 0.15 --price-output 0.60`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := bindEnv(cmd); err != nil {
 				return &exitError{2, err}
@@ -46,6 +54,9 @@ func newEnqueueCmd() *cobra.Command {
 					pairs = append(pairs, []string{strings.TrimSpace(x), strings.TrimSpace(y)})
 				}
 				body["pairs"] = pairs
+			}
+			if dryRun {
+				return runDryRun(cmd.OutOrStdout(), profilesDir, all, body, price)
 			}
 			if token == "" {
 				b, err := os.ReadFile(filepath.Join(data, "admin.token"))
@@ -80,7 +91,74 @@ func newEnqueueCmd() *cobra.Command {
 	fs.BoolVar(&all, "all", false, "every pair of every standard")
 	fs.BoolVar(&noWait, "no-wait", false, "return once queued, without waiting for drafts")
 	fs.DurationVar(&timeout, "timeout", time.Hour, "how long to wait for the drafts")
+	fs.BoolVar(&dryRun, "dry-run", false, "print what the run would cost (calls, tokens, money) and enqueue nothing")
+	fs.StringVar(&profilesDir, "profiles", "profiles", "dry run: folder of the standards' profiles (the built-in ones when absent)")
+	fs.Float64Var(&price.Input, "price-input", 0, "dry run: the model's price per million prompt tokens")
+	fs.Float64Var(&price.Output, "price-output", 0, "dry run: the model's price per million completion tokens")
 	return cmd
+}
+
+// runDryRun prints what drafting the pages would cost, counted with the
+// model's tokenizer, without asking the server anything.
+func runDryRun(w io.Writer, dir string, all bool, body map[string]any, price author.Price) error {
+	var set *profile.Set
+	var err error
+	if _, serr := os.Stat(dir); serr == nil {
+		set, err = profile.Load(dir)
+	} else {
+		dir = "built-in"
+		set, err = profile.LoadFS(profiles.FS, ".")
+	}
+	if err != nil {
+		return &exitError{2, fmt.Errorf("profiles %s: %w", dir, err)}
+	}
+	var pairs [][2]*profile.Profile
+	if all {
+		pairs = set.Pairs()
+	} else {
+		for _, pr := range body["pairs"].([][]string) {
+			a, okA := set.Resolve(pr[0])
+			b, okB := set.Resolve(pr[1])
+			switch {
+			case !okA:
+				return &exitError{2, fmt.Errorf("%q: no such standard in %s", pr[0], dir)}
+			case !okB:
+				return &exitError{2, fmt.Errorf("%q: no such standard in %s", pr[1], dir)}
+			case a.ID == b.ID:
+				return &exitError{2, fmt.Errorf("%s:%s: a page compares two different standards", pr[0], pr[1])}
+			}
+			pairs = append(pairs, [2]*profile.Profile{a, b})
+		}
+	}
+	secs, prs, err := author.RunCost(pairs)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	tot := secs.Add(prs)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "dry run: nothing enqueued; %d page(s), %d standard section(s), profiles %s\n\n", len(pairs), secs.Calls, dir)
+	fmt.Fprintln(tw, "\tcalls\tprompt tokens\tcompletion tokens (expected)\ttotal tokens\t")
+	for _, r := range []struct {
+		name string
+		c    author.Cost
+	}{{"standard sections", secs}, {"pair parts", prs}, {"all", tot}} {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", r.name, r.c.Calls, r.c.Prompt, r.c.Completion, r.c.Total())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(pairs) > 0 {
+		fmt.Fprintf(w, "\nper page: %.0f tokens\n", float64(tot.Total())/float64(len(pairs)))
+	}
+	if price.Input > 0 || price.Output > 0 {
+		fmt.Fprintf(w, "cost: %.4f at %g per million prompt tokens and %g per million completion tokens\n", tot.Money(price), price.Input, price.Output)
+	} else {
+		fmt.Fprintln(w, "cost: give --price-input and --price-output (per million tokens; or VERSUS_PRICE_INPUT, VERSUS_PRICE_OUTPUT) to see it")
+	}
+	fmt.Fprintf(w, "\nTokens are counted with %s (the gpt-4o family's tokenizer): prompts as sent, schemas included;\n"+
+		"expected completions are the offline composer's drafts of the same records. An upper bound for\n"+
+		"one run: the server skips records unchanged since their last draft; redrafts come on top.\n", tokens.Encoding)
+	return nil
 }
 
 // waitDrafted polls the queue until every queued page has left drafting,

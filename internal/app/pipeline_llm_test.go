@@ -65,7 +65,7 @@ func TestLLMRunEndToEnd(t *testing.T) {
 			t.Errorf("%s: %d requests, want 1", key, len(rs))
 			return
 		}
-		wantPrompt := len(rs[0].Text())/4 + 1
+		wantPrompt := rs[0].PromptTokens()
 		if m.Usage.Calls != 1 || m.Usage.Prompt != wantPrompt || m.Usage.Completion <= 0 {
 			t.Errorf("%s: usage %+v, want 1 call, %d prompt tokens and some completion", key, m.Usage, wantPrompt)
 		}

@@ -38,7 +38,7 @@ func (a *LLM) Versions(kind store.Kind) (prompt, model string) {
 	if kind == store.KindSection {
 		t = prompts.Section()
 	}
-	return t.Hash() + "+" + prompts.Redraft().Hash()[:12], a.Model
+	return t.Hash() + "+" + prompts.Redraft().Hash()[:12] + "+" + prompts.Review().Hash()[:12], a.Model
 }
 
 type heartbeatKey struct{}
@@ -60,8 +60,8 @@ func (a *LLM) Section(ctx context.Context, p *profile.Profile, fb Feedback) (Sec
 	if err != nil {
 		return SectionResult{}, fmt.Errorf("section prompt %s: %w", p.ID, err)
 	}
-	content, usage, fs, err := a.complete(ctx, "section_draft", page.SectionSchema(), sys, user, fb)
-	res := SectionResult{Usage: usage, Findings: fs}
+	content, usage, fs, err := a.complete(ctx, "section_draft", SectionSchema(), sys, user, fb)
+	res := SectionResult{Usage: usage, Findings: fs, Answer: content}
 	if err != nil {
 		return res, fmt.Errorf("draft section %s: %w", p.ID, err)
 	}
@@ -80,12 +80,12 @@ func (a *LLM) Section(ctx context.Context, p *profile.Profile, fb Feedback) (Sec
 
 // Pair drafts the per-pair part of a page.
 func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (PairResult, error) {
-	sys, user, err := prompts.Pair().Render(prompts.PairData{A: x, B: y})
+	sys, user, err := prompts.Pair().Render(prompts.NewPairData(x, y))
 	if err != nil {
 		return PairResult{}, fmt.Errorf("pair prompt %s/%s: %w", x.ID, y.ID, err)
 	}
-	content, usage, fs, err := a.complete(ctx, "pair_draft", page.PairDraftSchema(), sys, user, fb)
-	res := PairResult{Usage: usage, Findings: fs}
+	content, usage, fs, err := a.complete(ctx, "pair_draft", PairSchema(), sys, user, fb)
+	res := PairResult{Usage: usage, Findings: fs, Answer: content}
 	if err != nil {
 		return res, fmt.Errorf("draft pair %s/%s: %w", x.ID, y.ID, err)
 	}
@@ -104,17 +104,21 @@ func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (Pai
 
 // complete calls the model. A truncated answer is not an error but a
 // finding: the validator turns it into a redraft like any other defect.
+//
+// A redraft continues the first conversation: the original system and user
+// prompt, the previous answer once as the assistant's turn, then one user
+// turn with the findings to fix (Fix) or the editor's note (Changes).
 func (a *LLM) complete(ctx context.Context, name string, schema map[string]any, sys, user string, fb Feedback) (string, store.Usage, []finding.Finding, error) {
 	req := llm.Request{Name: name, Schema: schema, System: sys, User: user, Heartbeat: heartbeat(ctx)}
-	if !fb.Empty() {
-		rsys, ruser, err := prompts.Redraft().Render(prompts.RedraftData{Findings: fb.Findings, Note: fb.Note, Previous: fb.Previous})
-		if err != nil {
-			return "", store.Usage{}, nil, fmt.Errorf("redraft prompt: %w", err)
+	turn, err := feedbackTurn(fb)
+	if err != nil {
+		return "", store.Usage{}, nil, err
+	}
+	if turn != "" {
+		req.Messages = []llm.Message{
+			{Role: llm.RoleAssistant, Content: fb.Previous},
+			{Role: llm.RoleUser, Content: turn},
 		}
-		if fb.Previous != "" {
-			req.Messages = append(req.Messages, llm.Message{Role: llm.RoleAssistant, Content: fb.Previous})
-		}
-		req.Messages = append(req.Messages, llm.Message{Role: llm.RoleUser, Content: strings.TrimSpace(rsys + "\n\n" + ruser)})
 	}
 	resp, err := a.Client.Complete(ctx, req)
 	usage := store.Usage{Calls: resp.Attempts, Prompt: resp.Usage.Prompt, Completion: resp.Usage.Completion, Cached: resp.Usage.Cached}
@@ -129,4 +133,25 @@ func (a *LLM) complete(ctx context.Context, name string, schema map[string]any, 
 		return resp.Content, usage, nil, err
 	}
 	return resp.Content, usage, nil, nil
+}
+
+// feedbackTurn is the last user turn of a redraft; "" for a first draft.
+func feedbackTurn(fb Feedback) (string, error) {
+	if err := fb.Check(); err != nil {
+		return "", fmt.Errorf("%s redraft: %w", fb.Mode, err)
+	}
+	var t *prompts.Template
+	switch fb.Mode {
+	case Fix:
+		t = prompts.Redraft()
+	case Changes:
+		t = prompts.Review()
+	default:
+		return "", nil
+	}
+	rsys, ruser, err := t.Render(prompts.RedraftData{Findings: fb.Findings, Note: fb.Note})
+	if err != nil {
+		return "", fmt.Errorf("%s prompt: %w", fb.Mode, err)
+	}
+	return strings.TrimSpace(rsys + "\n\n" + ruser), nil
 }

@@ -22,13 +22,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/author"
 	"github.com/versus-dev/versus/internal/broker"
 	"github.com/versus-dev/versus/internal/compose"
 	"github.com/versus-dev/versus/internal/llm"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
 	"github.com/versus-dev/versus/internal/validate"
-	"github.com/versus-dev/versus/prompts"
 )
 
 // Run is one pipeline run: a web process (with the embedded NATS server)
@@ -226,34 +226,32 @@ func (r TokenResult) PerPage() (shared, whole float64) {
 	return float64(r.Shared) / float64(r.Pages), float64(r.Whole) / float64(r.Pages)
 }
 
-// Tokens estimates (prompts.EstimateTokens: four bytes a token) the
-// prompt and completion tokens of drafting every pair of set both ways,
-// with the composer's drafts standing in for the model's answers.
+// Tokens counts, with the model's tokenizer (o200k_base; author.Cost), the
+// prompt and completion tokens of drafting every pair of set both ways:
+// prompts as sent (messages and structured-output schema), with the
+// composer's drafts standing in for the model's answers.
 func Tokens(set *profile.Set) (TokenResult, error) {
 	res := TokenResult{Standards: set.Len()}
 	for _, p := range set.All() {
-		sys, user, err := prompts.Section().Render(prompts.SectionData{Profile: p})
+		c, err := author.SectionCost(p)
 		if err != nil {
 			return res, err
 		}
-		ans, _ := json.Marshal(sectionDraft(p))
-		res.Shared += prompts.EstimateTokens(sys) + prompts.EstimateTokens(user) + prompts.EstimateTokens(string(ans))
+		res.Shared += c.Total()
 	}
 	for _, pr := range set.Pairs() {
 		a, b := pr[0], pr[1]
 		res.Pages++
-		sys, user, err := prompts.Pair().Render(prompts.PairData{A: a, B: b})
+		c, err := author.PairCost(a, b)
 		if err != nil {
 			return res, err
 		}
-		ans, _ := json.Marshal(pairDraft(a, b))
-		res.Shared += prompts.EstimateTokens(sys) + prompts.EstimateTokens(user) + prompts.EstimateTokens(string(ans))
-		sys, user, err = prompts.WholePage().Render(prompts.PairData{A: a, B: b})
+		res.Shared += c.Total()
+		w, err := author.WholePageCost(a, b)
 		if err != nil {
 			return res, err
 		}
-		whole, _ := json.Marshal(map[string]any{"sections": []any{sectionDraft(a), sectionDraft(b)}, "pair": wholePair(a, b)})
-		res.Whole += prompts.EstimateTokens(sys) + prompts.EstimateTokens(user) + prompts.EstimateTokens(string(whole))
+		res.Whole += w.Total()
 	}
 	if res.Shared == 0 {
 		return res, errors.New("no tokens: empty profile set")

@@ -14,9 +14,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/versus-dev/versus/internal/compose"
+	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
-	"github.com/versus-dev/versus/prompts"
 )
 
 // Responder answers a drafting prompt the way a good model would: with the
@@ -39,7 +39,7 @@ func NewResponder(set *profile.Set) *Responder {
 
 // shortNameLine is how the prompts' facts name a standard.
 // (the section prompt's facts, and the pair prompt's "Standard A: X, …" lines).
-var shortNameLine = regexp.MustCompile(`(?m)^(?:- short_name: (.+)|Standard [AB]: ([^,\n]+),.*)$`)
+var shortNameLine = regexp.MustCompile(`(?m)^(?:- short_name: (.+)|Standard [AB]: ([^,\n]+)(?:,.*)?)$`)
 
 // Key names the record a prompt drafts: the standard id for a section
 // ("section_draft" schema), the page slug for a pair ("pair_draft"); "" when the
@@ -183,7 +183,8 @@ func (f *FakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 		} `json:"messages"`
 		ResponseFormat *struct {
 			JSONSchema *struct {
-				Name string `json:"name"`
+				Name   string          `json:"name"`
+				Schema json.RawMessage `json:"schema"`
 			} `json:"json_schema"`
 		} `json:"response_format"`
 	}
@@ -216,18 +217,20 @@ func (f *FakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var schema, user string
-	var all strings.Builder
-	for _, m := range req.Messages {
-		all.WriteString(m.Content)
+	var sch []byte
+	msgs := make([]tokens.Message, len(req.Messages))
+	for i, m := range req.Messages {
+		msgs[i] = tokens.Message{Role: m.Role, Content: m.Content}
 		if m.Role == "user" && user == "" {
 			user = m.Content
 		}
 	}
 	if rf := req.ResponseFormat; rf != nil && rf.JSONSchema != nil {
-		schema = rf.JSONSchema.Name
+		schema, sch = rf.JSONSchema.Name, rf.JSONSchema.Schema
 	}
 	content := f.resp.Answer(schema, user)
-	pt, ct := prompts.EstimateTokens(all.String()), prompts.EstimateTokens(content)
+	// Counted as a provider counts them: the tokenizer over what came in.
+	pt, ct := tokens.Prompt(msgs, sch), tokens.Count(content)
 	f.mu.Lock()
 	f.prompt += pt
 	f.compl += ct

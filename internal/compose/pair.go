@@ -10,11 +10,11 @@ import (
 
 // Bounds the composed pair part keeps (the page format's).
 const (
-	minDescription = 50
-	maxDescription = 160
-	minVerdict     = 30
-	maxVerdict     = 120
-	minFAQ         = 3
+	minDescription = page.DescMinChars
+	maxDescription = page.DescMaxChars
+	minVerdict     = page.VerdictMinWords
+	maxVerdict     = page.VerdictMaxWords
+	minFAQ         = page.FAQMin
 	maxFAQ         = 5 // as many as the LLM is asked for: focused questions, fewer tokens
 )
 

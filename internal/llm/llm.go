@@ -33,6 +33,8 @@ import (
 	"github.com/rs/zerolog"
 	openai "github.com/sashabaranov/go-openai"
 	"golang.org/x/time/rate"
+
+	"github.com/versus-dev/versus/internal/llm/tokens"
 )
 
 // Structured output modes for Config.StructuredOutputs.
@@ -124,6 +126,9 @@ type Usage struct {
 	Completion int `json:"completion"`
 	Cached     int `json:"cached"`
 	Total      int `json:"total"`
+	// Counted is set when the server reported no usage and the client
+	// counted the request and the answer with the tokenizer (o200k_base).
+	Counted bool `json:"counted,omitempty"`
 }
 
 // Add returns the sum of u and o.
@@ -133,6 +138,7 @@ func (u Usage) Add(o Usage) Usage {
 		Completion: u.Completion + o.Completion,
 		Cached:     u.Cached + o.Cached,
 		Total:      u.Total + o.Total,
+		Counted:    u.Counted || o.Counted,
 	}
 }
 
@@ -352,16 +358,17 @@ func (c *Client) Complete(ctx context.Context, req Request) (Response, error) {
 		}
 		schema = b
 	}
-	estimate := c.estimate(req, schema)
+	estimate := c.estimate(c.build(req, name, schema, c.mode(schema)))
 
 	var resp Response
 	retries := 0
 	for {
 		resp.Attempts++
 		mode := c.mode(schema)
-		out, hdr, err := c.attempt(ctx, c.build(req, name, schema, mode), estimate)
+		or := c.build(req, name, schema, mode)
+		out, hdr, err := c.attempt(ctx, or, estimate)
 		if err == nil {
-			resp, err = c.finish(name, resp, out, estimate)
+			resp, err = c.finish(name, resp, or, out, estimate)
 			log.Debug().Int("attempt", resp.Attempts).Str("finish_reason", resp.FinishReason).
 				Int("prompt_tokens", resp.Usage.Prompt).Int("completion_tokens", resp.Usage.Completion).
 				Dur("elapsed", time.Since(start)).Msg("llm: answered")
@@ -412,7 +419,7 @@ func (c *Client) fail(name string, attempts int, err error, transient bool, retr
 }
 
 // finish turns a completion into a Response, flagging truncation and emptiness.
-func (c *Client) finish(name string, resp Response, out openai.ChatCompletionResponse, estimate int) (Response, error) {
+func (c *Client) finish(name string, resp Response, or openai.ChatCompletionRequest, out openai.ChatCompletionResponse, estimate int) (Response, error) {
 	resp.Model = out.Model
 	resp.Usage = Usage{
 		Prompt:     out.Usage.PromptTokens,
@@ -421,6 +428,15 @@ func (c *Client) finish(name string, resp Response, out openai.ChatCompletionRes
 	}
 	if d := out.Usage.PromptTokensDetails; d != nil {
 		resp.Usage.Cached = d.CachedTokens
+	}
+	if resp.Usage.Prompt == 0 && resp.Usage.Completion == 0 {
+		// The server reported no usage (some compatible servers do not):
+		// count what was sent and what came back with the tokenizer.
+		resp.Usage = Usage{Prompt: PromptTokens(or), Counted: true}
+		if len(out.Choices) > 0 {
+			resp.Usage.Completion = tokens.Count(out.Choices[0].Message.Content)
+		}
+		resp.Usage.Total = resp.Usage.Prompt + resp.Usage.Completion
 	}
 	if resp.Usage.Total == 0 {
 		resp.Usage.Total = resp.Usage.Prompt + resp.Usage.Completion
@@ -548,18 +564,28 @@ func (c *Client) attempt(ctx context.Context, or openai.ChatCompletionRequest, e
 	return out, out.Header(), err
 }
 
-// estimate guesses the tokens a call will use, as providers count them for
-// rate limits: the prompt (about four characters a token) plus max_tokens.
-func (c *Client) estimate(req Request, schema json.RawMessage) int {
-	n := len(req.System) + len(req.User) + len(schema)
-	for _, m := range req.Messages {
-		n += len(m.Content)
-	}
+// estimate is the tokens a call may use, as providers count them for rate
+// limits: the prompt as sent plus the completion budget (max_tokens).
+func (c *Client) estimate(or openai.ChatCompletionRequest) int {
 	completion := c.cfg.MaxTokens
 	if completion <= 0 {
 		completion = 1024
 	}
-	return n/4 + 1 + completion
+	return PromptTokens(or) + completion
+}
+
+// PromptTokens counts the prompt tokens of a request as sent: its messages
+// and, for a json_schema request, its schema.
+func PromptTokens(or openai.ChatCompletionRequest) int {
+	msgs := make([]tokens.Message, len(or.Messages))
+	for i, m := range or.Messages {
+		msgs[i] = tokens.Message{Role: m.Role, Content: m.Content}
+	}
+	var schema []byte
+	if rf := or.ResponseFormat; rf != nil && rf.JSONSchema != nil && rf.JSONSchema.Schema != nil {
+		schema, _ = json.Marshal(rf.JSONSchema.Schema)
+	}
+	return tokens.Prompt(msgs, schema)
 }
 
 // backoff is the full-jitter wait before retry number n (0-based).

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/internal/llm"
+	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/llmtest"
 )
 
@@ -630,4 +631,29 @@ func BenchmarkComplete(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A server that reports no usage: the client counts what it sent and what
+// came back with the tokenizer, and its count is the server's own count of
+// the same request (both o200k_base over the messages and the schema).
+func TestUsageCountedWhenServerReportsNone(t *testing.T) {
+	for _, mode := range []string{llm.ModeJSONSchema, llm.ModeJSONObject} {
+		srv := llmtest.NewServer(t, llmtest.WithoutUsage(), llmtest.WithScript(llmtest.OK(`{"verdict":"ISO 27001 is certifiable; GDPR is a law."}`)))
+		c := newClient(t, srv, func(cfg *llm.Config) { cfg.StructuredOutputs = mode })
+		req := testRequest()
+		req.Messages = []llm.Message{{Role: llm.RoleAssistant, Content: `{"verdict":""}`}, {Role: llm.RoleUser, Content: "verdict is empty"}}
+		resp, err := c.Complete(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := srv.Requests()[0]
+		want := llm.Usage{Prompt: got.PromptTokens(), Completion: tokens.Count(got.Answer), Counted: true}
+		want.Total = want.Prompt + want.Completion
+		if resp.Usage != want || want.Completion == 0 {
+			t.Errorf("%s: usage %+v, want the tokenizer's count of the request and answer %+v", mode, resp.Usage, want)
+		}
+		if !resp.Usage.Counted {
+			t.Errorf("%s: counted usage not marked", mode)
+		}
+	}
 }

@@ -24,7 +24,7 @@ type Reply struct {
 	Content string
 	// FinishReason defaults to "stop".
 	FinishReason string
-	// Usage overrides the estimated token counts.
+	// Usage overrides the tokenizer's counts.
 	Usage *Usage
 	// Delay is added to the server's fixed latency before answering.
 	Delay time.Duration

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/versus-dev/versus/internal/llm/tokens"
 )
 
 // Message is one chat message as received.
@@ -43,6 +45,20 @@ type Request struct {
 	Schema              json.RawMessage
 	Strict              bool
 	Messages            []Message
+
+	// Answer is the assistant content the server answered with; set once
+	// it answered (Requests returns copies made after).
+	Answer string
+}
+
+// PromptTokens is the tokenizer's count (o200k_base) of the request as
+// received: its messages in the chat format and its schema.
+func (r Request) PromptTokens() int {
+	msgs := make([]tokens.Message, len(r.Messages))
+	for i, m := range r.Messages {
+		msgs[i] = tokens.Message{Role: m.Role, Content: m.Content}
+	}
+	return tokens.Prompt(msgs, r.Schema)
 }
 
 // Has reports whether the raw body had the top-level field name, so tests
@@ -93,6 +109,10 @@ func WithResponder(f func(req Request) string) Option { return func(s *Server) {
 // format with 400, as servers without structured outputs do.
 func WithRejectJSONSchema() Option { return func(s *Server) { s.rejectSchema = true } }
 
+// WithoutUsage makes the server leave usage out of its answers, as some
+// compatible servers do; the client must count the tokens itself.
+func WithoutUsage() Option { return func(s *Server) { s.noUsage = true } }
+
 // WithAPIKey makes the server require "Authorization: Bearer key" (or the
 // Azure "api-key" header) and answer 401 otherwise.
 func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
@@ -107,6 +127,7 @@ type Server struct {
 	handler      Handler
 	responder    func(Request) string
 	rejectSchema bool
+	noUsage      bool
 	apiKey       string
 
 	mu          sync.Mutex
@@ -349,7 +370,14 @@ func (s *Server) write(w http.ResponseWriter, req Request, reply Reply) {
 	if finish == "" {
 		finish = "stop"
 	}
-	u := Usage{Prompt: len(req.Text())/4 + 1, Completion: len(reply.Content)/4 + 1}
+	s.mu.Lock()
+	if req.N-1 < len(s.requests) {
+		s.requests[req.N-1].Answer = reply.Content
+	}
+	s.mu.Unlock()
+	// Usage as a provider counts it: the tokenizer's count of what came in
+	// and of the answer.
+	u := Usage{Prompt: req.PromptTokens(), Completion: tokens.Count(reply.Content)}
 	if reply.Usage != nil {
 		u = *reply.Usage
 	}
@@ -367,12 +395,14 @@ func (s *Server) write(w http.ResponseWriter, req Request, reply Reply) {
 			"message":       map[string]any{"role": "assistant", "content": reply.Content},
 			"finish_reason": finish,
 		}},
-		"usage": map[string]any{
+	}
+	if !s.noUsage {
+		resp["usage"] = map[string]any{
 			"prompt_tokens":         u.Prompt,
 			"completion_tokens":     u.Completion,
 			"total_tokens":          u.Prompt + u.Completion,
 			"prompt_tokens_details": map[string]any{"cached_tokens": u.Cached},
-		},
+		}
 	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(resp)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/llmtest"
 )
 
@@ -84,7 +85,9 @@ func TestResponseShape(t *testing.T) {
 		t.Errorf("response = %s", body)
 	}
 	u := out.Usage
-	if u.PromptTokens != 3 || u.TotalTokens != u.PromptTokens+u.CompletionTokens || u.PromptTokensDetails.CachedTokens == nil {
+	// The tokenizer's counts, as a provider reports them.
+	wantPrompt := tokens.Prompt([]tokens.Message{{Role: "user", Content: "abcdefgh"}}, nil)
+	if u.PromptTokens != wantPrompt || u.CompletionTokens != tokens.Count(c.Message.Content) || u.TotalTokens != u.PromptTokens+u.CompletionTokens || u.PromptTokensDetails.CachedTokens == nil {
 		t.Errorf("usage = %+v", u)
 	}
 }

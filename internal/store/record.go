@@ -106,6 +106,39 @@ type Meta struct {
 	// Revision is the KV revision the record was read at. It is not stored:
 	// Get and List fill it in, and writes compare-and-set against it.
 	Revision uint64 `json:"revision"`
+	// Answers are the model's answers as received, oldest first (the last
+	// MaxAnswers): a redraft or a request for changes shows the model what
+	// it wrote, whether or not it could be decoded.
+	Answers []Answer `json:"answers,omitempty"`
+}
+
+// Answer is one raw answer of the model to a draft job.
+type Answer struct {
+	Seq     int       `json:"seq"`     // the draft job it answered
+	Attempt int       `json:"attempt"` // redrafts before it since the last fresh start
+	At      time.Time `json:"at"`
+	Text    string    `json:"text"`
+}
+
+// MaxAnswers bounds the answers kept on a record: a KV value stays small
+// however many times editors send a page back.
+const MaxAnswers = 8
+
+// KeepAnswer appends a to as, dropping the oldest beyond MaxAnswers.
+func KeepAnswer(as []Answer, a Answer) []Answer {
+	as = append(as, a)
+	if n := len(as) - MaxAnswers; n > 0 {
+		as = append([]Answer(nil), as[n:]...)
+	}
+	return as
+}
+
+// LastAnswer is the latest answer kept, if any.
+func (m Meta) LastAnswer() (Answer, bool) {
+	if len(m.Answers) == 0 {
+		return Answer{}, false
+	}
+	return m.Answers[len(m.Answers)-1], true
 }
 
 // PageRecord is a pair page in the review queue. Its standard sections live

@@ -1,6 +1,9 @@
 package validate
 
-import "github.com/versus-dev/versus/internal/finding"
+import (
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/page"
+)
 
 // Rule is one check the validator makes. IDs are stable: scripts, the review
 // UI and the redraft prompt refer to them.
@@ -34,23 +37,23 @@ type Rule struct {
 // paragraphs, key components 3–8, why used 2–6, implementation one paragraph
 // or 2–6 steps, FAQ 3–8 questions.
 const (
-	descMinChars, descMaxChars       = 50, 160
-	verdictMinWords, verdictMaxWords = 30, 120
-	taglineMinWords, taglineMaxWords = 4, 30
-	fullNameMaxChars                 = 160
-	featureMinWords, featureMaxWords = 2, 20
-	bulletMinWords, bulletMaxWords   = 2, 45
-	paraMinWords, paraMaxWords       = 20, 180
-	cellMinWords, cellMaxWords       = 1, 30
-	questMinWords, questMaxWords     = 3, 30
-	answerMinWords, answerMaxWords   = 12, 150
+	descMinChars, descMaxChars       = page.DescMinChars, page.DescMaxChars
+	verdictMinWords, verdictMaxWords = page.VerdictMinWords, page.VerdictMaxWords
+	taglineMinWords, taglineMaxWords = page.TaglineMinWords, page.TaglineMaxWords
+	fullNameMaxChars                 = page.FullNameMaxChars
+	featureMinWords, featureMaxWords = page.FeatureMinWords, page.FeatureMaxWords
+	bulletMinWords, bulletMaxWords   = page.BulletMinWords, page.BulletMaxWords
+	paraMinWords, paraMaxWords       = page.ParaMinWords, page.ParaMaxWords
+	cellMinWords, cellMaxWords       = page.CellMinWords, page.CellMaxWords
+	questMinWords, questMaxWords     = page.QuestMinWords, page.QuestMaxWords
+	answerMinWords, answerMaxWords   = page.AnswerMinWords, page.AnswerMaxWords
 
-	keyFeatures                  = 5
-	whatItIsMin, whatItIsMax     = 1, 2
-	componentsMin, componentsMax = 3, 8
-	whyUsedMin, whyUsedMax       = 2, 6
-	stepsMin, stepsMax           = 2, 6
-	faqMin, faqMax               = 3, 8
+	keyFeatures                  = page.KeyFeatures
+	whatItIsMin, whatItIsMax     = page.WhatItIsMin, page.WhatItIsMax
+	componentsMin, componentsMax = page.ComponentsMin, page.ComponentsMax
+	whyUsedMin, whyUsedMax       = page.WhyUsedMin, page.WhyUsedMax
+	stepsMin, stepsMax           = page.StepsMin, page.StepsMax
+	faqMin, faqMax               = page.FAQMin, page.FAQMax
 
 	// A sentence shorter than this is not reported as repeated: short
 	// bullets like "Gap analysis" legitimately recur.

@@ -165,9 +165,9 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		_, err := jobs.Resume(ctx, cfg.Store, j.Kind, j.Key, meta)
 		return err
 	}
-	fb := author.Feedback{Note: meta.Note}
-	if meta.Attempt > 0 {
-		fb.Previous, fb.Findings = meta.Raw, meta.Findings
+	fb, err := feedback(ctx, cfg.Store, j.Kind, j.Key, meta)
+	if err != nil {
+		return err
 	}
 	beat := heartbeat(ctx, msg, cfg.Heartbeat)
 	defer beat.stop()
@@ -193,6 +193,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 				return errObsolete
 			}
 			r.Section, r.Raw, r.Findings = res.Section, res.Raw, res.Findings
+			keep(&r.Meta, j, res.Answer)
 			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
 			return nil
 		})
@@ -221,6 +222,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 				return errObsolete
 			}
 			r.Pair, r.Raw, r.Findings = res.Pair, res.Raw, res.Findings
+			keep(&r.Meta, j, res.Answer)
 			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
 			return nil
 		})

@@ -87,6 +87,17 @@ func (s *Set) Relations(a, b string) []Relation {
 	if !okA || !okB {
 		return nil
 	}
+	return Between(pa, pb)
+}
+
+// Between is Set.Relations for two profiles in hand. Load refuses a relation
+// that the other side does not hold, so the two profiles of a pair carry all
+// that is known about it; callers that hold no Set (the composer) use this.
+func Between(pa, pb *Profile) []Relation {
+	if pa == nil || pb == nil {
+		return nil
+	}
+	a, b := pa.ID, pb.ID
 	var out []Relation
 	seen := map[RelationKind]bool{}
 	for _, r := range pa.Relations {

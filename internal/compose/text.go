@@ -152,22 +152,24 @@ func normSentence(s string) string {
 
 // facts are one profile's fields in the shapes sentences need.
 type facts struct {
-	name       string // short name
-	kind       string // "an international management system standard"
-	kindBare   string // "management system standard"
-	issuer     string
-	scope      string // lower-cased first word, no final stop
-	industries string // "in technology, energy and healthcare" or "across all sectors"
-	shared     []string
-	forWhom    string
-	nature     string
-	testing    string
-	testingRaw string            // as in the profile, less the final stop
-	rep        *strings.Replacer // fills single-standard templates
-	penalties  string
-	required   bool
-	certify    bool
-	law        bool
+	name     string // short name
+	kind     string // "an international management system standard"
+	kindBare string // "management system standard"
+	issuer   string
+	// issuerShort is the issuing body alone, without notes on enforcement.
+	issuerShort string
+	scope       string // lower-cased first word, no final stop
+	industries  string // "in technology, energy and healthcare" or "across all sectors"
+	shared      []string
+	forWhom     string
+	nature      string
+	testing     string
+	testingRaw  string            // as in the profile, less the final stop
+	rep         *strings.Replacer // fills single-standard templates
+	penalties   string
+	required    bool
+	certify     bool
+	law         bool
 }
 
 // factsOf shapes p's facts for sentences. seed picks which of the
@@ -196,6 +198,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 	} else {
 		f.issuer = issuerRef(f.issuer)
 	}
+	f.issuerShort = issuerShort(p.Issuer)
 	adj := jurisdictionAdj(p.Jurisdiction)
 	if adj != "" {
 		f.kind = withArticle(adj + " " + f.kindBare)

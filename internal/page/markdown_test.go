@@ -167,7 +167,7 @@ func TestParseFindings(t *testing.T) {
 		{"faq no answer", strings.Replace(good, "Yes. The control sets overlap a great deal, so many organizations run one control framework and use it for both the certification audit and the SOC 2 examination.\n", "", 1), RuleFAQNoAnswer, "### Can an organization"},
 		{"table row missing", strings.Replace(good, "| Nature | Certifiable international standard | Attestation report under AICPA standards |\n", "", 1), RuleTableRowMissing, ""},
 		{"table cell empty", strings.Replace(good, "| Industry | Any sector, worldwide |", "| Industry |  |", 1), RuleTableCellEmpty, "| Industry"},
-		{"table leftover", strings.Replace(good, "\n## Frequently Asked Questions", "Scope\nIndustry\nNature\n\n## Frequently Asked Questions", 1), RuleTableLeftover, "Scope\nIndustry"},
+		{"table leftover", strings.Replace(good, "\n## How They Relate", "Scope\nIndustry\nNature\n\n## How They Relate", 1), RuleTableLeftover, "Scope\nIndustry"},
 		{"bare part heading", strings.Replace(good, "### Key Components\n", "Key Components\n", 1), RuleHeadingFormat, "Key Components\n"},
 		{"front matter not closed", strings.Replace(good, "---\n#", "#", 1), RuleFrontMatter, ""},
 		{"trailing content", good + "\nYou may also like these articles\n\nAnother link\n", RuleTrailing, "You may also like"},

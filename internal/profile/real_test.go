@@ -103,3 +103,33 @@ func TestRealRelations(t *testing.T) {
 		}
 	}
 }
+
+// A subset of the shipped profiles, with relations to the others dropped,
+// loads clean and keeps the relations inside the subset.
+func TestDropRelations(t *testing.T) {
+	dir := t.TempDir()
+	in := map[string]bool{"gdpr": true, "iso-27701": true, "hipaa": true}
+	for id := range in {
+		data, err := os.ReadFile(filepath.Join(realProfilesDir, id+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = DropRelations(data, func(w string) bool { return in[w] })
+		// related ids outside the subset are dropped the same way by callers
+		data = []byte(strings.ReplaceAll(string(data), "\nrelated: [", "\nrelated: [] #["))
+		if err := os.WriteFile(filepath.Join(dir, id+".yaml"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := set.Relations("gdpr", "iso-27701"); len(rs) != 1 || rs[0].Kind != RelEvidencedBy {
+		t.Errorf("gdpr/iso-27701 relations = %+v", rs)
+	}
+	h, _ := set.Get("hipaa")
+	if len(h.Relations) != 0 {
+		t.Errorf("hipaa keeps relations outside the subset: %+v", h.Relations)
+	}
+}

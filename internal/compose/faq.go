@@ -75,6 +75,9 @@ func (w *writer) faq() []page.QA {
 			}
 		},
 		func() {
+			if w.saidTesting {
+				return
+			}
 			add("test", w.fills("How is compliance with {A} and {B} checked?", "How are {A} and {B} audited or assessed?", "Who checks compliance with {A} and {B}?"),
 				w.say("faq.test", w.fills(
 					"Checks differ for {A} ({tA}) and {B} ({tB}).",
@@ -211,7 +214,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 			w.say("faq.rel.evid.how", r.fills("{y} is judged on its own terms ({ty}).", "What counts for {y} is its own regime ({ty}).")...))
 		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y} compliance?"),
 			w.say("faq.rel.evid.2", r.fills(
-				"Work done for {x}, on {sx}, can serve as evidence toward {y}{forScope}, while {y}'s own requirements on {sy} still need checking.",
+				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y}'s own requirements on {sy} still need checking against {y} itself.",
 			)...))
 	case profile.RelSupersedes:
 		add(k, r.fills("Does {x} replace {y}?", "Is {y} still valid now that {x} exists?"),
@@ -219,11 +222,11 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 	case profile.RelAlternative:
 		add(k, r.fills("Which is better, {x} or {y}?", "Should we choose {x} or {y}?"),
 			w.say("faq.rel.alt", r.fills(
-				"Neither is better in general: they are alternative routes to a similar goal, checked in different ways, {x} ({tx}) and {y} ({ty}).",
+				"Neither is better in general: they are alternative routes to a similar goal, and what differs is the result, {rx} for {x} against {ry} for {y}.",
 			)...))
 		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should we get both {x} and {y}?"),
 			w.say("faq.rel.alt.2", r.fills(
-				"Not necessarily, since either can answer the same need; organizations whose customers ask for both often run one programme for the two, as their subjects overlap: {sx} for {x}, {sy} for {y}.",
+				"Not necessarily, since either can answer the same need; organizations whose customers ask for both often run one set of controls for {x} and {y} and have it checked twice.",
 			)...))
 	}
 }
@@ -292,12 +295,16 @@ func (w *writer) certQs(f facts) []string {
 
 // certAnswer says whether and how f is certified, against the other standard.
 func (w *writer) certAnswer(f, o facts) []string {
+	if w.saidTesting {
+		// The verdict has already set out both regimes in full.
+		f.testing, o.testing = trimRegime(f), trimRegime(o)
+	}
 	var contrast string
 	switch {
 	case o.law:
 		contrast = o.name + " is a law, enforced rather than certified (" + o.testing + ")"
 	case o.certify:
-		contrast = o.name + ", by contrast, is certified too (" + o.testing + ")"
+		contrast = o.name + " has its own certification (" + o.testing + ")"
 	case o.report:
 		contrast = o.name + " ends in an examiner's report (" + o.testing + ")"
 	default:
@@ -410,4 +417,11 @@ func reach(j string) string {
 		return "in the " + j
 	}
 	return "in " + j
+}
+
+// trimRegime is the first part of a testing line, for a page that has
+// already stated it in full.
+func trimRegime(f facts) string {
+	t, _, _ := strings.Cut(f.testing, ", ")
+	return t
 }

@@ -110,8 +110,11 @@ func (w *writer) verdict() string {
 	if len(w.rels) == 0 || w.rels[0].kind != profile.RelAlternative {
 		parts = append(parts, w.uptake()) // an alternative's closing names the audiences
 	}
-	if len(w.rels) == 0 {
-		parts = append(parts, w.assurance())
+	if len(w.rels) == 0 || w.rels[0].kind == profile.RelAlternative {
+		if a := w.assurance(); a != "" {
+			parts = append(parts, a)
+			w.saidTesting = true
+		}
 	}
 	parts = append(parts, w.closing())
 
@@ -155,7 +158,7 @@ var relVerdicts = map[profile.RelationKind][]string{
 	},
 	profile.RelTakesPrecedence: {
 		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on the ground they share, {x}'s rules apply instead of {y}'s.",
-		"{x} takes precedence over {y}{forScope}, so on the ground they share an organization follows {x}, not both.",
+		"{x} takes precedence over {y}{forScope}, so on the ground the two share, {x}'s rules are the ones that apply.",
 	},
 	profile.RelSupportsEvidence: {
 		"{x} can support evidence for {y}{forScope}, but it does not prove compliance with {y} on its own.",
@@ -266,8 +269,8 @@ var relClosings = map[profile.RelationKind][]string{
 		"New work should follow {x}.",
 	},
 	profile.RelAlternative: {
-		"The choice usually follows what customers ask for: {x} is common {inx}, {y} {iny}.",
-		"Let the audience decide: {x} is most asked for {inx}, {y} {iny}.",
+		"The choice usually follows the audience: {x} is the usual reference {jx}, {y} {jy}.",
+		"Let the audience decide, since {x} is the more common reference {jx} and {y} {jy}.",
 	},
 }
 

@@ -57,6 +57,7 @@ func (r rel) fill(tmpl string) string {
 		"{x}", r.x.name, "{y}", r.y.name, "{sx}", r.x.scope, "{sy}", r.y.scope,
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
 		"{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
+		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),
 		"{fx}", r.x.forWhom, "{fy}", r.y.forWhom, "{px}", r.x.penalties, "{py}", r.y.penalties,
 	).Replace(tmpl)
 }
@@ -75,4 +76,17 @@ func (r rel) forScope() string {
 		return ""
 	}
 	return " for " + r.scope
+}
+
+// result is what an organization ends up holding.
+func result(f facts) string {
+	switch {
+	case f.certify:
+		return "a certificate"
+	case f.report:
+		return "an examiner's report"
+	case f.law:
+		return "compliance a regulator may check"
+	}
+	return "an assessment against it, with no certificate"
 }

@@ -19,10 +19,13 @@ type writer struct {
 	rels []rel // the pair's relations on file, in their active reading
 	// overlap is the pair's requirement-level overlap, nil when no mapping relates them.
 	overlap *page.Overlap
-	fa      facts
-	fb      facts
-	used    map[string]bool
-	rep     *strings.Replacer // fills pair templates; built once
+	// saidTesting: the verdict already set the two testing regimes side by
+	// side, so the FAQ does not repeat them.
+	saidTesting bool
+	fa          facts
+	fb          facts
+	used        map[string]bool
+	rep         *strings.Replacer // fills pair templates; built once
 }
 
 func newWriter(a, b *profile.Profile) *writer {
@@ -181,6 +184,8 @@ type facts struct {
 	report bool
 	// usedIn is industries with "mostly" where it reads well ("mostly in banking").
 	usedIn string
+	// reach is where it applies, for prose ("in the US", "internationally").
+	reach string
 }
 
 // factsOf shapes p's facts for sentences. seed picks which of the
@@ -213,6 +218,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.issuer = issuerRef(f.issuer)
 	}
 	f.issuerShort = issuerShort(p.Issuer)
+	f.reach = reachShort(p.Jurisdiction)
 	f.usedIn = f.industries
 	if strings.HasPrefix(f.industries, "in ") {
 		f.usedIn = "mostly " + f.industries
@@ -460,3 +466,11 @@ func wordCount(s string) int { return len(strings.Fields(s)) }
 // authorization, …") fit inside a sentence that uses ';' to part the two
 // standards.
 func inline(s string) string { return strings.ReplaceAll(s, "; ", ", ") }
+
+// reachShort is reach without the table's notes: "in the US", not "in the
+// US (used internationally)".
+func reachShort(j string) string {
+	base, _, _ := strings.Cut(strings.TrimSpace(j), " (")
+	base, _, _ = strings.Cut(base, ",")
+	return reach(base)
+}

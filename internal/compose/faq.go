@@ -154,6 +154,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
 			)...),
 			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "How {x} verifies it: {tx}.")...))
+		w.saidTesting = true // the answer above sets out the regime
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
 				w.say("faq.rel.assess.2", r.fills(
@@ -400,7 +401,7 @@ func sharedIndustries(x, y []string) []string {
 
 func (w *writer) issuerAnswer() string {
 	return w.say("faq.iss", w.fills(
-		"{A} [comes from|is issued by] {isA} and [applies|is used] {jA}; {B} [comes from|is issued by] {isB} and [applies|is used] {jB}.",
+		"{A} [comes from|is issued by] {isA} and applies {jA}; {B} [comes from|is issued by] {isB} and applies {jB}.",
 		"{A} is [published|issued] by {isA} for use {jA}; {B} [by|comes from] {isB}, [for use|applying] {jB}.",
 	)...)
 }
@@ -422,6 +423,11 @@ func reach(j string) string {
 // trimRegime is the first part of a testing line, for a page that has
 // already stated it in full.
 func trimRegime(f facts) string {
-	t, _, _ := strings.Cut(f.testing, ", ")
-	return t
+	parts := strings.Split(f.testing, ", ")
+	for _, p := range parts {
+		if !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
+	return parts[0]
 }

@@ -297,35 +297,36 @@ func (w *writer) certQs(f facts) []string {
 // certAnswer says whether and how f is certified, against the other standard.
 func (w *writer) certAnswer(f, o facts) []string {
 	if w.saidTesting {
-		// The verdict has already set out both regimes in full.
-		f.testing, o.testing = trimRegime(f), trimRegime(o)
+		// The page has already set out both regimes in full: name only
+		// the part that bears on certification.
+		f.testing, o.testing = certPart(f), certPart(o)
 	}
 	var contrast string
 	switch {
 	case o.law:
-		contrast = o.name + " is a law, enforced rather than certified (" + o.testing + ")"
+		contrast = o.name + " is a law, enforced rather than certified" + paren(o.testing)
 	case o.certify:
-		contrast = o.name + " has its own certification (" + o.testing + ")"
+		contrast = o.name + " has its own certification" + paren(o.testing)
 	case o.report:
-		contrast = o.name + " ends in an examiner's report (" + o.testing + ")"
+		contrast = o.name + " ends in an examiner's report" + paren(o.testing)
 	default:
-		contrast = o.name + " offers no certificate (" + o.testing + ")"
+		contrast = o.name + " offers no certificate" + paren(o.testing)
 	}
 	switch {
 	case f.law && f.certify:
 		return []string{w.say("faq.cert."+f.name,
-			f.name+" provides for certification schemes, but a certificate does not replace compliance with it ("+f.testing+"); "+contrast+".")}
+			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
-			"Yes, organizations can be certified against "+f.name+" ("+f.testing+"); "+contrast+".",
-			"Yes: "+f.name+" certification is available ("+f.testing+"); "+contrast+".",
+			"Yes, organizations can be certified against "+f.name+paren(f.testing)+"; "+contrast+".",
+			"Yes: "+f.name+" certification is available"+paren(f.testing)+"; "+contrast+".",
 		)}
 	case f.report:
 		return []string{w.say("faq.cert."+f.name,
-			f.name+" gives a report rather than a certificate ("+f.testing+"); "+contrast+".")}
+			f.name+" gives a report rather than a certificate"+paren(f.testing)+"; "+contrast+".")}
 	}
 	return []string{w.say("faq.cert."+f.name,
-		"No, "+f.name+" offers no certificate of its own ("+f.testing+"); "+contrast+".")}
+		"No, "+f.name+" offers no certificate of its own"+paren(f.testing)+"; "+contrast+".")}
 }
 
 func (w *writer) firstAnswer() []string {
@@ -350,8 +351,8 @@ func (w *writer) firstAnswer() []string {
 		if b.certify {
 			c, o = b, a
 		}
-		return []string{w.say("faq.first", "If a certificate is the goal, start with "+c.name+" ("+c.testing+"); "+o.name+" then helps with "+o.scope+".",
-			"Organizations that need an audited result usually begin with "+c.name+" ("+c.testing+") and draw on "+o.name+" for "+o.scope+".")}
+		return []string{w.say("faq.first", "If a certificate is the goal, start with "+c.name+paren(c.testing)+"; "+o.name+" then helps with "+o.scope+".",
+			"Organizations that need an audited result usually begin with "+c.name+paren(c.testing)+" and draw on "+o.name+" for "+o.scope+".")}
 	}
 	return []string{w.say("faq.first", w.fills(
 		"It depends on the need: start with {A} when the priority is {sA}, and with {B} when it is {sB}.",
@@ -420,14 +421,27 @@ func reach(j string) string {
 	return "in " + j
 }
 
-// trimRegime is the first part of a testing line, for a page that has
-// already stated it in full.
-func trimRegime(f facts) string {
+// certPart is the part of a testing line that bears on certification:
+// the one naming it, else the first that is not a "no ...".
+func certPart(f facts) string {
 	parts := strings.Split(f.testing, ", ")
+	for _, p := range parts {
+		if strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
 	for _, p := range parts {
 		if !strings.HasPrefix(p, "no ") {
 			return p
 		}
 	}
-	return parts[0]
+	return ""
+}
+
+// paren is " (s)", or nothing for an empty s.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }

@@ -98,7 +98,7 @@ func (a *LLM) Pair(ctx context.Context, x, y *profile.Profile, fb Feedback) (Pai
 	if finding.HasError(dfs) {
 		res.Raw = content
 	}
-	res.Pair = draft.ToPair(compose.Table(x, y))
+	res.Pair = draft.ToPair(compose.Built(x, y))
 	return res, nil
 }
 

@@ -44,7 +44,7 @@ func TestResponderAnswersValidDrafts(t *testing.T) {
 			t.Fatalf("key %q, want %q", k, page.Slug(a.ID, b.ID))
 		}
 		draft, fs := page.DecodePairDraft([]byte(r.Answer("pair_draft", user)))
-		got := draft.ToPair(compose.Table(a, b))
+		got := draft.ToPair(compose.Built(a, b))
 		fs = append(fs, validate.Pair(got, a, b, set)...)
 		if finding.HasError(fs) {
 			t.Errorf("%s: %v", page.Slug(a.ID, b.ID), fs)

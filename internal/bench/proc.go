@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/profiles"
 )
 
@@ -61,6 +62,7 @@ func WriteProfileIDs(dir string, ids []string) error {
 			}
 			return []byte("related: [" + strings.Join(keep, ", ") + "]")
 		})
+		data = profile.DropRelations(data, func(id string) bool { return in[id] })
 		if err := os.WriteFile(filepath.Join(dir, id+".yaml"), data, 0o644); err != nil {
 			return err
 		}

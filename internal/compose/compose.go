@@ -70,10 +70,12 @@ func pairWith(a, b *profile.Profile, sa, sb page.Section) page.Pair {
 		w.seen(s.Implementation.Paragraph)
 		w.seen(s.Implementation.Steps...)
 	}
+	built := Built(a, b)
 	return page.Pair{
 		Description: w.description(),
 		Verdict:     w.verdict(),
-		Differences: differences(a, b),
+		Differences: built.Differences,
+		Relate:      built.Relate,
 		FAQ:         w.faq(),
 	}
 }

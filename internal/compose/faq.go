@@ -4,159 +4,329 @@ import (
 	"strings"
 
 	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/profile"
 )
 
-// faq chooses questions by the pair's properties: obligation, certification,
-// substitution, order, overlap, issuers and testing. Every answer is one
-// paragraph of sentences not used elsewhere on the page.
+// faq chooses the questions people ask about this pair: first what the
+// relation on file raises ("Does DORA replace NIS2 for financial
+// entities?", "Is a SOC 2 report enough for HIPAA?"), then what the two
+// standards' obligations, certification and issuers raise. Every answer
+// carries facts of both standards or of their relation, so no two pages
+// share an answer sentence; a claim about being binding or certifiable sits
+// in a clause that names its own standard.
 func (w *writer) faq() []page.QA {
-	a, b := w.fa, w.fb
 	var out []page.QA
-	add := func(q string, sentences ...string) {
+	asked := map[string]bool{}
+	add := func(key string, qs []string, sentences ...string) {
 		ans := join(sentences)
-		if ans == "" || len(out) >= maxFAQ {
+		if ans == "" || len(out) >= maxFAQ || asked[key] || wordCount(ans) < 12 {
 			return
 		}
+		q := qs[w.pick("q."+key, len(qs))]
+		asked[key] = true
 		out = append(out, page.QA{Question: q, Answer: ans})
 	}
 
-	// Obligation: ask about each mandatory standard; if neither is, ask
-	// about one of them.
-	mand := []facts{}
-	for _, f := range []facts{a, b} {
-		if f.required {
-			mand = append(mand, f)
+	for i, r := range w.rels {
+		if i == 2 {
+			break
 		}
-	}
-	if len(mand) == 0 {
-		mand = append(mand, []facts{a, b}[w.pick("faq.mand", 2)])
-	}
-	for _, f := range mand {
-		// Not "Is X mandatory?": a question must not read as a claim.
-		add("Do organizations have to comply with "+f.name+"?", w.mandatoryAnswer(f)...)
+		w.relationFAQ(r, add)
 	}
 
-	// Certification: ask about each certifiable standard; if neither is and
-	// at least one is not a law (where the question is natural), ask once.
-	var cert []facts
-	for _, f := range []facts{a, b} {
+	a, b := w.fa, w.fb
+	// Obligation: who must comply, asked once per page.
+	switch {
+	case a.required && b.required:
+		add("oblig", w.fills("Who has to comply with {A}, and who with {B}?", "Does {A} or {B} apply to my organization?", "Who is bound by {A} and who by {B}?"),
+			w.say("faq.oblig", w.fills(
+				"{A} applies to {fA}; {B} applies to {fB}.",
+				"The two reach different groups: {A} binds {fA}, while {B} binds {fB}.",
+			)...))
+	case a.required || b.required:
+		f := a
+		if b.required {
+			f = b
+		}
+		add("oblig", w.obligationQs(f), w.obligationAnswer(f, w.other(f))...)
+	}
+	if !a.required && !b.required && len(w.rels) == 0 {
+		f := []facts{a, b}[w.pick("faq.vol", 2)]
+		add("vol", w.fills("Is anyone required to follow "+f.name+"?", "Do we have to adopt "+f.name+"?", "Is "+f.name+" a legal requirement?"),
+			w.voluntaryAnswer(f, w.other(f))...)
+	}
+
+	// Certification: a certifiable standard, else one that is not a law.
+	cert := w.certSubject()
+	if cert != nil {
+		add("cert", w.certQs(*cert), w.certAnswer(*cert, w.other(*cert))...)
+	}
+
+	// The rest in an order set by the pair, so pages differ in what they ask.
+	rest := []func(){
+		func() {
+			if len(w.rels) == 0 && !a.required && !b.required {
+				add("first", w.fills("Which should an organization implement first, {A} or {B}?", "Should we start with {A} or {B}?", "Where should an organization start, {A} or {B}?"), w.firstAnswer()...)
+			}
+		},
+		func() {
+			if a.issuerShort != b.issuerShort || reach(w.a.Jurisdiction) != reach(w.b.Jurisdiction) {
+				add("issuer", w.fills("Who is behind {A} and {B}, and where do they apply?", "Who publishes {A} and {B}?", "Where do {A} and {B} apply?"), w.issuerAnswer())
+			}
+		},
+		func() {
+			if w.saidTesting {
+				return
+			}
+			add("test", w.fills("How is compliance with {A} and {B} checked?", "How are {A} and {B} audited or assessed?", "Who checks compliance with {A} and {B}?"),
+				w.say("faq.test", w.fills(
+					"Checks differ for {A} ({tA}) and {B} ({tB}).",
+					"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
+				)...))
+		},
+		func() {
+			if a.law || b.law || a.required || b.required {
+				add("penalty", w.fills("What happens if an organization fails to comply with {A} or {B}?", "What are the penalties under {A} and {B}?", "What does non-compliance cost under {A} and {B}?"),
+					w.say("faq.pen", w.fills(
+						"Under {A}, {pA}; under {B}, {pB}.",
+						"The consequences differ: for {A}, {pA}; for {B}, {pB}.",
+					)...))
+			}
+		},
+		func() {
+			if len(w.rels) == 0 && !a.required && !b.required {
+				add("together", w.fills("Can {A} and {B} be used together?", "Can an organization follow both {A} and {B}?"),
+					w.say("faq.together", w.fills(
+						"Yes: nothing in {A} rules out {B}, since {A} covers {sA} and {B} covers {sB}.",
+						"They combine without conflict: {A} brings {sA}, {B} brings {sB}.",
+					)...))
+			}
+		},
+		func() {
+			if len(w.rels) == 0 && a.kindBare == b.kindBare {
+				x, y := a, b
+				if w.pick("faq.replace", 2) == 1 {
+					x, y = b, a
+				}
+				add("replace", []string{"Does " + x.name + " replace " + y.name + "?", "Is " + x.name + " a substitute for " + y.name + "?"},
+					w.say("faq.replace", "No, "+x.name+" and "+y.name+" are separate: "+x.name+" covers "+x.scope+", "+y.name+" covers "+y.scope+", and neither builds on or replaces the other."))
+			}
+		},
+		func() { add("overlap", w.overlapQs(), w.overlapAnswer()...) },
+	}
+	start := w.pick("faq.order", len(rest))
+	for i := range rest {
+		rest[(start+i)%len(rest)]()
+	}
+	// Three questions at least: the testing one always fits.
+	return out
+}
+
+func (w *writer) other(f facts) facts {
+	if f.name == w.fa.name {
+		return w.fb
+	}
+	return w.fa
+}
+
+// relationFAQ asks what a relation raises, in the words people search with.
+func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
+	k := string(r.kind)
+	switch r.kind {
+	case profile.RelBuiltOn:
+		add(k, r.fills("Is {x} based on {y}?", "Does {x} build on {y}?"),
+			w.say("faq.rel.built", r.fills(
+				"Yes, {x} is built on {y}{forScope}, so much of its substance comes from {y}.",
+				"Yes, {y} is the basis of {x}{forScope}, and much of what {y} sets out reappears in {x}.",
+			)...),
+			w.say("faq.rel.built.test", r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")...))
+		if r.y.kindBare != "guidance standard" {
+			add(k+".2", r.fills("Does meeting {y} mean meeting {x}?", "If we comply with {y}, do we comply with {x}?"),
+				w.say("faq.rel.built.2", r.fills(
+					"Not automatically: meeting {y} gives a head start on {x}, but {x} has its own check ({tx}).",
+					"It helps without settling it, because {x} builds on {y} yet is checked on its own terms ({tx}).",
+				)...))
+		}
+	case profile.RelAssessedAgainst:
+		add(k, r.fills("Does {x} replace {y}?", "Is {x} the same as {y}?", "What is the difference between {x} and {y}?"),
+			w.say("faq.rel.assess", r.fills(
+				"No, {x} does not replace {y}: {x} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
+				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
+			)...),
+			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "How {x} verifies it: {tx}.")...))
+		w.saidTesting = true // the answer above sets out the regime
+		if r.x.required {
+			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
+				w.say("faq.rel.assess.2", r.fills(
+					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {fx}.",
+				)...))
+		}
+	case profile.RelGuidanceFor:
+		add(k, r.fills("Do you need {x} to implement {y}?", "Is {x} required to meet {y}?", "How does {x} help with {y}?"),
+			w.say("faq.rel.guide", r.fills(
+				"{y} does not require {x}; {x} is guidance that helps meet it{forScope}, and what is checked is {y} ({ty}).",
+				"Not strictly: {x} gives guidance for implementing {y}{forScope}, while {y} itself is checked on its own terms ({ty}).",
+			)...))
+		if r.y.certify && !r.x.certify {
+			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there a {x} certificate?"),
+				w.say("faq.rel.guide.cert", r.fills(
+					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {sy}.",
+				)...))
+		}
+	case profile.RelExtends:
+		add(k, r.fills("How does {x} build on {y}?", "Is {x} an extension of {y}?"),
+			w.say("faq.rel.ext", r.fills(
+				"{x} extends {y}{forScope}: it adds {sx} to what {y} covers, {sy}.",
+			)...))
+		if r.x.certify && r.y.certify && r.x.kindBare == r.y.kindBare {
+			add(k+".2", r.fills("Can {x} and {y} be audited together?", "Can one audit cover {x} and {y}?"),
+				w.say("faq.rel.ext.2", r.fills(
+					"Yes. {x} and {y} share the structure of ISO management system standards, so an organization can run one management system and have both audited together.",
+				)...))
+		}
+	case profile.RelTakesPrecedence:
+		qs := r.fills("Does {x} replace {y}{forScope}?", "Which applies{forScope}, {x} or {y}?")
+		if r.scope != "" {
+			qs = append(qs, r.fill("Do {scope} have to comply with both {x} and {y}?"))
+		}
+		add(k, qs,
+			w.say("faq.rel.prec", r.fills(
+				"{x} takes precedence over {y}{forScope}: where {x} covers the same ground, its rules apply in place of {y}'s.",
+				"{Scope} follow {x} where it covers the same ground as {y}, because {x} takes precedence over {y}.",
+			)...),
+			w.say("faq.rel.prec.2", r.fills(
+				"{y}'s rules reach them only where {x} has no equivalent, and {y} still applies to {fy}.",
+			)...))
+	case profile.RelSupportsEvidence:
+		var qs []string
+		switch {
+		case r.x.certify:
+			qs = r.fills("Does {x} certification prove {y} compliance?", "Is {x} certification enough for {y}?")
+		case r.x.report:
+			qs = r.fills("Is a {x} report enough for {y}?", "Does a {x} report prove {y} compliance?")
+		default:
+			qs = r.fills("Is {x} enough to comply with {y}?", "Does following {x} prove {y} compliance?")
+		}
+		add(k, qs,
+			w.say("faq.rel.evid", r.fills(
+				"Not on its own: {x} can support evidence for {y}{forScope}, but it does not prove compliance with {y}.",
+				"It helps without settling the question, since {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
+			)...),
+			w.say("faq.rel.evid.how", r.fills("{y} is judged on its own terms ({ty}).", "What counts for {y} is its own regime ({ty}).")...))
+		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y} compliance?"),
+			w.say("faq.rel.evid.2", r.fills(
+				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y}'s own requirements on {sy} still need checking against {y} itself.",
+			)...))
+	case profile.RelSupersedes:
+		add(k, r.fills("Does {x} replace {y}?", "Is {y} still valid now that {x} exists?"),
+			w.say("faq.rel.sup", r.fills("Yes, {x} replaces {y}{forScope}; new work should follow {x}, which covers {sx}.")...))
+	case profile.RelAlternative:
+		add(k, r.fills("Which is better, {x} or {y}?", "Should we choose {x} or {y}?"),
+			w.say("faq.rel.alt", r.fills(
+				"Neither is better in general: they are alternative routes to a similar goal, and what differs is the result, {rx} for {x} against {ry} for {y}.",
+			)...))
+		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should we get both {x} and {y}?"),
+			w.say("faq.rel.alt.2", r.fills(
+				"Not necessarily, since either can answer the same need; organizations whose customers ask for both often run one set of controls for {x} and {y} and have it checked twice.",
+			)...))
+	}
+}
+
+func (w *writer) obligationQs(f facts) []string {
+	return []string{"Who has to comply with " + f.name + "?", "Does " + f.name + " apply to my organization?", "Who must meet " + f.name + "?"}
+}
+
+// obligationAnswer says whom a binding standard reaches, against the other.
+func (w *writer) obligationAnswer(f, o facts) []string {
+	how := "applies to"
+	if f.kindBare == kindNoun(profile.KindContractualStandard) {
+		how = "is imposed by contract on"
+	}
+	var contrast string
+	if o.required {
+		contrast = o.name + " reaches " + o.forWhom
+	} else {
+		contrast = o.name + " is taken up by choice " + o.usedIn
+	}
+	return []string{w.say("faq.oblig."+f.name,
+		f.name+" "+how+" "+f.forWhom+"; "+contrast+".",
+		capFirst(f.forWhom)+" must meet "+f.name+"; "+contrast+".",
+	)}
+}
+
+// voluntaryAnswer says no law imposes a voluntary standard, against the other.
+func (w *writer) voluntaryAnswer(f, o facts) []string {
+	return []string{
+		w.say("faq.vol."+f.name, "No law requires "+f.name+"; organizations take it up by choice "+f.usedIn+", much as "+o.name+" is taken up "+o.industries+"."),
+		w.say("faq.vol.contract."+f.name, "A customer or contract can still ask for "+f.name+"; its subject, "+f.scope+", differs from that of "+o.name+", "+o.scope+"."),
+	}
+}
+
+// certSubject is the standard a certification question is about.
+func (w *writer) certSubject() *facts {
+	var c []facts
+	for _, f := range []facts{w.fa, w.fb} {
 		if f.certify {
-			cert = append(cert, f)
+			c = append(c, f)
 		}
 	}
-	if len(cert) == 0 {
-		var nonLaw []facts
-		for _, f := range []facts{a, b} {
+	if len(c) == 0 {
+		for _, f := range []facts{w.fa, w.fb} {
 			if !f.law {
-				nonLaw = append(nonLaw, f)
+				c = append(c, f)
 			}
 		}
-		if len(nonLaw) > 0 {
-			cert = append(cert, nonLaw[w.pick("faq.cert", len(nonLaw))])
-		}
 	}
-	for _, f := range cert {
-		add("Can an organization be certified against "+f.name+"?", w.certAnswer(f)...)
+	if len(c) == 0 {
+		return nil
 	}
-
-	// Substitution, in a direction set by the hash.
-	x, y := a, b
-	if w.pick("faq.replace", 2) == 1 {
-		x, y = b, a
-	}
-	add("Does "+x.name+" replace "+y.name+"?", w.replaceAnswer(x, y)...)
-
-	add("Which should an organization implement first, "+a.name+" or "+b.name+"?", w.firstAnswer()...)
-
-	if ov := w.overlapAnswer(); len(ov) > 0 {
-		add("How do "+a.name+" and "+b.name+" overlap?", ov...)
-	}
-
-	if !strings.EqualFold(w.a.Issuer, w.b.Issuer) || !strings.EqualFold(w.a.Jurisdiction, w.b.Jurisdiction) {
-		add("Who issues "+a.name+" and "+b.name+", and where do they apply?", w.issuerAnswer()...)
-	}
-
-	add("How is compliance with "+a.name+" and "+b.name+" checked?",
-		w.say("faq.test.a", ones(a, "For {X}: {TX}.", "How {X} is checked: {tX}.")...),
-		w.say("faq.test.b", ones(b, "For {X}: {TX}.", "How {X} is checked: {tX}.")...),
-	)
-	return out
+	f := c[w.pick("faq.cert", len(c))]
+	return &f
 }
 
-func (w *writer) mandatoryAnswer(f facts) []string {
-	key := "faq.mand." + f.name
-	if f.required {
-		pen := ""
-		// A penalties line that speaks of certification ("false
-		// certification") reads as a certification claim in prose.
-		if f.penalties != "" && (f.certify || !strings.Contains(strings.ToLower(f.penalties), "certif")) {
-			pen = w.say(key+".pen", ones(f,
-				"Failing to comply with {X} can lead to {pX}.",
-				"Breaches of {X} can bring {pX}.",
-			)...)
-		}
-		return []string{w.say(key, ones(f,
-			"{X} is mandatory for {fX}.",
-			"Yes, {X} applies by obligation to {fX}.",
-			"Yes, {X} is binding on {fX}.",
-		)...), pen}
+func (w *writer) certQs(f facts) []string {
+	switch {
+	case f.law:
+		return []string{"Is there a " + f.name + " certification?", "Can an organization be certified under " + f.name + "?"}
+	case f.certify:
+		return []string{"Can an organization be certified against " + f.name + "?", "How does " + f.name + " certification work?", "Can we get certified against " + f.name + "?"}
 	}
-	return []string{
-		w.say(key, ones(f,
-			"No, {X} is voluntary: no law or contract requires it.",
-			"{X} is voluntary, so adopting it is a choice rather than a legal duty.",
-		)...),
-		w.say(key+".who", ones(f,
-			"Organizations {inX} take {X} up when it serves their goals.",
-			"Uptake of {X} is strongest {inX}.",
-		)...),
-	}
+	return []string{"Is there a " + f.name + " certification?", "Can an organization be certified against " + f.name + "?"}
 }
 
-func (w *writer) certAnswer(f facts) []string {
-	key := "faq.cert." + f.name
-	if f.certify {
-		return []string{
-			w.say(key, ones(f,
-				"Yes, {X} is certifiable.",
-				"Yes, organizations can be certified against {X}.",
-			)...),
-			w.say(key+".how", ones(f,
-				"The assurance regime of {X}: {tX}.",
-				"In practice, for {X}: {tX}.",
-			)...),
-		}
+// certAnswer says whether and how f is certified, against the other standard.
+func (w *writer) certAnswer(f, o facts) []string {
+	if w.saidTesting {
+		// The page has already set out both regimes in full: name only
+		// the part that bears on certification.
+		f.testing, o.testing = certPart(f), certPart(o)
 	}
-	return []string{
-		w.say(key, ones(f,
-			"{X} is not certifiable, so there is no certificate to obtain.",
-			"No, {X} is not certifiable.",
-		)...),
-		w.say(key+".how", ones(f,
-			"In place of a certificate, {X} has this regime: {tX}.",
-			"What {X} has instead: {tX}.",
-		)...),
+	var contrast string
+	switch {
+	case o.law:
+		contrast = o.name + " is a law, enforced rather than certified" + paren(o.testing)
+	case o.certify:
+		contrast = o.name + " has its own certification" + paren(o.testing)
+	case o.report:
+		contrast = o.name + " ends in an examiner's report" + paren(o.testing)
+	default:
+		contrast = o.name + " offers no certificate" + paren(o.testing)
 	}
-}
-
-func (w *writer) replaceAnswer(x, y facts) []string {
-	ends := []string{
-		x.name + " is not a substitute for " + y.name + ": " + x.name + " covers " + x.scope + ", while " + y.name + " covers " + y.scope + ".",
-		"No, " + x.name + " and " + y.name + " answer different questions: " + x.name + " is about " + x.scope + ", and " + y.name + " about " + y.scope + ".",
+	switch {
+	case f.law && f.certify:
+		return []string{w.say("faq.cert."+f.name,
+			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
+	case f.certify:
+		return []string{w.say("faq.cert."+f.name,
+			"Yes, organizations can be certified against "+f.name+paren(f.testing)+"; "+contrast+".",
+			"Yes: "+f.name+" certification is available"+paren(f.testing)+"; "+contrast+".",
+		)}
+	case f.report:
+		return []string{w.say("faq.cert."+f.name,
+			f.name+" gives a report rather than a certificate"+paren(f.testing)+"; "+contrast+".")}
 	}
-	out := []string{w.say("faq.replace", ends...)}
-	if related(w.a, w.b) {
-		out = append(out, w.say("faq.replace.rel",
-			"They are commonly implemented together.",
-			"Organizations often run them together.",
-			"They complement each other and are often implemented together.",
-		))
-	} else if x.kindBare != y.kindBare {
-		out = append(out, w.say("faq.replace.kind",
-			"One is "+x.kind+" and the other "+y.kind+", so each keeps its own role.",
-		))
-	}
-	return out
+	return []string{w.say("faq.cert."+f.name,
+		"No, "+f.name+" offers no certificate of its own"+paren(f.testing)+"; "+contrast+".")}
 }
 
 func (w *writer) firstAnswer() []string {
@@ -167,81 +337,49 @@ func (w *writer) firstAnswer() []string {
 		if b.required {
 			r, v = b, a
 		}
-		return []string{
-			w.say("faq.first.r", ones(r,
-				"Where {X} applies, it comes first, because it binds {fX}.",
-				"An organization in scope of {X} should meet it first, since it is mandatory for {fX}.",
-			)...),
-			w.say("faq.first.v", ones(v,
-				"{X} can then be adopted for {sX}.",
-				"After that, {X} helps with {sX}.",
-			)...),
-		}
+		return []string{w.say("faq.first", ones2(r, v,
+			"Where {R} applies, it comes first, because it binds {fR}; {V} can follow by choice.",
+			"An organization within reach of {R}, that is {fR}, meets it first and adds {V} as the need arises.",
+		)...)}
 	case a.required && b.required:
-		return []string{
-			"The order follows exposure: meet whichever obligation carries the nearer deadline or the larger risk first.",
-			w.say("faq.first.ra", ones(a, "{X} applies to {fX}.", "{X} reaches {fX}.")...),
-			w.say("faq.first.rb", ones(b, "{X} applies to {fX}.", "{X} reaches {fX}.")...),
-		}
+		return []string{w.say("faq.first", w.fills(
+			"Both are obligations where they apply, so the question is which reaches the organization: {A} applies to {fA}, and {B} to {fB}.",
+			"Order follows reach rather than rank: {A} binds {fA}, {B} binds {fB}, and an organization in both groups meets both.",
+		)...)}
 	case a.certify != b.certify:
 		c, o := a, b
 		if b.certify {
 			c, o = b, a
 		}
-		return []string{
-			w.say("faq.first.c", ones(c,
-				"If a certificate is the goal, start with {X}, which is certifiable.",
-				"Organizations that need to show an audited result usually start with {X}, because it is certifiable.",
-			)...),
-			w.say("faq.first.o", ones(o,
-				"{X} can then guide the work on {sX}.",
-				"{X} is useful alongside it for {sX}.",
-			)...),
-		}
+		return []string{w.say("faq.first", "If a certificate is the goal, start with "+c.name+paren(c.testing)+"; "+o.name+" then helps with "+o.scope+".",
+			"Organizations that need an audited result usually begin with "+c.name+paren(c.testing)+" and draw on "+o.name+" for "+o.scope+".")}
 	}
-	return []string{w.say("faq.first.need", w.fills(
+	return []string{w.say("faq.first", w.fills(
 		"It depends on the need: start with {A} when the priority is {sA}, and with {B} when it is {sB}.",
 		"Let the priority decide: {sA} points to {A}, while {sB} points to {B}.",
 	)...)}
 }
 
+func (w *writer) overlapQs() []string {
+	return w.fills("How do {A} and {B} overlap?", "How much do {A} and {B} have in common?", "Where do {A} and {B} meet?")
+}
+
 func (w *writer) overlapAnswer() []string {
-	var out []string
+	if o := w.overlap; o != nil {
+		how := "A direct mapping between the two"
+		if o.Basis == "hub" || o.Via != "" {
+			how = "A mapping through the common-controls hub " + o.Via
+		}
+		return []string{w.say("faq.overlap.map", w.fill(how+" relates {A}'s requirements to {B}'s; How They Relate gives the figures for each side."))}
+	}
 	shared := sharedIndustries(w.a.Industries, w.b.Industries)
-	if len(shared) > 0 {
-		out = append(out, w.say("faq.overlap.ind",
-			"Both are used in "+andList(shared)+".",
-			"Their users meet in "+andList(shared)+".",
-		))
-	}
-	if w.fa.issuer == w.fb.issuer && w.fa.issuer != "its issuer" {
-		out = append(out, w.say("faq.overlap.iss", "Both come from "+w.fa.issuer+".", "Both are published by "+w.fa.issuer+"."))
-	}
-	if related(w.a, w.b) {
-		out = append(out, w.say("faq.overlap.rel", w.fills(
-			"Work done for {A} often supports {B}, which is why the pair is commonly implemented together.",
-			"Evidence gathered for {B} often serves {A} as well, and the pair is commonly implemented together.",
-		)...))
-	}
-	if len(out) == 0 {
+	if len(shared) == 0 {
 		return nil
 	}
-	if wordCount(join(out)) < 14 {
-		// A bare "Both are used in X." is too thin an answer: add how they
-		// differ in kind.
-		if w.fa.kind == w.fb.kind {
-			out = append(out, w.say("faq.overlap.kind", w.fills(
-				"Beyond that common ground, each of {A} and {B} is {kA}.",
-				"They are also alike in kind, since {A} and {B} are each {kA}.",
-			)...))
-		} else {
-			out = append(out, w.say("faq.overlap.kind", w.fills(
-				"Beyond that common ground, {A} is {kA} and {B} is {kB}.",
-				"They differ in kind: {A} is {kA}, {B} is {kB}.",
-			)...))
-		}
-	}
-	return out
+	return []string{w.say("faq.overlap.ind", w.fills(
+		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {sA}, {B} covers {sB}.",
+		"Both are used in "+andList(shared)+", though {A} is {kA} and {B} is {kB}.",
+	)...)}
 }
 
 func sharedIndustries(x, y []string) []string {
@@ -262,24 +400,48 @@ func sharedIndustries(x, y []string) []string {
 	return out
 }
 
-func (w *writer) issuerAnswer() []string {
-	return []string{
-		w.say("faq.iss.a", w.fa.name+" comes from "+w.fa.issuer+" and applies "+reach(w.a.Jurisdiction)+".",
-			w.fa.name+" is published by "+w.fa.issuer+" and applies "+reach(w.a.Jurisdiction)+"."),
-		w.say("faq.iss.b", w.fb.name+" comes from "+w.fb.issuer+" and applies "+reach(w.b.Jurisdiction)+".",
-			w.fb.name+" is published by "+w.fb.issuer+" and applies "+reach(w.b.Jurisdiction)+"."),
-	}
+func (w *writer) issuerAnswer() string {
+	return w.say("faq.iss", w.fills(
+		"{A} [comes from|is issued by] {isA} and applies {jA}; {B} [comes from|is issued by] {isB} and applies {jB}.",
+		"{A} is [published|issued] by {isA} for use {jA}; {B} [by|comes from] {isB}, [for use|applying] {jB}.",
+	)...)
 }
 
 func reach(j string) string {
 	j = strings.TrimSpace(j)
-	switch strings.ToLower(j) {
+	base, _, _ := strings.Cut(j, " (")
+	base, _, _ = strings.Cut(base, ",")
+	switch strings.ToLower(strings.TrimSpace(base)) {
 	case "", "international", "global", "worldwide":
 		return "internationally"
 	}
-	base, _, _ := strings.Cut(j, " (")
 	if isAcronym(base) {
 		return "in the " + j
 	}
 	return "in " + j
+}
+
+// certPart is the part of a testing line that bears on certification:
+// the one naming it, else the first that is not a "no ...".
+func certPart(f facts) string {
+	parts := strings.Split(f.testing, ", ")
+	for _, p := range parts {
+		if strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
+	for _, p := range parts {
+		if !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
+	return ""
+}
+
+// paren is " (s)", or nothing for an empty s.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }

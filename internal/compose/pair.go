@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/page"
@@ -38,17 +37,26 @@ func (w *writer) fills(tmpls ...string) []string {
 }
 
 func (w *writer) description() string {
-	cands := w.fills(
+	var cands []string
+	if len(w.rels) > 0 {
+		r := w.rels[0]
+		cands = append(cands, r.fills(relDescriptions[r.kind]...)...)
+	}
+	cands = append(cands, w.fills(
 		"{A} vs {B}: what each covers, who adopts it, how it is checked and what non-compliance costs.",
 		"Compare {A} and {B} on scope, industries, testing and penalties to see which one your organization needs.",
 		"How {A} and {B} differ in scope, industry focus, testing and penalties, and where they meet.",
 		"A side-by-side comparison of {A} and {B}: scope, industries, nature, testing and penalties.",
 		"{A} and {B} compared: scope, sectors, assurance and the cost of non-compliance.",
-	)
-	start := w.pick("description", len(cands))
+	)...)
+	start := 0
+	if len(w.rels) == 0 {
+		start = w.pick("description", len(cands))
+	}
 	for i := range cands {
 		c := cands[(start+i)%len(cands)]
-		if n := len(c); n >= minDescription && n <= maxDescription {
+		// The description is one sentence: a scope with a stop would split it.
+		if n := len(c); n >= minDescription && n <= maxDescription && len(sentences(c)) == 1 {
 			w.seen(c)
 			return c
 		}
@@ -64,39 +72,54 @@ func (w *writer) description() string {
 	return c
 }
 
-// verdict is one paragraph: what each standard is for and who adopts which.
-// The identity sentence carries both scopes; each standard then gets its own
-// adoption sentence (so that a mandatory or certification claim never shares
-// a sentence with the other standard's name); related pairs and pairs with an
-// obvious order get one more sentence.
+// relDescriptions lead a related pair's description with its relation.
+var relDescriptions = map[profile.RelationKind][]string{
+	profile.RelBuiltOn:          {"{x} vs {y}: how {x} is built on {y}, and where scope, testing and penalties part ways.", "{x} and {y} compared: {x} builds on {y}; see what it adds and how each is checked."},
+	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each asks of contractors.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
+	profile.RelGuidanceFor:      {"{x} vs {y}: how {x} guides the implementation of {y}, and which one is audited.", "{x} and {y} compared: guidance and requirements, side by side."},
+	profile.RelExtends:          {"{x} vs {y}: how {x} extends {y}, and what each covers and certifies.", "{x} and {y} compared: what {x} adds to {y}, and how each is audited."},
+	profile.RelTakesPrecedence:  {"{x} vs {y}: why {x} takes precedence over {y}{forScope}, and how the two differ.", "{x} and {y} compared: which applies{forScope}, and how scope and penalties differ."},
+	profile.RelSupportsEvidence: {"{x} vs {y}: how far {x} helps evidence {y}, and why it proves no compliance alone.", "{x} and {y} compared: what {x} can evidence for {y}, and what it cannot."},
+	profile.RelSupersedes:       {"{x} vs {y}: how {x} replaces {y}, and what changed between them."},
+	profile.RelAlternative:      {"{x} vs {y}: two routes to a similar goal, compared on scope, assurance and cost.", "{x} or {y}? Scope, assurance, audiences and cost of two alternative routes."},
+}
+
+// verdict is one paragraph: what each standard is for, how the two relate
+// (from the relations on file), who takes up which, and what follows for
+// the reader. Every sentence carries facts of both standards or of their
+// relation, so no two pages share a verdict sentence; a sentence that says
+// whether a standard is binding or certifiable names that standard alone
+// (or holds each claim in its own clause).
 func (w *writer) verdict() string {
-	core := []string{w.say("v.identity", w.fills(
+	identity := w.say("v.identity", w.fills(
 		"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
 		"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
-		"[Issued by|Published by|Coming from] {iA}, {A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
-		"[The subject of|The focus of|The ground covered by] {A} is {sA}, while {B}, {kB}, [takes on|covers|addresses] {sB}; {A} itself is {kA}.",
+		"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
 		"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
 		"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} [is|stands as] {kB} [for|on|covering] {sB}.",
 		"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
 		"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
-	)...)}
-	adoptA, adoptB := w.adoption("v.adopt.a", w.fa), w.adoption("v.adopt.b", w.fb)
-	if w.pick("v.order", 2) == 0 {
-		core = append(core, adoptA, adoptB)
-	} else {
-		core = append(core, adoptB, adoptA)
+	)...)
+	parts := []string{identity}
+	for i, r := range w.rels {
+		if i == 2 {
+			break
+		}
+		parts = append(parts, w.say("v.rel."+string(r.kind), r.fills(relVerdicts[r.kind]...)...))
 	}
-	var extra []string
-	if related(w.a, w.b) {
-		extra = append(extra, w.say("v.related", w.fills(
-			"{A} and {B} are [commonly|often|frequently] [implemented together|run side by side|paired in one programme].",
-			"[Many organizations|Many teams|Organizations often] [implement|run|pair] {B} [alongside|together with|next to] {A}.",
-		)...))
+	if len(w.rels) == 0 || w.rels[0].kind != profile.RelAlternative {
+		parts = append(parts, w.uptake()) // an alternative's closing names the audiences
 	}
-	extra = append(extra, w.closing())
+	if len(w.rels) == 0 || w.rels[0].kind == profile.RelAlternative {
+		if a := w.assurance(); a != "" {
+			parts = append(parts, a)
+			w.saidTesting = true
+		}
+	}
+	parts = append(parts, w.closing())
 
-	text := join(core)
-	for _, e := range extra {
+	text := parts[0]
+	for _, e := range parts[1:] {
 		if e == "" {
 			continue
 		}
@@ -104,98 +127,161 @@ func (w *writer) verdict() string {
 			text = t
 		}
 	}
-	if wordCount(text) > maxVerdict {
-		// Long scope lines: fall back to the shortest identity form.
-		core[0] = w.say("v.identity.short", w.fill("{A} is {kA}; {B} is {kB}."))
-		text = join(core)
-	}
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",
-			"Below, {A} and {B} are compared aspect by aspect.",
+			"Below, {A} and {B} are compared aspect by aspect, from scope to penalties.",
 		)...)
 	}
 	return strings.TrimSpace(text)
 }
 
-func join(parts []string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
+// relVerdicts say a relation in the verdict, one kind each. They state only
+// what the kind means, so they hold for every pair that has it.
+var relVerdicts = map[profile.RelationKind][]string{
+	profile.RelBuiltOn: {
+		"{x} is built on {y}{forScope}, so the two share much of their substance.",
+		"{y} is the basis on which {x} is built{forScope}, and much of what {y} sets out reappears in {x}.",
+		"{x} builds on {y}{forScope}: [much of its substance comes from|its core is taken from] {y}.",
+	},
+	profile.RelAssessedAgainst: {
+		"{x} assessments check conformity to {y}{forScope}, so {y} is what an organization implements and {x} is how that is verified.",
+		"Conformity to {y} is what {x} assesses{forScope}: {y} sets the requirements, {x} the way they are checked.",
+	},
+	profile.RelGuidanceFor: {
+		"{x} is guidance for implementing {y}{forScope}; it supports {y} rather than replacing it.",
+		"{x} gives guidance for meeting {y}{forScope}, and {y} remains the standard an organization is measured against.",
+	},
+	profile.RelExtends: {
+		"{x} extends {y}{forScope}, adding {sx} to what {y} covers.",
+		"{x} builds on {y}{forScope}: an organization can add it to an existing {y} programme.",
+	},
+	profile.RelTakesPrecedence: {
+		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on the ground they share, {x}'s rules apply instead of {y}'s.",
+		"{x} takes precedence over {y}{forScope}, so on the ground the two share, {x}'s rules are the ones that apply.",
+	},
+	profile.RelSupportsEvidence: {
+		"{x} can support evidence for {y}{forScope}, but it does not prove compliance with {y} on its own.",
+		"Work done for {x} can help evidence {y}{forScope}, though it is not proof of {y} compliance.",
+		"{x} can help show {y} compliance{forScope}, but {y} is judged on its own requirements.",
+	},
+	profile.RelSupersedes: {
+		"{x} replaces {y}{forScope}.",
+	},
+	profile.RelAlternative: {
+		"{x} and {y} are alternative routes to a similar goal, and one does not rule out the other.",
+		"{x} and {y} offer different routes to a similar end; an organization can follow either, or both.",
+	},
 }
 
-// adoption says who uses one standard, with its mandatory and certification
-// status. It names only that standard.
-func (w *writer) adoption(key string, f facts) string {
-	var cert string
+// uptake says who takes up which, with each standard's obligation in its own
+// clause, so a binding claim and a voluntary one are never read together.
+func (w *writer) uptake() string {
+	a, b := w.fa, w.fb
 	switch {
-	case f.certify:
-		cert = "[, and it is certifiable|, and organizations can be certified against it|, and certification against it is available]"
-	case !f.law:
-		cert = "[, though it is not certifiable|, and it is not certifiable|, with no certification on offer]"
-	}
-	if f.required {
-		binds := "[binds|applies by obligation to|is compulsory for]"
-		if f.law {
-			binds = "[legally binds|applies by law to|is compulsory for]"
-		} else if f.kindBare == kindNoun(profile.KindContractualStandard) {
-			binds = "[is imposed by contract on|binds, by contract,|is contractually required of]"
+	case a.required && b.required:
+		return w.say("v.uptake", w.fills(
+			"{A} [applies to|binds|reaches] {fA}; {B} [applies to|binds|reaches] {fB}.",
+			"[Those bound by {A} are|{A} reaches] {fA}, while [those bound by {B} are|{B} reaches] {fB}.",
+		)...)
+	case a.required != b.required:
+		r, v := a, b
+		if b.required {
+			r, v = b, a
 		}
-		return w.say(key, ones(f,
-			"{X} is mandatory for {fX}"+cert+".",
-			"[Those bound by|Organizations subject to|Entities within the reach of] {X} [are|include] {fX}"+cert+".",
-			"Compliance with {X} is [required of|expected of|owed by] {fX}"+cert+".",
-			"{X} "+binds+" {fX}"+cert+".",
+		return w.say("v.uptake", ones2(r, v,
+			"{R} [applies to|binds|reaches] {fR}, while {V} is taken up by choice {uV}.",
+			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {fR}.",
 		)...)
 	}
-	return w.say(key, ones(f,
-		"{X} [is voluntary|carries no legal obligation|is taken up by choice]"+cert+"; [it is adopted mainly|its users sit mainly|uptake is highest|it is most used|adopters are found mostly] {inX}.",
-		"[Organizations|Adopters|Users] [take up|adopt|choose] {X} [by choice|voluntarily|of their own accord] {inX}"+cert+".",
-		"[Adoption of|Uptake of|Use of] {X} is voluntary"+cert+"; [most users are|adopters are mainly|it is most common] {inX}.",
-		"[No law requires|No regulator demands|Nothing obliges anyone to adopt] {X}"+cert+"; [its adopters sit|it is mostly found|take-up concentrates] {inX}.",
+	return w.say("v.uptake", w.fills(
+		"Neither is imposed by law: [organizations take up|adopters choose] {A} {uA}, and {B} {inB}.",
+		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, {B} {inB}.",
+		"[No law imposes either|Neither is a legal duty]; {A} [is taken up|is used] {uA}, {B} {uB}.",
 	)...)
 }
 
-// closing gives an order of adoption where the facts imply one.
-func (w *writer) closing() string {
-	a, b := w.fa, w.fb
-	switch {
-	case a.required && !b.required:
-		return w.say("v.close", w.fills(
-			"[Start with|Begin with|Put first] {A} where it applies, then [add|layer on|bring in] {B}.",
-			"Where {A} applies it [comes first|takes priority|leads], and {B} can [follow|come after|be added later].",
-		)...)
-	case b.required && !a.required:
-		return w.say("v.close", w.fills(
-			"[Start with|Begin with|Put first] {B} where it applies, then [add|layer on|bring in] {A}.",
-			"Where {B} applies it [comes first|takes priority|leads], and {A} can [follow|come after|be added later].",
-		)...)
-	case !a.required && !b.required && a.certify != b.certify:
-		c, o := a, b
-		if b.certify {
-			c, o = b, a
-		}
-		return w.say("v.close", "Organizations wanting outside assurance lean to "+c.name+", while "+o.name+" informs how the work is done.",
-			"Pick "+c.name+" when an external audit is the goal and "+o.name+" when guidance is enough.",
-			"For a result auditors can confirm, "+c.name+" is the route; "+o.name+" serves as guidance.")
-	case a.required && b.required:
-		return w.say("v.close", "Where both apply, each has to be met on its own terms.",
-			"Organizations within reach of both have to satisfy each separately.",
-			"An organization caught by both answers to each in its own right.")
-	}
-	return ""
+// assurance contrasts how each is checked; both testing lines make it the pair's own.
+func (w *writer) assurance() string {
+	return w.say("v.assure", w.fills(
+		"Assurance differs between {A} ({tA}) and {B} ({tB}).",
+		"The two are checked in different ways: {A} ({tA}) and {B} ({tB}).",
+	)...)
 }
 
-func related(a, b *profile.Profile) bool {
-	return slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
+// closing is the advice that follows from the relation, or for pairs
+// without one, from the two standards' obligations.
+func (w *writer) closing() string {
+	if len(w.rels) > 0 {
+		r := w.rels[0]
+		return w.say("v.close", r.fills(relClosings[r.kind]...)...)
+	}
+	a, b := w.fa, w.fb
+	switch {
+	case a.required != b.required:
+		r, v := a, b
+		if b.required {
+			r, v = b, a
+		}
+		return w.say("v.close", ones2(r, v,
+			"{R} is a duty for {fR}; taking up {V} is a separate decision about {sV}.",
+			"Meeting {R} is owed by {fR}, while {V} is a separate choice, made for {sV}.",
+		)...)
+	case a.required && b.required:
+		return w.say("v.close", w.fills(
+			"An organization within reach of both must meet each, since neither stands in for the other: {A} on {sA}, {B} on {sB}.",
+			"Meeting {A} on {sA} does not discharge {B} on {sB}, nor the reverse.",
+		)...)
+	}
+	return w.say("v.close", w.fills(
+		"[The choice follows the need|Which comes first depends on the need]: {sA} points to {A}, {sB} to {B}.",
+		"Pick by need: {A} for {sA}, {B} for {sB}.",
+	)...)
+}
+
+// relClosings give the advice each kind implies.
+var relClosings = map[profile.RelationKind][]string{
+	profile.RelBuiltOn: {
+		"An organization that already meets {y} has a head start on {x}.",
+		"Work done for {y} carries over to {x}, which adds its own way of checking it.",
+	},
+	profile.RelAssessedAgainst: {
+		"Preparing for {x} means implementing {y}, in the revision the assessment names.",
+		"To pass {x}, implement {y} in the version the assessment names and keep the evidence.",
+	},
+	profile.RelGuidanceFor: {
+		"Organizations working toward {y} use {x} to decide how to meet it.",
+		"Read {x} as the how-to and {y} as the what.",
+	},
+	profile.RelExtends: {
+		"An organization with {y} in place can add {x} without starting over.",
+		"Those already running {y} can extend it with {x} rather than build a second programme.",
+	},
+	profile.RelTakesPrecedence: {
+		"{Scope} therefore start from {x}; {y}'s rules reach them only where {x} has no equivalent.",
+		"For {scope}, {x} is the text to follow; {y} fills in only where {x} is silent.",
+	},
+	profile.RelSupportsEvidence: {
+		"Use {x} to gather evidence, and check {y}'s own requirements separately.",
+		"Treat {x} as supporting evidence for {y}, not as a verdict on it.",
+	},
+	profile.RelSupersedes: {
+		"New work should follow {x}.",
+	},
+	profile.RelAlternative: {
+		"The choice usually follows the audience: {x} is the usual reference {jx}, {y} {jy}.",
+		"Let the audience decide, since {x} is the more common reference {jx} and {y} {jy}.",
+	},
+}
+
+// ones2 fills a template about a binding standard {R} and a voluntary one {V}.
+func ones2(r, v facts, tmpls ...string) []string {
+	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	out := make([]string, len(tmpls))
+	for i, t := range tmpls {
+		out[i] = rep.Replace(t)
+	}
+	return out
 }
 
 // Table is the differences table of a and b. Every cell is one standard's
@@ -251,4 +337,18 @@ func obligationCell(p *profile.Profile) string {
 		return "Mandatory for " + f
 	}
 	return "Mandatory"
+}
+
+func join(parts []string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/versus-dev/versus/internal/overlap"
+	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
@@ -14,16 +16,24 @@ import (
 // already on the page so that no sentence is written twice.
 type writer struct {
 	a, b *profile.Profile
-	fa   facts
-	fb   facts
-	used map[string]bool
-	rep  *strings.Replacer // fills pair templates; built once
+	rels []rel // the pair's relations on file, in their active reading
+	// overlap is the pair's requirement-level overlap, nil when no mapping relates them.
+	overlap *page.Overlap
+	// saidTesting: the verdict already set the two testing regimes side by
+	// side, so the FAQ does not repeat them.
+	saidTesting bool
+	fa          facts
+	fb          facts
+	used        map[string]bool
+	rep         *strings.Replacer // fills pair templates; built once
 }
 
 func newWriter(a, b *profile.Profile) *writer {
 	w := &writer{a: a, b: b, used: map[string]bool{}}
 	w.fa = factsOf(a, w.pick("industries.a", 1<<16))
 	w.fb = factsOf(b, w.pick("industries.b", 1<<16))
+	w.rels = relsOf(a, b, w.fa, w.fb)
+	w.overlap = overlap.For(a, b)
 	return w
 }
 
@@ -152,22 +162,30 @@ func normSentence(s string) string {
 
 // facts are one profile's fields in the shapes sentences need.
 type facts struct {
-	name       string // short name
-	kind       string // "an international management system standard"
-	kindBare   string // "management system standard"
-	issuer     string
-	scope      string // lower-cased first word, no final stop
-	industries string // "in technology, energy and healthcare" or "across all sectors"
-	shared     []string
-	forWhom    string
-	nature     string
-	testing    string
-	testingRaw string            // as in the profile, less the final stop
-	rep        *strings.Replacer // fills single-standard templates
-	penalties  string
-	required   bool
-	certify    bool
-	law        bool
+	name     string // short name
+	kind     string // "an international management system standard"
+	kindBare string // "management system standard"
+	issuer   string
+	// issuerShort is the issuing body alone, without notes on enforcement.
+	issuerShort string
+	scope       string // lower-cased first word, no final stop
+	industries  string // "in technology, energy and healthcare" or "across all sectors"
+	shared      []string
+	forWhom     string
+	nature      string
+	testing     string
+	testingRaw  string            // as in the profile, less the final stop
+	rep         *strings.Replacer // fills single-standard templates
+	penalties   string
+	required    bool
+	certify     bool
+	law         bool
+	// report: assurance ends in an examiner\'s report, not a certificate (SOC 2).
+	report bool
+	// usedIn is industries with "mostly" where it reads well ("mostly in banking").
+	usedIn string
+	// reach is where it applies, for prose ("in the US", "internationally").
+	reach string
 }
 
 // factsOf shapes p's facts for sentences. seed picks which of the
@@ -181,12 +199,15 @@ func factsOf(p *profile.Profile, seed int) facts {
 		industries: industriesPhrase(p.Industries, seed),
 		forWhom:    clause(p.Mandatory.For),
 		nature:     clause(p.Nature),
-		testing:    clause(p.Testing),
+		testing:    inline(clause(p.Testing)),
 		testingRaw: strings.TrimRight(strings.TrimSpace(p.Testing), ". "),
-		penalties:  clause(p.Penalties),
+		penalties:  inline(clause(p.Penalties)),
 		required:   p.Mandatory.Required || p.Kind == profile.KindLaw, // as the validator reads legal force
 		certify:    p.Certifiable,
 		law:        p.Kind == profile.KindLaw,
+	}
+	if t := strings.ToLower(p.Testing); !f.law && !f.certify && (strings.Contains(t, "examination") || strings.Contains(t, "attestation")) {
+		f.report = true
 	}
 	if f.forWhom == "" {
 		f.forWhom = "the organizations in its scope"
@@ -195,6 +216,12 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.issuer = "its issuer"
 	} else {
 		f.issuer = issuerRef(f.issuer)
+	}
+	f.issuerShort = issuerShort(p.Issuer)
+	f.reach = reachShort(p.Jurisdiction)
+	f.usedIn = f.industries
+	if strings.HasPrefix(f.industries, "in ") {
+		f.usedIn = "mostly " + f.industries
 	}
 	adj := jurisdictionAdj(p.Jurisdiction)
 	if adj != "" {
@@ -418,6 +445,9 @@ func (w *writer) replacer() *strings.Replacer {
 		"{tA}", a.testing, "{tB}", b.testing,
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
+		"{fA}", a.forWhom, "{fB}", b.forWhom, "{uA}", a.usedIn, "{uB}", b.usedIn,
+		"{jA}", reach(w.a.Jurisdiction), "{jB}", reach(w.b.Jurisdiction),
+		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort),
 	)
 }
 
@@ -431,3 +461,16 @@ func capFirst(s string) string {
 }
 
 func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// inline makes a profile line with its own clauses ("no fines; without
+// authorization, …") fit inside a sentence that uses ';' to part the two
+// standards.
+func inline(s string) string { return strings.ReplaceAll(s, "; ", ", ") }
+
+// reachShort is reach without the table's notes: "in the US", not "in the
+// US (used internationally)".
+func reachShort(j string) string {
+	base, _, _ := strings.Cut(strings.TrimSpace(j), " (")
+	base, _, _ = strings.Cut(base, ",")
+	return reach(base)
+}

@@ -56,9 +56,10 @@ type PairDraft struct {
 	FAQ         []QA   `json:"faq"`
 }
 
-// ToPair completes the draft with the differences table.
-func (d PairDraft) ToPair(table Differences) Pair {
-	return Pair{Description: d.Description, Verdict: d.Verdict, Differences: table, FAQ: d.FAQ}
+// ToPair completes the draft with the parts built from data: the
+// differences table and How They Relate, taken from built.
+func (d PairDraft) ToPair(built Pair) Pair {
+	return Pair{Description: d.Description, Verdict: d.Verdict, Differences: built.Differences, Relate: built.Relate, FAQ: d.FAQ}
 }
 
 // Draft is the part of p an LLM drafts.

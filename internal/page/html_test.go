@@ -19,6 +19,32 @@ func TestToHTML(t *testing.T) {
 	}
 }
 
+// How They Relate is in the HTML, with the overlap chart as inline SVG that
+// carries no script even when the names around it are hostile.
+func TestToHTMLRelate(t *testing.T) {
+	p := records(t)["iso-27001-vs-soc-2"]
+	out := string(ToHTML(p))
+	for _, want := range []string{"<h2>How They Relate</h2>", "<strong>ISO 27001 is an alternative to SOC 2</strong>", "<td>Mapped</td>",
+		`<svg xmlns="http://www.w3.org/2000/svg" role="img"`, "98 of 123 (79%)", "61 mapped, total unknown", "Through the hub scf-2025.2.2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if i, j := strings.Index(out, "<svg"), strings.Index(out, "<h2>Frequently Asked Questions</h2>"); i < 0 || j < i || i < strings.Index(out, "<h2>How They Relate</h2>") {
+		t.Errorf("the chart is not inside How They Relate (svg at %d, FAQ at %d)", i, j)
+	}
+	hostile := clonePage(p)
+	hostile.Sections[0].Heading = `<script>alert(1)</script>"/><svg onload=alert(1)>`
+	hostile.Overlap.Via = `"><script>alert(2)</script>`
+	if html := ToHTML(hostile); scriptTag.Match(html) {
+		t.Errorf("HTML carries a script: %s", scriptTag.Find(html))
+	}
+	none := records(t)["gdpr-vs-hipaa"]
+	if out := string(ToHTML(none)); strings.Contains(out, "<svg") || !strings.Contains(out, "GDPR and HIPAA stand apart") {
+		t.Errorf("a pair with no overlap: chart or independence sentence wrong")
+	}
+}
+
 var scriptTag = regexp.MustCompile(`(?i)<\s*script|javascript:|\son[a-z]+\s*=`)
 
 // Every field may come from an LLM; none may carry a script into the HTML.

@@ -167,7 +167,9 @@ func TestParseFindings(t *testing.T) {
 		{"faq no answer", strings.Replace(good, "Yes. The control sets overlap a great deal, so many organizations run one control framework and use it for both the certification audit and the SOC 2 examination.\n", "", 1), RuleFAQNoAnswer, "### Can an organization"},
 		{"table row missing", strings.Replace(good, "| Nature | Certifiable international standard | Attestation report under AICPA standards |\n", "", 1), RuleTableRowMissing, ""},
 		{"table cell empty", strings.Replace(good, "| Industry | Any sector, worldwide |", "| Industry |  |", 1), RuleTableCellEmpty, "| Industry"},
-		{"table leftover", strings.Replace(good, "\n## Frequently Asked Questions", "Scope\nIndustry\nNature\n\n## Frequently Asked Questions", 1), RuleTableLeftover, "Scope\nIndustry"},
+		{"relation unreadable", strings.Replace(good, "## How They Relate\n", "## How They Relate\n- **ISO 27001 resembles SOC 2**. A claim of no known kind.\n", 1), RuleRelation, "- **ISO 27001 resembles"},
+		{"mapping line unreadable", strings.Replace(good, "Mapping: through", "Mapping: sideways", 1), RuleRelation, "Mapping: sideways"},
+		{"table leftover", strings.Replace(good, "\n## How They Relate", "Scope\nIndustry\nNature\n\n## How They Relate", 1), RuleTableLeftover, "Scope\nIndustry"},
 		{"bare part heading", strings.Replace(good, "### Key Components\n", "Key Components\n", 1), RuleHeadingFormat, "Key Components\n"},
 		{"front matter not closed", strings.Replace(good, "---\n#", "#", 1), RuleFrontMatter, ""},
 		{"trailing content", good + "\nYou may also like these articles\n\nAnother link\n", RuleTrailing, "You may also like"},
@@ -420,5 +422,29 @@ func BenchmarkParseSeed(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse(data)
+	}
+}
+
+// How They Relate is optional on input: a page written elsewhere without it
+// parses clean, with no relations, overlap or independence sentence, and
+// renders it (empty) on output.
+func TestRelateOptionalOnInput(t *testing.T) {
+	p := records(t)["iso-27001-vs-soc-2"]
+	md := string(Render(p))
+	i, j := strings.Index(md, "## How They Relate"), strings.Index(md, "## Frequently Asked Questions")
+	without := md[:i] + md[j:]
+	got, fs := Parse([]byte(without))
+	if len(fs) > 0 {
+		t.Errorf("findings on a page without How They Relate: %v", fs)
+	}
+	if !got.Relate.Empty() {
+		t.Errorf("relate = %+v, want empty", got.Relate)
+	}
+	if !strings.Contains(string(Render(got)), "## How They Relate\n\n## Frequently Asked Questions") {
+		t.Error("How They Relate is not written on output")
+	}
+	back, _ := Parse(Render(p))
+	if len(back.Relations) != 1 || back.Relations[0].Kind != p.Relations[0].Kind || back.Overlap == nil || back.Overlap.Via != "scf-2025.2.2" || back.Overlap.B.Requirements != nil || *back.Overlap.A.Requirements != 123 {
+		t.Errorf("relations/overlap did not come back: %+v %+v", back.Relations, back.Overlap)
 	}
 }

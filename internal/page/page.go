@@ -2,6 +2,8 @@
 // Markdown form (render and a forgiving parse).
 package page
 
+import "github.com/versus-dev/versus/internal/profile"
+
 // Page is one comparison page: two standards' own sections and the parts
 // written for the pair. JSON names are the schema's.
 type Page struct {
@@ -12,8 +14,39 @@ type Page struct {
 	Verdict     string      `json:"verdict"`
 	Sections    [2]Section  `json:"sections"`
 	Differences Differences `json:"differences"`
-	FAQ         []QA        `json:"faq"`
+	Relate
+	FAQ []QA `json:"faq"`
 }
+
+// Relate is the How They Relate part: built from data (the relations on file
+// in the profiles, the overlap figures from mapping data), never drafted.
+type Relate struct {
+	// Relations are the pair's typed relations, read from the first
+	// standard's side, in the order the profiles hold them.
+	Relations []Relation `json:"relations,omitempty"`
+	// Overlap is the requirement-level overlap; nil when no mapping relates the two.
+	Overlap *Overlap `json:"overlap"`
+	// Independent is one sentence, true for this pair, saying the two stand
+	// apart; set only when there are no relations and no overlap.
+	Independent string `json:"independent,omitempty"`
+}
+
+// Relation is one relation of a pair as a page states it.
+type Relation struct {
+	Kind   profile.RelationKind `json:"kind"` // read "<first standard> <kind> <second>"
+	Fact   string               `json:"fact"`
+	Scope  string               `json:"scope"` // for whom it holds; empty: always
+	Source RelationSource       `json:"source"`
+}
+
+// RelationSource is where a relation can be checked.
+type RelationSource struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Empty reports whether the part holds nothing (a page written elsewhere).
+func (r Relate) Empty() bool { return len(r.Relations) == 0 && r.Overlap == nil && r.Independent == "" }
 
 // Section is a standard's own part of a page. It is drafted once per
 // standard and reused on every page that names the standard.
@@ -65,7 +98,8 @@ type Pair struct {
 	Description string      `json:"description"`
 	Verdict     string      `json:"verdict"`
 	Differences Differences `json:"differences"`
-	FAQ         []QA        `json:"faq"`
+	Relate
+	FAQ []QA `json:"faq"`
 }
 
 // FixedAspects are the five aspects every differences table starts with, in order.
@@ -89,11 +123,11 @@ func Compose(slug, title string, standards [2]string, pair Pair, a, b Section) P
 		Slug: slug, Title: title, Standards: standards,
 		Description: pair.Description, Verdict: pair.Verdict,
 		Sections:    [2]Section{a, b},
-		Differences: pair.Differences, FAQ: pair.FAQ,
+		Differences: pair.Differences, Relate: pair.Relate, FAQ: pair.FAQ,
 	}
 }
 
 // PairPart returns the per-pair part of a page.
 func (p Page) PairPart() Pair {
-	return Pair{Description: p.Description, Verdict: p.Verdict, Differences: p.Differences, FAQ: p.FAQ}
+	return Pair{Description: p.Description, Verdict: p.Verdict, Differences: p.Differences, Relate: p.Relate, FAQ: p.FAQ}
 }

@@ -464,6 +464,9 @@ func (ps *parser) kinds(blocks []block) {
 		case "key differences":
 			b.kind = "differences"
 			continue
+		case "how they relate":
+			b.kind = "relate"
+			continue
 		case "frequently asked questions", "faq", "faqs":
 			b.kind = "faq"
 			continue
@@ -574,7 +577,7 @@ func (ps *parser) stray(it item, section string) {
 
 func (ps *parser) interpret(blocks []block) {
 	ps.kinds(blocks)
-	rank := map[string]int{"verdict": 0, "standard": 1, "differences": 2, "faq": 3}
+	rank := map[string]int{"verdict": 0, "standard": 1, "differences": 2, "relate": 3, "faq": 4}
 	maxRank, faqBlock, lastKnown := -1, -1, -1
 	var has = map[string]bool{}
 	for bi, b := range blocks {
@@ -586,7 +589,7 @@ func (ps *parser) interpret(blocks []block) {
 			if r < maxRank {
 				ps.add(RuleSectionOrder, finding.Warning, "", "", ps.lines[b.h].num,
 					fmt.Sprintf("%q is out of order", clip(ps.lines[b.h].text, 60)),
-					"the order is Quick Verdict, the two standards, Key Differences, Frequently Asked Questions")
+					"the order is Quick Verdict, the two standards, Key Differences, How They Relate, Frequently Asked Questions")
 			}
 			maxRank = max(maxRank, r)
 		}
@@ -620,6 +623,13 @@ func (ps *parser) interpret(blocks []block) {
 			}
 			has["differences-done"] = true
 			ps.differences(b)
+		case "relate":
+			if has["relate-done"] {
+				ps.add(RuleDuplicateSection, finding.Error, SectionRelate, "relations", ps.lines[b.h].num, "a second How They Relate section", "keep one")
+				continue
+			}
+			has["relate-done"] = true
+			ps.relate(b)
 		case "faq":
 			if bi != faqBlock {
 				ps.add(RuleDuplicateSection, finding.Error, SectionFAQ, "faq", ps.lines[b.h].num, "a second FAQ section", "keep one")

@@ -72,6 +72,13 @@ func renderBody(b *bytes.Buffer, p Page) {
 	}
 	b.WriteByte('\n')
 
+	heading(b, 2, SectionRelate)
+	n := b.Len()
+	renderRelate(b, p)
+	if b.Len() == n {
+		b.WriteByte('\n')
+	}
+
 	heading(b, 2, SectionFAQ)
 	for i, qa := range p.FAQ {
 		if i > 0 {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/versus-dev/versus/internal/profile"
 )
 
 // RoundTrip checks that p survives its Markdown form: Parse(Render(p))
@@ -48,6 +50,25 @@ func Canonical(p Page) Page {
 	}
 	q.Differences = Differences{Scope: rows[0], Industry: rows[1], Nature: rows[2], Testing: rows[3], Penalties: rows[4]}
 	q.Differences.Extra = append([]Row{}, rows[5:]...)
+	q.Relations = nil
+	for _, r := range p.Relations {
+		q.Relations = append(q.Relations, Relation{Kind: profile.RelationKind(norm(string(r.Kind))), Fact: norm(r.Fact), Scope: norm(r.Scope),
+			Source: RelationSource{Title: norm(r.Source.Title), URL: norm(r.Source.URL)}})
+	}
+	if p.Overlap != nil {
+		o := *p.Overlap
+		o.Basis = "direct"
+		if p.Overlap.Basis == "hub" || p.Overlap.Via != "" {
+			o.Basis = "hub"
+		}
+		o.Via, o.Source = norm(o.Via), norm(o.Source)
+		o.A.Framework, o.B.Framework = norm(o.A.Framework), norm(o.B.Framework)
+		q.Overlap = &o
+	}
+	q.Independent = ""
+	if len(p.Relations) == 0 && p.Overlap == nil {
+		q.Independent = norm(p.Independent) // written only when there is nothing else
+	}
 	q.FAQ = []QA{}
 	for _, qa := range p.FAQ {
 		q.FAQ = append(q.FAQ, QA{Question: norm(qa.Question), Answer: norm(qa.Answer)})

@@ -185,6 +185,7 @@ func unescapeTagline(t string) string {
 var knownHeadings = map[string]int{
 	"quick verdict":              2,
 	"key differences":            2,
+	"how they relate":            2,
 	"frequently asked questions": 2,
 	"faq":                        2,
 	"faqs":                       2,

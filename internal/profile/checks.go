@@ -213,6 +213,8 @@ func crossCheck(files []loaded) []finding.Finding {
 		}
 	}
 
+	out = append(out, relationChecks(files, byID)...)
+
 	// The mention index for the number check; it is built without the
 	// conflicting names, so it cannot fail on them.
 	ms := mentionIndex(indexed)

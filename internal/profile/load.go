@@ -266,6 +266,9 @@ func parseFile(file, base string, data []byte) (p *Profile, loc *locator, fds []
 		_ = json.Unmarshal(b, p)
 	}
 	p.File = file
+	for i := range p.Relations {
+		p.Relations[i].Line = loc.line(fmt.Sprintf("/relations/%d", i))
+	}
 	loc.fileChecks(p, base)
 	return p, loc, loc.findings
 }
@@ -501,7 +504,7 @@ var profileFields = []string{
 	"id", "name", "short_name", "aliases", "issuer", "edition", "year", "kind", "certifiable",
 	"mandatory", "jurisdiction", "industries", "scope", "tagline", "key_features", "what_it_is",
 	"key_components", "why_used", "implementation", "nature", "testing", "penalties", "numbers",
-	"related", "sources", "required", "for", "value", "counts", "title", "url",
+	"related", "relations", "sources", "required", "with", "fact", "scope", "source", "for", "value", "counts", "title", "url",
 }
 
 func suggestField(s string) string {

@@ -59,6 +59,20 @@ func TestLoadBroken(t *testing.T) {
 			{"ex-100.yaml", 10, "mandatory.for", "profile.mandatory-for"},
 		}},
 		{"empty", []want{{"ex-100.yaml", 1, "", "profile.empty"}}},
+		{"relation-unknown", []want{{"ex-100.yaml", 36, "relations[0].with", "profile.relation-unknown"}}},
+		{"relation-self", []want{{"ex-100.yaml", 36, "relations[0].with", "profile.relation-self"}}},
+		{"relation-one-sided", []want{{"ex-100.yaml", 37, "relations[0].kind", "profile.relation-one-sided"}}},
+		{"relation-disagree", []want{
+			{"ex-100.yaml", 38, "relations[0].scope", "profile.relation-disagree"},
+			{"ex-200.yaml", 36, "relations[0].scope", "profile.relation-disagree"},
+		}},
+		{"relation-wrong-inverse", []want{
+			{"ex-100.yaml", 37, "relations[0].kind", "profile.relation-one-sided"},
+			{"ex-200.yaml", 37, "relations[0].kind", "profile.relation-one-sided"},
+			{"ex-200.yaml", 37, "relations[0].kind", "profile.relation-contradiction"},
+		}},
+		{"relation-contradiction", []want{{"ex-100.yaml", 41, "relations[1].kind", "profile.relation-contradiction"}}},
+		{"relation-supersedes-both", []want{{"ex-100.yaml", 41, "relations[1].kind", "profile.relation-contradiction"}}},
 		{"many", []want{
 			{"ex-100.yaml", 1, "issuer", "profile.required"},
 			{"ex-200.yaml", 15, "key_features", "profile.key-features-count"},
@@ -291,4 +305,49 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A relation held on both sides loads; each side records its line, and the
+// pair reads the same from either end.
+func TestRelationsBothSides(t *testing.T) {
+	set, err := Load("testdata/valid-relations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := set.Get("ex-100")
+	if len(a.Relations) != 1 || a.Relations[0].Line != 36 {
+		t.Fatalf("ex-100 relations = %+v, want one on line 36", a.Relations)
+	}
+	ab, ba := set.Relations("ex-100", "ex-200"), set.Relations("ex-200", "ex-100")
+	if len(ab) != 1 || ab[0].Kind != RelBuiltOn || ab[0].With != "ex-200" {
+		t.Errorf("Relations(ex-100, ex-200) = %+v", ab)
+	}
+	if len(ba) != 1 || ba[0].Kind != RelBasisFor || ba[0].With != "ex-100" {
+		t.Errorf("Relations(ex-200, ex-100) = %+v", ba)
+	}
+	if set.Relations("ex-100", "nope") != nil {
+		t.Error("relations with an unknown standard")
+	}
+}
+
+func TestConflict(t *testing.T) {
+	cases := []struct {
+		x, y RelationKind
+		want bool
+	}{
+		{RelBuiltOn, RelBasisFor, true},
+		{RelSupersedes, RelSupersededBy, true},
+		{RelAlternative, RelBuiltOn, true},
+		{RelBasisFor, RelAlternative, true},
+		{RelTakesPrecedence, RelYieldsTo, true},
+		{RelAlternative, RelSupportsEvidence, false},
+		{RelBuiltOn, RelAssessedAgainst, false},
+		{RelAlternative, RelAlternative, false},
+		{RelGuidanceFor, RelBuiltOn, false},
+	}
+	for _, c := range cases {
+		if _, got := Conflict("a", "b", c.x, c.y); got != c.want {
+			t.Errorf("Conflict(%s, %s) = %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/versus-dev/versus/internal/finding"
@@ -44,5 +45,91 @@ func TestRealProfiles(t *testing.T) {
 	}
 	if _, err := os.Stat(realProfilesDir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRealRelations pins the relations the issue names: each is on file,
+// of the right kind, read the same from both ends, with a checkable source;
+// and pairs that are independent hold none.
+func TestRealRelations(t *testing.T) {
+	set, err := Load(realProfilesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		a, b string
+		kind RelationKind
+	}{
+		{"fedramp", "nist-800-53", RelBuiltOn},
+		{"nist-800-171", "nist-800-53", RelBuiltOn},
+		{"tisax", "iso-27001", RelBuiltOn},
+		{"cmmc", "nist-800-171", RelAssessedAgainst},
+		{"iso-27002", "iso-27001", RelGuidanceFor},
+		{"iso-27005", "iso-27001", RelGuidanceFor},
+		{"iso-27701", "iso-27001", RelExtends},
+		{"dora", "nis2", RelTakesPrecedence},
+		{"iso-27701", "gdpr", RelSupportsEvidence},
+		{"soc-2", "hipaa", RelSupportsEvidence},
+		{"iso-27001", "soc-2", RelAlternative},
+		{"nist-csf", "iso-27001", RelAlternative},
+		{"iso-42001", "eu-ai-act", RelSupportsEvidence},
+		{"iso-27005", "iso-31000", RelBuiltOn},
+	}
+	for _, c := range cases {
+		var found bool
+		for _, r := range set.Relations(c.a, c.b) {
+			if r.Kind != c.kind {
+				continue
+			}
+			found = true
+			if r.Fact == "" || !strings.HasPrefix(r.Source.URL, "https://") {
+				t.Errorf("%s %s %s: fact %q source %q", c.a, c.kind, c.b, r.Fact, r.Source.URL)
+			}
+		}
+		if !found {
+			t.Errorf("%s %s %s is not on file", c.a, c.kind, c.b)
+		}
+		var back bool
+		for _, r := range set.Relations(c.b, c.a) {
+			back = back || r.Kind == c.kind.Inverse()
+		}
+		if !back {
+			t.Errorf("%s does not read %s %s", c.b, c.kind.Inverse(), c.a)
+		}
+	}
+	for _, p := range [][2]string{{"iso-9001", "ccpa"}, {"gdpr", "ccpa"}, {"pci-dss", "sox"}} {
+		if rs := set.Relations(p[0], p[1]); len(rs) != 0 {
+			t.Errorf("%s and %s are independent, got %+v", p[0], p[1], rs)
+		}
+	}
+}
+
+// A subset of the shipped profiles, with relations to the others dropped,
+// loads clean and keeps the relations inside the subset.
+func TestDropRelations(t *testing.T) {
+	dir := t.TempDir()
+	in := map[string]bool{"gdpr": true, "iso-27701": true, "hipaa": true}
+	for id := range in {
+		data, err := os.ReadFile(filepath.Join(realProfilesDir, id+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = DropRelations(data, func(w string) bool { return in[w] })
+		// related ids outside the subset are dropped the same way by callers
+		data = []byte(strings.ReplaceAll(string(data), "\nrelated: [", "\nrelated: [] #["))
+		if err := os.WriteFile(filepath.Join(dir, id+".yaml"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := set.Relations("gdpr", "iso-27701"); len(rs) != 1 || rs[0].Kind != RelEvidencedBy {
+		t.Errorf("gdpr/iso-27701 relations = %+v", rs)
+	}
+	h, _ := set.Get("hipaa")
+	if len(h.Relations) != 0 {
+		t.Errorf("hipaa keeps relations outside the subset: %+v", h.Relations)
 	}
 }

@@ -1,5 +1,7 @@
 package profile
 
+import "strings"
+
 // RelationKind is how one standard stands to another. A relation is read from
 // the profile that holds it: "<this standard> <kind> <With>". Every directed
 // kind has an inverse, held by the other standard's profile, so that a pair's
@@ -87,6 +89,17 @@ func (s *Set) Relations(a, b string) []Relation {
 	if !okA || !okB {
 		return nil
 	}
+	return Between(pa, pb)
+}
+
+// Between is Set.Relations for two profiles in hand. Load refuses a relation
+// that the other side does not hold, so the two profiles of a pair carry all
+// that is known about it; callers that hold no Set (the composer) use this.
+func Between(pa, pb *Profile) []Relation {
+	if pa == nil || pb == nil {
+		return nil
+	}
+	a, b := pa.ID, pb.ID
 	var out []Relation
 	seen := map[RelationKind]bool{}
 	for _, r := range pa.Relations {
@@ -103,4 +116,46 @@ func (s *Set) Relations(a, b string) []Relation {
 		}
 	}
 	return out
+}
+
+// DropRelations removes from a profile file's text the relations whose
+// other standard keep refuses, and the `relations:` line when none is left,
+// so that a subset of the profiles written to a folder (for tests and the
+// bench) loads clean. It reads the layout the shipped profiles use: a block
+// list whose entries start with "  - with: <id>".
+func DropRelations(data []byte, keep func(id string) bool) []byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	var out, block []string
+	in, kept, drop := false, 0, false
+	flush := func() {
+		if kept > 0 {
+			out = append(out, block...)
+		}
+		block, in = nil, false
+	}
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "relations:"):
+			in, kept, block = true, 0, []string{l}
+			continue
+		case in && (strings.HasPrefix(l, "  ") || strings.TrimSpace(l) == ""):
+			if id, ok := strings.CutPrefix(l, "  - with: "); ok {
+				drop = !keep(strings.TrimSpace(id))
+				if !drop {
+					kept++
+				}
+			}
+			if !drop {
+				block = append(block, l)
+			}
+			continue
+		case in:
+			flush()
+		}
+		out = append(out, l)
+	}
+	if in {
+		flush()
+	}
+	return []byte(strings.Join(out, ""))
 }

@@ -182,7 +182,12 @@ func (s *Service) Comment(ctx context.Context, actor, slug string, rev uint64, t
 // Edit replaces a page's pair part and validates it at once.
 func (s *Service) Edit(ctx context.Context, actor, slug string, rev uint64, pair page.Pair) (store.PageRecord, error) {
 	return run(ctx, s, s.pageOps(), actor, slug, rev, editStepFn(
-		func(r *store.PageRecord) { r.Pair = pair },
+		func(r *store.PageRecord) {
+			// How They Relate is built from data, not written: an edit keeps it.
+			built := r.Pair.Relate
+			r.Pair = pair
+			r.Pair.Relate = built
+		},
 		func(r *store.PageRecord) []finding.Finding { return s.checkPair(r) },
 	))
 }

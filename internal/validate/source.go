@@ -48,6 +48,7 @@ func (c *checker) sourceChecks(pg page.Page, src *page.Source, a, b *profile.Pro
 			}
 		}
 	}
+	c.headingLevels(src)
 	c.columns(src, a, b)
 	c.unknownSections(src, a, b)
 	c.tableEcho(src)

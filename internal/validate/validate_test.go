@@ -272,7 +272,16 @@ func TestRules(t *testing.T) {
 	set := loadTestSet(t)
 	clean := readPage(t, "clean.md")
 	for _, tc := range ruleCases {
-		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) { runRuleCase(t, set, clean, tc) })
+	}
+}
+
+// runRuleCase checks one case: the edits break the rule at the line named,
+// and the near miss does not.
+func runRuleCase(t *testing.T, set *profile.Set, clean string, tc ruleCase) {
+	t.Helper()
+	{
+		{
 			text := clean
 			if tc.fail != nil {
 				text = applyEdits(t, clean, tc.fail)
@@ -319,7 +328,7 @@ func TestRules(t *testing.T) {
 					t.Errorf("near miss trips the rule: %s", f)
 				}
 			}
-		})
+		}
 	}
 }
 
@@ -328,6 +337,12 @@ func TestEveryRuleHasACase(t *testing.T) {
 	covered := map[string]bool{RuleNearDuplicate: true} // TestCorpus covers it
 	for _, c := range ruleCases {
 		covered[c.rule] = true
+	}
+	for _, c := range loadPageCases(t) {
+		covered[c.rule] = true
+	}
+	for _, c := range loadProseCases(t) {
+		covered[c.Want] = true
 	}
 	for _, r := range Rules {
 		if !covered[r.ID] {

@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/profile"
@@ -17,9 +16,54 @@ func (c *checker) claimsAbout(f *field) {
 	c.relations(f)
 }
 
-// requiredRe finds an obligation placed on someone to take up a standard:
-// "is required to implement ISO 27701", "must comply with GDPR".
-var requiredRe = regexp.MustCompile(`\b(?:(?:is|are|be) (?:legally )?(?:required|obliged|obligated|mandated) to|must|have to|has to|need to|needs to) (?:implement|adopt|comply with|follow|meet|achieve|obtain|get|be certified against|certify against|certify to|conform to|apply|use) (?:the |an? )?`)
+// requiredVerbs follow "required to", "must" and the like when an
+// obligation to take up a standard is stated: "is required to implement
+// ISO 27701", "must comply with GDPR".
+var requiredVerbs = map[string]bool{"implement": true, "adopt": true, "comply": true, "follow": true, "meet": true, "achieve": true,
+	"obtain": true, "get": true, "certify": true, "conform": true, "apply": true, "use": true, "be": true}
+
+// obligationAt returns where, in words ws from k, an obligation phrase
+// ends and the standard's name should start, or -1.
+func obligationAt(ws []word, k int) (start, nameAt int) {
+	w := ws[k].text
+	next := func(i int) string {
+		if i < len(ws) {
+			return ws[i].text
+		}
+		return ""
+	}
+	j := -1
+	switch {
+	case w == "must":
+		j = k + 1
+	case (w == "required" || w == "obliged" || w == "obligated" || w == "mandated" || w == "have" || w == "has" || w == "need" || w == "needs") && next(k+1) == "to":
+		j = k + 2
+	}
+	if j < 0 || !requiredVerbs[next(j)] {
+		return -1, -1
+	}
+	v := next(j)
+	j++
+	switch {
+	case v == "comply" && next(j) == "with", v == "conform" && next(j) == "to":
+		j++
+	case v == "be" || v == "get":
+		if next(j) == "certified" && (next(j+1) == "against" || next(j+1) == "to") {
+			j += 2
+		} else if v == "be" {
+			return -1, -1
+		}
+	case v == "certify" && (next(j) == "against" || next(j) == "to"):
+		j++
+	}
+	if next(j) == "the" || next(j) == "a" || next(j) == "an" {
+		j++
+	}
+	if j >= len(ws) {
+		return -1, -1
+	}
+	return ws[k].start, ws[j].start
+}
 
 // conditionMarkers make an obligation hang on something else (a contract,
 // a customer, a wish to be certified), which the profile does not rule on.
@@ -28,11 +72,17 @@ var conditionMarkers = []string{" if ", " when ", "contract", "customer", "clien
 	"that want", "that choose", "who choose", "seeking", "pursuing", "certification audit"}
 
 func (c *checker) requiredTo(f *field) {
-	if !strings.Contains(f.lower, "requir") && !strings.Contains(f.lower, "must") && !strings.Contains(f.lower, " to ") {
+	if f.gates()&gRequired == 0 {
 		return
 	}
-	for _, loc := range requiredRe.FindAllStringIndex(f.lower, -1) {
-		m, ok := c.mentionAt(f, loc[1])
+	ws := f.words()
+	for k := range ws {
+		from, nameAt := obligationAt(ws, k)
+		if from < 0 {
+			continue
+		}
+		loc := [2]int{from, nameAt}
+		m, ok := c.mentionAt(f, nameAt)
 		if !ok {
 			continue
 		}
@@ -111,14 +161,41 @@ func bodiesIn(s string) map[string]bool {
 	return out
 }
 
-var issuerRe = regexp.MustCompile(`\b(?:published|issued|developed|maintained|created|released|written|produced|owned|managed|administered|authored|drafted|governed) (?:jointly )?by (?:the )?`)
+// issuerVerbs before "by" say who issues a standard: "published by ISO".
+var issuerVerbs = map[string]bool{"published": true, "issued": true, "developed": true, "maintained": true, "created": true,
+	"released": true, "written": true, "produced": true, "owned": true, "managed": true, "administered": true, "authored": true,
+	"drafted": true, "governed": true}
+
+// issuerClaims returns, per "<verb> (jointly) by (the)", the offsets of
+// the verb and of the body named after it.
+func issuerClaims(ws []word) [][2]int {
+	var out [][2]int
+	for k := 1; k+1 < len(ws); k++ {
+		if ws[k].text != "by" {
+			continue
+		}
+		v := k - 1
+		if ws[v].text == "jointly" && v > 0 {
+			v--
+		}
+		if !issuerVerbs[ws[v].text] {
+			continue
+		}
+		j := k + 1
+		if ws[j].text == "the" && j+1 < len(ws) {
+			j++
+		}
+		out = append(out, [2]int{ws[v].start, ws[j].start})
+	}
+	return out
+}
 
 // issuer checks "<standard> is published by <body>" against the profile's issuer.
 func (c *checker) issuer(f *field) {
-	if !strings.Contains(f.lower, " by ") {
+	if f.gates()&gIssuer == 0 {
 		return
 	}
-	for _, loc := range issuerRe.FindAllStringIndex(f.lower, -1) {
+	for _, loc := range issuerClaims(f.words()) {
 		// the body named: up to the end of the clause
 		end := loc[1]
 		for end < len(f.lower) && strings.IndexByte(",.;:()", f.lower[end]) < 0 && end-loc[1] < 80 {
@@ -165,15 +242,73 @@ var jurisdictions = []struct {
 // belongs: "a US law", "an EU regulation".
 var instruments = []string{"law", "regulation", "directive", "statute", "act", "scheme", "rule", "legislation", "federal law", "federal regulation", "government standard", "standard", "framework"}
 
-var jurRe = func() *regexp.Regexp {
-	var ws []string
+// jurClaim is "a US law", "an EU regulation", "the European framework".
+type jurClaim struct {
+	start, end int
+	key        string
+	instrument string
+}
+
+// jurPhrases maps each place word sequence (as split words) to its key.
+var jurPhrases = func() map[string]string {
+	m := map[string]string{}
 	for _, j := range jurisdictions {
 		for _, w := range j.words {
-			ws = append(ws, regexp.QuoteMeta(w))
+			var parts []string
+			for _, p := range splitWords(w) {
+				parts = append(parts, p.text)
+			}
+			m[strings.Join(parts, " ")] = j.key
 		}
 	}
-	return regexp.MustCompile(`\b(?:a|an|the) (` + strings.Join(ws, "|") + `) (?:(?:federal|national|state|privacy|data protection|cybersecurity|security|government|data privacy|consumer privacy|health) )?(` + strings.Join(instruments, "|") + `)s?\b`)
+	return m
 }()
+
+var jurModifiers = map[string]bool{"federal": true, "national": true, "state": true, "privacy": true, "cybersecurity": true,
+	"security": true, "government": true, "health": true, "data": true, "consumer": true, "protection": true}
+
+var jurInstruments = map[string]string{"law": "law", "laws": "law", "regulation": "regulation", "regulations": "regulation",
+	"directive": "directive", "statute": "statute", "act": "act", "scheme": "scheme", "rule": "rule", "legislation": "legislation",
+	"standard": "standard", "standards": "standard", "framework": "framework", "frameworks": "framework"}
+
+// jurClaims finds "a|an|the <place> (<modifiers>) <instrument>" in f.
+func jurClaims(f *field) []jurClaim {
+	ws := f.words()
+	adj := func(i int) bool { // words i and i+1 stand next to each other
+		g := f.lower[ws[i].end:ws[i+1].start]
+		return g == " " || g == "." || g == ". "
+	}
+	var out []jurClaim
+	for k := 0; k+2 < len(ws); k++ {
+		if t := ws[k].text; t != "a" && t != "an" && t != "the" || !adj(k) {
+			continue
+		}
+		key, j := "", -1
+		if k+2 < len(ws) && adj(k+1) {
+			if v, ok := jurPhrases[ws[k+1].text+" "+ws[k+2].text]; ok {
+				key, j = v, k+3
+			}
+		}
+		if key == "" {
+			if v, ok := jurPhrases[ws[k+1].text]; ok {
+				key, j = v, k+2
+			}
+		}
+		if key == "" {
+			continue
+		}
+		for n := 0; n < 2 && j < len(ws) && adj(j-1) && jurModifiers[ws[j].text]; n++ {
+			j++
+		}
+		if j >= len(ws) || !adj(j-1) {
+			continue
+		}
+		if in, ok := jurInstruments[ws[j].text]; ok {
+			out = append(out, jurClaim{ws[k].start, ws[j].end, key, in})
+		}
+	}
+	return out
+}
 
 func jurKey(w string) string {
 	for _, j := range jurisdictions {
@@ -187,10 +322,13 @@ func jurKey(w string) string {
 }
 
 func (c *checker) jurisdiction(f *field) {
-	for _, m := range jurRe.FindAllStringSubmatchIndex(f.lower, -1) {
-		key := jurKey(f.lower[m[2]:m[3]])
-		instr := f.lower[m[4]:m[5]]
-		if key == "" || key == "international" && (instr == "law" || instr == "regulation") {
+	if f.gates()&gJur == 0 {
+		return
+	}
+	for _, jc := range jurClaims(f) {
+		m := [2]int{jc.start, jc.end}
+		key, instr := jc.key, jc.instrument
+		if key == "international" && (instr == "law" || instr == "regulation") {
 			continue
 		}
 		// whose: "HIPAA is a US law", "GDPR, an EU regulation", "US laws such as HIPAA"

@@ -64,6 +64,19 @@ func NewCorpus() *Corpus { return &Corpus{index: map[string]int{}} }
 // Add records a page's verdict; adding a slug again replaces its verdict.
 // Add is safe to call from many goroutines.
 func (c *Corpus) Add(slug, verdict string) {
+	d := newDoc(slug, verdict)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i, ok := c.index[slug]; ok {
+		c.docs[i] = d
+		return
+	}
+	c.index[slug] = len(c.docs)
+	c.docs = append(c.docs, d)
+}
+
+// newDoc shingles and signs a verdict.
+func newDoc(slug, verdict string) corpusDoc {
 	d := corpusDoc{slug: slug, shingles: shingles(verdict)}
 	for i := range d.sig {
 		d.sig[i] = math.MaxUint64
@@ -76,14 +89,26 @@ func (c *Corpus) Add(slug, verdict string) {
 			}
 		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if i, ok := c.index[slug]; ok {
-		c.docs[i] = d
-		return
+	return d
+}
+
+// bandKey is the bucket of band's rows of a signature.
+func bandKey(sig *[numHashes]uint64, band, r int) uint64 {
+	bk := uint64(band)
+	for k := 0; k < r; k++ {
+		bk = splitmix(bk ^ sig[band*r+k])
 	}
-	c.index[slug] = len(c.docs)
-	c.docs = append(c.docs, d)
+	return bk
+}
+
+// nearDupFinding is the warning for a verdict that is a near copy of other's.
+func nearDupFinding(other string, sim float64) finding.Finding {
+	r := ruleByID[RuleNearDuplicate]
+	return finding.Finding{
+		Rule: r.ID, Severity: r.Severity, Section: "Quick Verdict", Field: "verdict",
+		Message: fmt.Sprintf("the verdict is a near copy of the verdict of %s (%d%% alike)", other, int(sim*100)),
+		Hint:    r.Hint,
+	}
 }
 
 // Len is the number of verdicts added.
@@ -167,10 +192,7 @@ func (c *Corpus) NearDuplicates(threshold float64) map[string][]finding.Finding 
 			if len(d.shingles) == 0 {
 				continue
 			}
-			bk := uint64(band)
-			for k := 0; k < r; k++ {
-				bk = splitmix(bk ^ d.sig[band*r+k])
-			}
+			bk := bandKey(&d.sig, band, r)
 			buckets[bk] = append(buckets[bk], int32(i))
 		}
 		for _, members := range buckets {
@@ -206,12 +228,7 @@ func (c *Corpus) NearDuplicates(threshold float64) map[string][]finding.Finding 
 		}
 		slug := c.docs[i].slug
 		for _, m := range ms {
-			r := ruleByID[RuleNearDuplicate]
-			out[slug] = append(out[slug], finding.Finding{
-				Rule: r.ID, Severity: r.Severity, Section: "Quick Verdict", Field: "verdict",
-				Message: fmt.Sprintf("the verdict is a near copy of the verdict of %s (%d%% alike)", c.docs[m.other].slug, int(m.sim*100)),
-				Hint:    r.Hint,
-			})
+			out[slug] = append(out[slug], nearDupFinding(c.docs[m.other].slug, m.sim))
 		}
 	}
 	return out

@@ -129,11 +129,15 @@ func ctxKey(w string) string {
 
 // claims finds the figures a field states.
 func (c *checker) claimFigs(f *field) []claimFig {
-	ws := splitWords(f.lower)
+	ws := f.words()
+	wordsToo := f.gates()&gNumberWord != 0
 	var out []claimFig
 	lastEnd := 0 // end of the previous figure, where the next one's context starts
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
+		if !isDigit(w.text[0]) && !wordsToo {
+			continue
+		}
 		v, ok := numValue(w.text)
 		if !ok {
 			continue
@@ -288,7 +292,7 @@ func compatible(cl claimFig, n profile.Number, counts string) bool {
 // states against the figures of the standard it is about: the same value
 // for the same thing (what the profile number counts).
 func (c *checker) figures(f *field) {
-	if !hasDigitOrNumberWord(f.lower) {
+	if f.gates()&(gNumberWord|gDigit) == 0 {
 		return
 	}
 	for _, cl := range c.claimFigs(f) {
@@ -318,18 +322,6 @@ func (c *checker) figures(f *field) {
 		c.at(rule, f, cl.start, fmt.Sprintf("%q is not a %s in %s", clip(what, 40), noun, groundNames(cands)))
 		return
 	}
-}
-
-func hasDigitOrNumberWord(s string) bool {
-	if strings.IndexAny(s, "0123456789") >= 0 {
-		return true
-	}
-	for w := range numberWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // figureOwners are the standards a figure at off may belong to: the

@@ -20,6 +20,31 @@ var (
 )
 
 func (c *checker) leaks(f *field) {
+	if (strings.Contains(f.text, "I ") || strings.Contains(f.text, "I'")) && c.firstPerson(f) {
+		return
+	}
+	if f.gates()&gMy != 0 {
+		if loc := myRe.FindStringIndex(f.lower); loc != nil && !inQuotes(f.text, loc[0]) {
+			c.at(RuleAIText, f, loc[0], fmt.Sprintf("the writer speaks as itself: %q", clip(f.text[loc[0]:], 50)))
+			return
+		}
+	}
+	for _, g := range []struct {
+		gate uint32
+		re   *regexp.Regexp
+	}{{gSelfRef, selfRefRe}, {gMadeBy, madeByRe}} {
+		if f.gates()&g.gate == 0 {
+			continue
+		}
+		if loc := g.re.FindStringIndex(f.lower); loc != nil && !inQuotes(f.text, loc[0]) {
+			c.at(RuleAIText, f, loc[0], fmt.Sprintf("text about the writer or how the page was made: %q", clip(f.text[loc[0]:], 50)))
+			return
+		}
+	}
+}
+
+// firstPerson reports the writer saying "I …" in f, if it does.
+func (c *checker) firstPerson(f *field) bool {
 	if loc := firstPersonRe.FindStringIndex(f.text); loc != nil {
 		i := loc[0]
 		if f.text[i] != 'I' {
@@ -28,15 +53,10 @@ func (c *checker) leaks(f *field) {
 		prev := lastWord(f.lower[:i])
 		if !contains(firstPersonOK, prev) && !inQuotes(f.text, i) {
 			c.at(RuleAIText, f, i, fmt.Sprintf("the writer speaks as itself: %q", clip(f.text[i:], 50)))
-			return
+			return true
 		}
 	}
-	for _, re := range []*regexp.Regexp{myRe, selfRefRe, madeByRe} {
-		if loc := re.FindStringIndex(f.lower); loc != nil && !inQuotes(f.text, loc[0]) {
-			c.at(RuleAIText, f, loc[0], fmt.Sprintf("text about the writer or how the page was made: %q", clip(f.text[loc[0]:], 50)))
-			return
-		}
-	}
+	return false
 }
 
 func lastWord(s string) string {

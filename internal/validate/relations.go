@@ -21,17 +21,18 @@ const (
 )
 
 var relPatterns = []struct {
+	gate    uint32 // a trigger word the text must hold for re to match (regexps are slow)
 	re      *regexp.Regexp
 	claim   relClaim
 	passive bool // "B is replaced by A": the standard before is the object
 }{
-	{regexp.MustCompile(`\b(?:replaces|replace|will replace|supersedes|supersede|has replaced|has superseded)\b`), relReplaces, false},
-	{regexp.MustCompile(`\b(?:is|are|has been|will be) (?:replaced|superseded) by\b`), relReplaces, true},
-	{regexp.MustCompile(`\b(?:is|are) (?:based on|built on|built upon|derived from|a subset of|an extension of)\b|\b(?:builds on|build on|derives from|extends)\b`), relBasedOn, false},
-	{regexp.MustCompile(`\b(?:proves?|guarantees?|certif(?:y|ies)|is proof of|amounts to)\b(?: [a-z0-9]+){0,3}? compliance\b`), relProves, false},
-	{regexp.MustCompile(`\b(?:makes? (?:you|an organi[sz]ation|organi[sz]ations|a company|companies) (?:fully |automatically )?compliant with)\b`), relProves, false},
-	{regexp.MustCompile(`\b(?:takes?|taking) precedence over\b|\b(?:prevails?|overrides?) over\b|\boverrides\b`), relPrecedence, false},
-	{regexp.MustCompile(`\bboth apply in full\b|\bapply in full\b|\bon (?:its|their) own terms\b|\bindependently of (?:each other|one another)\b|\bare (?:completely |entirely )?independent of each other\b`), relIndependent, false},
+	{gReplace, regexp.MustCompile(`\b(?:replaces|replace|will replace|supersedes|supersede|has replaced|has superseded)\b`), relReplaces, false},
+	{gReplace, regexp.MustCompile(`\b(?:is|are|has been|will be) (?:replaced|superseded) by\b`), relReplaces, true},
+	{gBased, regexp.MustCompile(`\b(?:is|are) (?:based on|built on|built upon|derived from|a subset of|an extension of)\b|\b(?:builds on|build on|derives from|extends)\b`), relBasedOn, false},
+	{gProves, regexp.MustCompile(`\b(?:proves?|guarantees?|certif(?:y|ies)|is proof of|amounts to)\b(?: [a-z0-9]+){0,3}? compliance\b`), relProves, false},
+	{gProves, regexp.MustCompile(`\b(?:makes? (?:you|an organi[sz]ation|organi[sz]ations|a company|companies) (?:fully |automatically )?compliant with)\b`), relProves, false},
+	{gPrecedence, regexp.MustCompile(`\b(?:takes?|taking) precedence over\b|\b(?:prevails?|overrides?) over\b|\boverrides\b`), relPrecedence, false},
+	{gIndependent, regexp.MustCompile(`\bboth apply in full\b|\bapply in full\b|\bon (?:its|their) own terms\b|\bindependently of (?:each other|one another)\b|\bare (?:completely |entirely )?independent of each other\b`), relIndependent, false},
 }
 
 // structuralKinds are relations under which two standards do not each
@@ -50,6 +51,9 @@ func (c *checker) relations(f *field) {
 		return
 	}
 	for _, rp := range relPatterns {
+		if f.gates()&rp.gate == 0 {
+			continue
+		}
 		for _, loc := range rp.re.FindAllStringIndex(f.lower, -1) {
 			if inQuestion(f.text, loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
 				continue

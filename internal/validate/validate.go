@@ -24,6 +24,20 @@ type field struct {
 	grounded []*profile.Profile
 	ments    []profile.Mention
 	mentDone bool
+
+	gateBits  uint32 // see gates
+	gatesDone bool
+	wordsDone bool
+	wordList  []word // splitWords(lower), computed once
+}
+
+// words returns the field's words, split once.
+func (f *field) words() []word {
+	if !f.wordsDone {
+		f.wordsDone = true
+		f.wordList = splitWords(f.lower)
+	}
+	return f.wordList
 }
 
 // checker accumulates findings. While checking, Finding.Line holds the line
@@ -122,8 +136,10 @@ func Page(pg page.Page, src *page.Source, set *profile.Set) []finding.Finding {
 		prefix := fmt.Sprintf("sections[%d].", i)
 		fs = append(fs, c.section(pg.Sections[i], p, other, prefix, sectionName(pg.Sections[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
 	}
+	nsec := len(fs)
 	fs = append(fs, c.pair(pg.PairPart(), a, b)...)
 	c.repetition(fs)
+	c.restates(fs[:nsec], fs[nsec:])
 	c.sourceChecks(pg, src, a, b)
 	if src != nil && !src.FrontMatter {
 		// Front matter is optional in Markdown input; only it carries a description.

@@ -4,24 +4,34 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
 
-// Near-copy thresholds: the share of the shorter text's three-word
-// shingles found in the other. A real answer shares a name or a phrase
-// with the verdict; a copied one shares most of itself.
+// Near-copy bounds (see nearCopy): a real answer shares a name or a
+// phrase with the verdict; a copied one shares most of itself.
 const (
 	nearCopyContainment = 0.75
 	nearCopyMinShingles = 8
 )
 
-// containment is |a∩b| / min(|a|,|b|) of two sorted shingle sets.
-func containment(a, b []uint64) float64 {
-	n := min(len(a), len(b))
-	if n == 0 {
-		return 0
+// nearCopy reports whether two texts' shingle sets are near copies: half
+// of all their word triples shared (Jaccard), or most of one found in the
+// other while covering half of the other too (a copy with a sentence
+// added). One shared clause is not a copy.
+func nearCopy(a, b []uint64) bool {
+	if len(a) < nearCopyMinShingles || len(b) < nearCopyMinShingles {
+		return false
 	}
+	inter := intersect(a, b)
+	small, large := min(len(a), len(b)), max(len(a), len(b))
+	return float64(inter)/float64(len(a)+len(b)-inter) >= 0.5 ||
+		float64(inter) >= nearCopyContainment*float64(small) && 2*inter >= large
+}
+
+// intersect is |a∩b| of two sorted shingle sets.
+func intersect(a, b []uint64) int {
 	inter, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -35,7 +45,7 @@ func containment(a, b []uint64) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(n)
+	return inter
 }
 
 // faqChecks: each question once, about this page's standards, answered in
@@ -81,12 +91,12 @@ func (c *checker) faqChecks(pr page.Pair, a, b *profile.Profile) {
 		}
 		answers[i] = shingles(ans)
 		ap := fmt.Sprintf("faq[%d].answer", i)
-		if len(answers[i]) >= nearCopyMinShingles && len(verdictSh) >= nearCopyMinShingles && containment(answers[i], verdictSh) >= nearCopyContainment {
+		if nearCopy(answers[i], verdictSh) {
 			c.emit(RuleVerdictFAQ, "", sec, ap, 0, fmt.Sprintf("the answer to %q repeats the quick verdict", clip(q, 50)), "")
 			continue
 		}
 		for j := 0; j < i; j++ {
-			if len(answers[i]) >= nearCopyMinShingles && len(answers[j]) >= nearCopyMinShingles && containment(answers[i], answers[j]) >= nearCopyContainment {
+			if nearCopy(answers[i], answers[j]) {
 				c.emit(RuleFAQNearCopy, "", sec, ap, 0, fmt.Sprintf("the answer to %q is a near copy of the answer to question %d", clip(q, 50), j+1), "")
 				break
 			}
@@ -142,5 +152,93 @@ func (c *checker) headingLevels(src *page.Source) {
 			return
 		}
 		prev = lvl
+	}
+}
+
+// PairInPage checks the per-pair part of a page together with the page's
+// two sections, as the pipeline holds them before the page is put
+// together: every Pair rule, and the rules that need the sections (a
+// sentence of the verdict, the description or an answer that repeats or
+// restates a section's sentence or tagline). It returns only findings
+// about the pair part; the sections are checked on their own (Section).
+// It is what Page applies to the same text, so a pair part that passes
+// here passes `versus validate` too (the cross-page verdict check aside:
+// see VerdictIndex).
+func PairInPage(pair page.Pair, secs [2]page.Section, a, b *profile.Profile, set *profile.Set) []finding.Finding {
+	c := &checker{set: set, stds: [2]*profile.Profile{a, b}}
+	var fs []*field
+	for i, p := range [2]*profile.Profile{a, b} {
+		other := b
+		if i == 1 {
+			other = a
+		}
+		fs = append(fs, c.section(secs[i], p, other, fmt.Sprintf("sections[%d].", i), sectionName(secs[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
+	}
+	nsec := len(fs)
+	pfs := c.pair(pair, a, b)
+	fs = append(fs, pfs...)
+	c.repetition(fs)
+	c.restates(fs[:nsec], pfs)
+	kept := c.out[:0]
+	for _, f := range c.out {
+		if !strings.HasPrefix(f.Field, "sections[") {
+			kept = append(kept, f)
+		}
+	}
+	c.out = kept
+	return c.finish(nil)
+}
+
+// restateMin is the Jaccard similarity of word triples at which a pair
+// sentence restates a tagline; the pair prompt marks taglines "already on
+// the page: do not restate".
+const restateMin = 0.5
+
+// restates reports a sentence of the pair part that restates a section's
+// tagline in near the same words (an exact copy is repetition's).
+func (c *checker) restates(secFields, pairFields []*field) {
+	type tag struct {
+		f     *field
+		sh    []uint64
+		h     uint64
+		words int
+	}
+	var tags []tag
+	for _, f := range secFields {
+		if strings.HasSuffix(f.path, ".tagline") {
+			h, words := normHash(f.text)
+			if sh := shingles(f.text); len(sh) >= nearCopyMinShingles {
+				tags = append(tags, tag{f, sh, h, words})
+			}
+		}
+	}
+	if len(tags) == 0 {
+		return
+	}
+	for _, f := range pairFields {
+		if !(f.path == "verdict" || f.path == "description" || strings.HasSuffix(f.path, ".answer")) {
+			continue
+		}
+		for _, sp := range sentences(f.text) {
+			s := f.text[sp.start:sp.end]
+			h, words := normHash(s)
+			if words < repeatMinWords {
+				continue
+			}
+			var sh []uint64
+			for _, t := range tags {
+				// Jaccard ≥ 0.5 needs sizes within a factor of two.
+				if h == t.h || 2*(words-2) < len(t.sh) || words-2 > 2*len(t.sh) {
+					continue
+				}
+				if sh == nil {
+					sh = shingles(s)
+				}
+				if jaccard(sh, t.sh) >= restateMin {
+					c.at(RuleRepeatedSentence, f, sp.start, fmt.Sprintf("this sentence restates the tagline of %s: %q", t.f.section, clip(s, 60)))
+					break
+				}
+			}
+		}
 	}
 }

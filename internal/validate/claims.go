@@ -90,10 +90,10 @@ func (c *checker) requiredTo(f *field) {
 		if p.Mandatory.Required || p.Kind == profile.KindLaw {
 			continue
 		}
-		if negatedBefore(f.lower, loc[0]+1) || inQuestion(f.text, loc[0]) || c.reported(f, loc[0]) {
+		if negatedBefore(f.lower, loc[0]+1) || f.inQuestion(loc[0]) || c.reported(f, loc[0]) {
 			continue
 		}
-		sent := sentenceAt(f.text, loc[0])
+		sent := f.sentenceAt(loc[0])
 		ls := f.lower[sent.start:sent.end]
 		if hasAny(ls, conditionMarkers) || strings.Contains(f.lower[max(sent.start, loc[0]-12):loc[0]], " not") {
 			continue
@@ -206,7 +206,7 @@ func (c *checker) issuer(f *field) {
 			continue
 		}
 		p, ok := c.subjectOf(f, loc[0])
-		if !ok || p == nil || inQuestion(f.text, loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
+		if !ok || p == nil || f.inQuestion(loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
 			continue
 		}
 		own := bodiesIn(lowerASCII(p.Issuer))
@@ -346,7 +346,7 @@ func (c *checker) jurisdiction(f *field) {
 				p = mm.Profile
 			}
 		}
-		if p == nil || inQuestion(f.text, m[0]) || c.reported(f, m[0]) || negatedBefore(f.lower, m[0]+1) {
+		if p == nil || f.inQuestion(m[0]) || c.reported(f, m[0]) || negatedBefore(f.lower, m[0]+1) {
 			continue
 		}
 		own := lowerASCII(p.Jurisdiction)
@@ -374,7 +374,7 @@ func (c *checker) jurisdiction(f *field) {
 // linkedBefore returns the standard a claim at off is predicated of:
 // "<name> is a …", "<name>, a …", "<name> (an …".
 func (c *checker) linkedBefore(f *field, off int) (profile.Mention, bool) {
-	sent := sentenceAt(f.text, off)
+	sent := f.sentenceAt(off)
 	for _, m := range c.mentions(f) {
 		end := m.Offset + len(m.Name)
 		if m.Profile == nil || m.Offset < sent.start || end > off {

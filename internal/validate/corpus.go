@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
@@ -118,38 +117,60 @@ func (c *Corpus) Len() int {
 	return len(c.docs)
 }
 
-// shingles hashes every run of shingleSize consecutive words of the
-// normalised text (the whole text when it is shorter).
+// shingles hashes every run of shingleSize consecutive words of the text,
+// words compared lowercased with punctuation and markup dropped (the whole
+// text when it is shorter). Words are hashed as they are read; a shingle's
+// hash mixes its words' hashes in order.
 func shingles(text string) []uint64 {
-	norm, _ := normSentence(text)
-	var words []string
-	for start, i := 0, 0; i <= len(norm); i++ {
-		if i == len(norm) || norm[i] == ' ' {
-			if i > start {
-				words = append(words, norm[start:i])
-			}
-			start = i + 1
+	const prime = 1099511628211
+	var ring [shingleSize]uint64
+	n := 0 // words read
+	out := make([]uint64, 0, len(text)/6)
+	h, in := uint64(14695981039346656037), false
+	flush := func() {
+		ring[n%shingleSize] = h
+		n++
+		if n >= shingleSize {
+			out = append(out, mixShingle(&ring, n))
 		}
+		h = 14695981039346656037
 	}
-	if len(words) == 0 {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !isAlnum(c) {
+			if in {
+				flush()
+				in = false
+			}
+			continue
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * prime
+		in = true
+	}
+	if in {
+		flush()
+	}
+	if n == 0 {
 		return nil
 	}
-	n := len(words) - shingleSize + 1
-	if n < 1 {
-		n = 1
-	}
-	out := make([]uint64, 0, n)
-	h := fnv.New64a()
-	for i := 0; i < n; i++ {
-		h.Reset()
-		for j := i; j < i+shingleSize && j < len(words); j++ {
-			h.Write([]byte(words[j]))
-			h.Write([]byte{' '})
-		}
-		out = append(out, h.Sum64())
+	if n < shingleSize {
+		out = append(out, mixShingle(&ring, n))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// mixShingle combines the hashes of the last min(n, shingleSize) words, in order.
+func mixShingle(ring *[shingleSize]uint64, n int) uint64 {
+	k := min(n, shingleSize)
+	x := uint64(k)
+	for j := n - k; j < n; j++ {
+		x = splitmix(x ^ ring[j%shingleSize])
+	}
+	return x
 }
 
 // bands picks rows per band r (and bands b = numHashes/r) so that the LSH

@@ -105,7 +105,7 @@ func yearOwner(f *field, ms []profile.Mention, y int) (profile.Mention, bool) {
 	if !isEdition {
 		return profile.Mention{}, false
 	}
-	s := sentenceAt(f.text, y)
+	s := f.sentenceAt(y)
 	ls := f.lower[s.start:s.end]
 	for _, h := range historyWords {
 		if strings.Contains(ls, h) {
@@ -169,7 +169,7 @@ func clauseStart(lower string, sent span, off int) int {
 // field's own standard; else the nearest standard named before it in the
 // clause. ok is false when the claim is about something unknown.
 func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
-	sent := sentenceAt(f.text, off)
+	sent := f.sentenceAt(off)
 	ms := c.mentions(f)
 	if p := relativeAntecedent(f, ms, sent, off); p != nil {
 		return p, true
@@ -326,7 +326,7 @@ var reportedMarkers = []string{"often called", "sometimes called", "commonly cal
 
 // reported reports whether the claim at off stands in reported speech.
 func (c *checker) reported(f *field, off int) bool {
-	sent := sentenceAt(f.text, off)
+	sent := f.sentenceAt(off)
 	seg := squeeze(f.lower[sent.start:off])
 	for _, m := range reportedMarkers {
 		if strings.Contains(seg, m) {
@@ -344,7 +344,7 @@ var historyMarkers = []string{"replaced", "superseded", "supersedes the", "previ
 
 // historical reports whether the sentence holding off speaks of the past.
 func historical(f *field, off int) bool {
-	sent := sentenceAt(f.text, off)
+	sent := f.sentenceAt(off)
 	ls := f.lower[sent.start:sent.end]
 	for _, h := range historyMarkers {
 		if strings.Contains(ls, h) {
@@ -394,7 +394,7 @@ func (c *checker) certifiable(f *field) {
 				}
 			}
 			switch {
-			case inQuestion(f.text, i), c.reported(f, i):
+			case f.inQuestion(i), c.reported(f, i):
 				continue
 			case w == "certification" && hasAnyPrefix(after, certCompounds):
 				continue // "HIPAA certification courses": something sold, not a certificate of the standard
@@ -531,7 +531,7 @@ func (c *checker) mandatory(f *field) {
 					continue // "mandatory impact assessments": a part is required, not the standard
 				}
 			}
-			if inQuestion(f.text, i) || c.reported(f, i) {
+			if f.inQuestion(i) || c.reported(f, i) {
 				continue
 			}
 			if !strings.HasPrefix(cl.text, "not") && !strings.HasPrefix(cl.text, "non") && negatedBefore(l, i) {
@@ -714,7 +714,7 @@ func isUpperWord(w string) bool {
 // groundedByMention accepts a count from the profile of a standard named in
 // the same sentence ("ISO/IEC 27002's 93 controls").
 func (c *checker) groundedByMention(f *field, off int, v float64) bool {
-	s := sentenceAt(f.text, off)
+	s := f.sentenceAt(off)
 	var ps []*profile.Profile
 	for _, m := range c.mentions(f) {
 		if m.Offset >= s.start && m.Offset < s.end {

@@ -296,7 +296,7 @@ func (c *checker) figures(f *field) {
 		return
 	}
 	for _, cl := range c.claimFigs(f) {
-		if historical(f, cl.start) || c.reported(f, cl.start) || inQuestion(f.text, cl.start) {
+		if historical(f, cl.start) || c.reported(f, cl.start) || f.inQuestion(cl.start) {
 			continue
 		}
 		cands := c.figureOwners(f, cl.start)
@@ -340,7 +340,7 @@ func (c *checker) figureOwners(f *field, off int) []*profile.Profile {
 		}
 		out = append(out, p)
 	}
-	sent := sentenceAt(f.text, off)
+	sent := f.sentenceAt(off)
 	cs := clauseStart(f.lower, sent, off)
 	named := false
 	for _, m := range c.mentions(f) {
@@ -351,13 +351,15 @@ func (c *checker) figureOwners(f *field, off int) []*profile.Profile {
 			}
 		}
 	}
-	if p, ok := c.subjectOf(f, off); ok {
-		add(p)
-	}
 	if !named {
+		add(f.subject)
 		for _, p := range f.grounded {
 			add(p)
 		}
+		return out
+	}
+	if p, ok := c.subjectOf(f, off); ok {
+		add(p)
 	}
 	return out
 }

@@ -41,9 +41,7 @@ var gateWords = func() map[string]uint32 {
 		}
 	}
 	add(gMy, "my", "me", "myself")
-	add(gSelfRef, "generated", "written", "produced", "created", "drafted", "compiled", "assembled")
-	add(gMadeBy, "generated", "generation", "auto", "written", "produced", "created", "drafted", "knowledge", "training",
-		"request", "requested", "asked", "prompt", "instructions")
+	add(gMadeBy, "auto", "knowledge", "request", "requested", "asked", "prompt", "instructions")
 	for w := range numberWords {
 		add(gNumberWord, w)
 	}
@@ -80,8 +78,41 @@ var gatePairs = func() map[string]map[string]uint32 {
 		add(gIssuer, v, "by")
 	}
 	add(gIssuer, "jointly", "by")
+	for _, v := range []string{"generated", "written", "produced", "created", "drafted", "compiled", "assembled"} {
+		add(gSelfRef, "was", v)
+		add(gSelfRef, "is", v)
+		add(gSelfRef, "been", v)
+		add(gSelfRef, "were", v)
+		add(gSelfRef, "automatically", v)
+		add(gMadeBy, v, "by", "with", "using", "automatically")
+	}
+	add(gMadeBy, "training", "data")
 	return m
 }()
+
+// gateFilter has a bit set for the hash of every word that begins a gate
+// word or pair, so most words skip the map lookups.
+var gateFilter = func() (bits [1 << 12 / 64]uint64) {
+	set := func(w string) {
+		h := wordHash(w)
+		bits[h/64%uint64(len(bits))] |= 1 << (h % 64)
+	}
+	for w := range gateWords {
+		set(w)
+	}
+	for w := range gatePairs {
+		set(w)
+	}
+	return bits
+}()
+
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211
+	}
+	return h % (1 << 12)
+}
 
 // gates returns the field's gate bits, computed once.
 func (f *field) gates() uint32 {
@@ -103,16 +134,21 @@ func (f *field) gates() uint32 {
 			i++
 			continue
 		}
+		h := (uint64(14695981039346656037) ^ uint64(c)) * 1099511628211
 		j := i + 1
 		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+			h = (h ^ uint64(s[j])) * 1099511628211
 			j++
 		}
 		w := s[i:j]
-		g |= gateWords[w]
 		if pairs != nil {
 			g |= pairs[w]
+			pairs = nil
 		}
-		pairs = gatePairs[w]
+		if h %= 1 << 12; gateFilter[h/64%uint64(len(gateFilter))]&(1<<(h%64)) != 0 {
+			g |= gateWords[w]
+			pairs = gatePairs[w]
+		}
 		i = j
 	}
 	f.gateBits = g

@@ -55,7 +55,7 @@ func (c *checker) relations(f *field) {
 			continue
 		}
 		for _, loc := range rp.re.FindAllStringIndex(f.lower, -1) {
-			if inQuestion(f.text, loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
+			if f.inQuestion(loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
 				continue
 			}
 			a, b := c.relEnds(f, loc[0], loc[1], rp.claim)
@@ -80,7 +80,7 @@ func (c *checker) relations(f *field) {
 // claims about both ("both apply in full"), two standards named in the
 // sentence or the page's pair.
 func (c *checker) relEnds(f *field, from, to int, claim relClaim) (a, b *profile.Profile) {
-	sent := sentenceAt(f.text, from)
+	sent := f.sentenceAt(from)
 	var before, after []*profile.Profile
 	for _, m := range c.mentions(f) {
 		if m.Profile == nil || m.Offset < sent.start || m.Offset >= sent.end {
@@ -132,7 +132,7 @@ func (c *checker) checkRelation(f *field, off int, claim relClaim, a, b *profile
 	for _, r := range rels {
 		has[r.Kind] = true
 	}
-	quote := clip(f.text[sentenceAt(f.text, off).start:], 60)
+	quote := clip(f.text[f.sentenceAt(off).start:], 60)
 	onFile := func() string {
 		var fs []string
 		for _, r := range rels {

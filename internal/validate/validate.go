@@ -28,7 +28,30 @@ type field struct {
 	gateBits  uint32 // see gates
 	gatesDone bool
 	wordsDone bool
+	sentsDone bool
+	sents     []span
 	wordList  []word // splitWords(lower), computed once
+}
+
+// sentenceAt returns the sentence of the field holding offset off.
+func (f *field) sentenceAt(off int) span {
+	if !f.sentsDone {
+		f.sentsDone = true
+		f.sents = sentences(f.text)
+	}
+	for _, sp := range f.sents {
+		if off >= sp.start && off < sp.end {
+			return sp
+		}
+	}
+	return span{0, len(f.text)}
+}
+
+// inQuestion reports whether offset off is in a sentence that asks rather
+// than states ("Is ISO 31000 certifiable?").
+func (f *field) inQuestion(off int) bool {
+	sp := f.sentenceAt(off)
+	return sp.end > sp.start && f.text[sp.end-1] == '?'
 }
 
 // words returns the field's words, split once.
@@ -134,7 +157,7 @@ func Page(pg page.Page, src *page.Source, set *profile.Set) []finding.Finding {
 			other = a
 		}
 		prefix := fmt.Sprintf("sections[%d].", i)
-		fs = append(fs, c.section(pg.Sections[i], p, other, prefix, sectionName(pg.Sections[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
+		fs = append(fs, c.sectionOnPage(pg.Sections[i], p, other, prefix, sectionName(pg.Sections[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
 	}
 	nsec := len(fs)
 	fs = append(fs, c.pair(pg.PairPart(), a, b)...)

@@ -172,7 +172,7 @@ func PairInPage(pair page.Pair, secs [2]page.Section, a, b *profile.Profile, set
 		if i == 1 {
 			other = a
 		}
-		fs = append(fs, c.section(secs[i], p, other, fmt.Sprintf("sections[%d].", i), sectionName(secs[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
+		fs = append(fs, c.sectionOnPage(secs[i], p, other, fmt.Sprintf("sections[%d].", i), sectionName(secs[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
 	}
 	nsec := len(fs)
 	pfs := c.pair(pair, a, b)

@@ -69,7 +69,8 @@ func obligationAt(ws []word, k int) (start, nameAt int) {
 // a customer, a wish to be certified), which the profile does not rule on.
 var conditionMarkers = []string{" if ", " when ", "contract", "customer", "client", "to get certified", "to become certified",
 	"to achieve certification", "to be certified", "in order to", "to earn", "to obtain certification", "unless", "who want",
-	"that want", "that choose", "who choose", "seeking", "pursuing", "certification audit"}
+	"that want", "that choose", "who choose", "seeking", "pursuing", "certification audit", "certified", "certification",
+	"selected", "chosen", "voluntarily", "auditor", "assessor"}
 
 func (c *checker) requiredTo(f *field) {
 	if f.gates()&gRequired == 0 {
@@ -148,6 +149,18 @@ var bodies = map[string][]string{
 	"ftc":        {"ftc", "federal trade commission"},
 }
 
+// startsWithBody reports whether s opens with a body's name.
+func startsWithBody(s string) bool {
+	for _, names := range bodies {
+		for _, n := range names {
+			if strings.HasPrefix(s, n) && (len(s) == len(n) || !isAlnum(s[len(n)])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func bodiesIn(s string) map[string]bool {
 	out := map[string]bool{}
 	for k, names := range bodies {
@@ -164,7 +177,7 @@ func bodiesIn(s string) map[string]bool {
 // issuerVerbs before "by" say who issues a standard: "published by ISO".
 var issuerVerbs = map[string]bool{"published": true, "issued": true, "developed": true, "maintained": true, "created": true,
 	"released": true, "written": true, "produced": true, "owned": true, "managed": true, "administered": true, "authored": true,
-	"drafted": true, "governed": true}
+	"drafted": true, "governed": true, "enacted": true, "passed": true, "adopted": true}
 
 // issuerClaims returns, per "<verb> (jointly) by (the)", the offsets of
 // the verb and of the body named after it.
@@ -201,8 +214,9 @@ func (c *checker) issuer(f *field) {
 		for end < len(f.lower) && strings.IndexByte(",.;:()", f.lower[end]) < 0 && end-loc[1] < 80 {
 			end++
 		}
+		// only a body named first counts: "adopted by organizations in the EU" names none
 		claimed := bodiesIn(f.lower[loc[1]:end])
-		if len(claimed) == 0 {
+		if len(claimed) == 0 || !startsWithBody(f.lower[loc[1]:end]) {
 			continue
 		}
 		p, ok := c.subjectOf(f, loc[0])
@@ -327,9 +341,9 @@ func (c *checker) jurisdiction(f *field) {
 	}
 	for _, jc := range jurClaims(f) {
 		m := [2]int{jc.start, jc.end}
-		key, instr := jc.key, jc.instrument
-		if key == "international" && (instr == "law" || instr == "regulation") {
-			continue
+		key := jc.key
+		if key == "international" {
+			continue // "a global standard for privacy" is praise more often than a claim of origin
 		}
 		// whose: "HIPAA is a US law", "GDPR, an EU regulation", "US laws such as HIPAA"
 		var p *profile.Profile

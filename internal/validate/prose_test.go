@@ -173,3 +173,28 @@ func TestPageCases(t *testing.T) {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) { runRuleCase(t, set, clean, tc) })
 	}
 }
+
+// FuzzText feeds arbitrary prose through every text rule in a section and
+// in a pair part: no panic, and every finding names a known rule and
+// points inside the text.
+func FuzzText(f *testing.F) {
+	set := loadProseSet(f)
+	for _, c := range loadProseCases(f) {
+		f.Add(c.Text)
+	}
+	f.Add("€ $ 6 to 12- months of the 130 of the by the a US the EU, which is")
+	iso, _ := set.Get("iso-27001")
+	soc, _ := set.Get("soc-2")
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fs := range [][]finding.Finding{
+			Text(text, iso, [2]*profile.Profile{iso, nil}, set),
+			Text(text, nil, [2]*profile.Profile{iso, soc}, set),
+		} {
+			for _, fd := range fs {
+				if _, ok := RuleByID(fd.Rule); !ok || fd.Message == "" {
+					t.Fatalf("bad finding %+v", fd)
+				}
+			}
+		}
+	})
+}

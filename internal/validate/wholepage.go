@@ -120,7 +120,11 @@ func (c *checker) truncated(f *field) {
 		return // a closed code block; markup rules judge it
 	}
 	i := strings.LastIndexAny(t, " \n")
-	c.at(RuleTruncated, f, i+1, fmt.Sprintf("the text stops in the middle: %q", clip("…"+t[max(0, len(t)-40):], 50)))
+	from := max(0, len(t)-40)
+	for from > 0 && t[from]&0xC0 == 0x80 { // do not start inside a UTF-8 sequence
+		from--
+	}
+	c.at(RuleTruncated, f, i+1, fmt.Sprintf("the text stops in the middle: %q", clip("…"+t[from:], 50)))
 }
 
 // headingLevels reports a heading more than one level below the one before

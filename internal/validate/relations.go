@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/finding"
@@ -20,19 +19,71 @@ const (
 	relIndependent                 // A and B each apply on their own terms
 )
 
+// relPatterns are the relation claims, as word patterns (see wordPattern):
+// matching words, not bytes, keeps them off the regexp engine.
 var relPatterns = []struct {
-	gate    uint32 // a trigger word the text must hold for re to match (regexps are slow)
-	re      *regexp.Regexp
+	gate    uint32 // a trigger word or pair the field must hold
+	pats    []wordPattern
 	claim   relClaim
 	passive bool // "B is replaced by A": the standard before is the object
 }{
-	{gReplace, regexp.MustCompile(`\b(?:replaces|replace|will replace|supersedes|supersede|has replaced|has superseded)\b`), relReplaces, false},
-	{gReplace, regexp.MustCompile(`\b(?:is|are|has been|will be) (?:replaced|superseded) by\b`), relReplaces, true},
-	{gBased, regexp.MustCompile(`\b(?:is|are) (?:based on|built on|built upon|derived from|a subset of|an extension of)\b|\b(?:builds on|build on|derives from|extends)\b`), relBasedOn, false},
-	{gProves, regexp.MustCompile(`\b(?:proves?|guarantees?|certif(?:y|ies)|is proof of|amounts to)\b(?: [a-z0-9]+){0,3}? compliance\b`), relProves, false},
-	{gProves, regexp.MustCompile(`\b(?:makes? (?:you|an organi[sz]ation|organi[sz]ations|a company|companies) (?:fully |automatically )?compliant with)\b`), relProves, false},
-	{gPrecedence, regexp.MustCompile(`\b(?:takes?|taking) precedence over\b|\b(?:prevails?|overrides?) over\b|\boverrides\b`), relPrecedence, false},
-	{gIndependent, regexp.MustCompile(`\bboth apply in full\b|\bapply in full\b|\bon (?:its|their) own terms\b|\bindependently of (?:each other|one another)\b|\bare (?:completely |entirely )?independent of each other\b`), relIndependent, false},
+	{gReplace, compilePatterns("replaces", "replace", "will replace", "supersedes", "supersede", "has replaced", "has superseded"), relReplaces, false},
+	{gReplace, compilePatterns("is|are|was|were|will replaced|superseded by", "has|have|will been|be replaced|superseded by"), relReplaces, true},
+	{gBased, compilePatterns("is|are based|built|derived on|upon|from", "is|are a|an subset|extension of", "builds|build on", "derives from", "extends"), relBasedOn, false},
+	{gProves, compilePatterns("prove|proves|guarantee|guarantees|certify|certifies * * * compliance", "is proof of", "amounts to",
+		"make|makes you|organizations|companies|organisations compliant with", "make|makes an|a organization|company|organisation compliant with",
+		"make|makes you|organizations|companies|organisations fully|automatically compliant with"), relProves, false},
+	{gPrecedence, compilePatterns("take|takes|taking precedence over", "prevail|prevails|override|overrides over", "overrides"), relPrecedence, false},
+	{gIndependent, compilePatterns("apply in full", "on its|their own terms", "independently of each|one other|another", "are independent of each other",
+		"are completely|entirely independent of each other"), relIndependent, false},
+}
+
+// wordPattern is a sequence of word slots: each slot lists the words it
+// accepts; an empty slot ("*") takes any one word, and matching may end a
+// "*" run early ("prove * * * compliance" takes zero to three words).
+type wordPattern [][]string
+
+func compilePatterns(ps ...string) []wordPattern {
+	var out []wordPattern
+	for _, p := range ps {
+		var wp wordPattern
+		for _, slot := range strings.Fields(p) {
+			if slot == "*" {
+				wp = append(wp, nil)
+				continue
+			}
+			wp = append(wp, strings.Split(slot, "|"))
+		}
+		out = append(out, wp)
+	}
+	return out
+}
+
+// match returns the index after the last word of a match starting at
+// ws[k], or -1. Words must follow each other within one clause.
+func (wp wordPattern) match(f *field, ws []word, k int) int {
+	return wp.matchFrom(f, ws, k, 0)
+}
+
+func (wp wordPattern) matchFrom(f *field, ws []word, k, slot int) int {
+	if slot == len(wp) {
+		return k
+	}
+	if k >= len(ws) || slot > 0 && strings.ContainsAny(f.lower[ws[k-1].end:ws[k].start], ".;:!?()") {
+		return -1
+	}
+	if wp[slot] == nil { // any word, or none
+		if end := wp.matchFrom(f, ws, k, slot+1); end >= 0 {
+			return end
+		}
+		return wp.matchFrom(f, ws, k+1, slot+1)
+	}
+	for _, w := range wp[slot] {
+		if ws[k].text == w {
+			return wp.matchFrom(f, ws, k+1, slot+1)
+		}
+	}
+	return -1
 }
 
 // structuralKinds are relations under which two standards do not each
@@ -54,7 +105,7 @@ func (c *checker) relations(f *field) {
 		if f.gates()&rp.gate == 0 {
 			continue
 		}
-		for _, loc := range rp.re.FindAllStringIndex(f.lower, -1) {
+		for _, loc := range matchWords(f, rp.pats) {
 			if f.inQuestion(loc[0]) || c.reported(f, loc[0]) || negatedBefore(f.lower, loc[0]) {
 				continue
 			}
@@ -73,6 +124,21 @@ func (c *checker) relations(f *field) {
 			}
 		}
 	}
+}
+
+// matchWords returns the byte spans where any of pats matches f's words.
+func matchWords(f *field, pats []wordPattern) [][2]int {
+	ws := f.words()
+	var out [][2]int
+	for k := range ws {
+		for _, p := range pats {
+			if end := p.match(f, ws, k); end > k {
+				out = append(out, [2]int{ws[k].start, ws[end-1].end})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // relEnds finds the two standards a relation claim joins: the one named

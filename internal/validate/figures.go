@@ -60,7 +60,7 @@ type word struct {
 // words splits lower into runs of ASCII letters and digits (with inner
 // '.' and ',' between digits); anything else separates.
 func splitWords(lower string) []word {
-	var out []word
+	out := make([]word, 0, len(lower)/6+1)
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if !(isDigit(c) || c >= 'a' && c <= 'z') {
@@ -292,7 +292,7 @@ func compatible(cl claimFig, n profile.Number, counts string) bool {
 // states against the figures of the standard it is about: the same value
 // for the same thing (what the profile number counts).
 func (c *checker) figures(f *field) {
-	if f.gates()&(gNumberWord|gDigit) == 0 {
+	if g := f.gates(); g&gNumberWord == 0 && (g&gDigit == 0 || !hasFigureDigits(f.lower)) {
 		return
 	}
 	for _, cl := range c.claimFigs(f) {
@@ -322,6 +322,30 @@ func (c *checker) figures(f *field) {
 		c.at(rule, f, cl.start, fmt.Sprintf("%q is not a %s in %s", clip(what, 40), noun, groundNames(cands)))
 		return
 	}
+}
+
+// hasFigureDigits is a cheap test for a number that may be a figure: a
+// digit run that is not a year and not part of a designation ("27001:2022",
+// "800-53", "ISO27001").
+func hasFigureDigits(s string) bool {
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (isDigit(s[j]) || (s[j] == ',' || s[j] == '.') && j+1 < len(s) && isDigit(s[j+1])) {
+			j++
+		}
+		glued := i > 0 && (isLetter(s[i-1]) || strings.IndexByte("/-:.§#", s[i-1]) >= 0 && !(s[i-1] == '-' && i > 1 && s[i-2] == ' ')) ||
+			j < len(s) && (s[j] == '-' || s[j] == ':' || s[j] == '/') && j+1 < len(s) && isDigit(s[j+1])
+		year := j-i == 4 && (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0')
+		if !glued && !year {
+			return true
+		}
+		i = j
+	}
+	return false
 }
 
 // figureOwners are the standards a figure at off may belong to: the

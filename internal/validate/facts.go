@@ -174,6 +174,9 @@ func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
 	if p := relativeAntecedent(f, ms, sent, off); p != nil {
 		return p, true
 	}
+	if p := titleAppositive(f, ms, sent, off); p != nil {
+		return p, true
+	}
 	cs := clauseStart(f.lower, sent, off)
 	var nearest *profile.Profile
 	for _, m := range ms {
@@ -235,6 +238,46 @@ func relativeAntecedent(f *field, ms []profile.Mention, sent span, off int) *pro
 		}
 	}
 	return ante
+}
+
+// titleAppositive reads "A vs B: a certifiable …, compared with …": what
+// follows the colon describes A until a clause break, then B.
+func titleAppositive(f *field, ms []profile.Mention, sent span, off int) *profile.Profile {
+	colon := strings.IndexByte(f.lower[sent.start:off], ':')
+	if colon < 0 {
+		return nil
+	}
+	colon += sent.start
+	head := f.lower[sent.start:colon]
+	vs := strings.Index(head, " vs")
+	if vs < 0 {
+		vs = strings.Index(head, " versus ")
+	}
+	if vs < 0 {
+		return nil
+	}
+	vs += sent.start
+	var a, b *profile.Profile
+	for _, m := range ms {
+		if m.Profile == nil || m.Offset < sent.start || m.Offset >= off {
+			continue
+		}
+		switch {
+		case m.Offset < vs:
+			a = m.Profile
+		case m.Offset < colon:
+			b = m.Profile
+		default:
+			return nil // a standard named after the colon: read the clause as usual
+		}
+	}
+	if a == nil || b == nil {
+		return nil
+	}
+	if clauseStart(f.lower, sent, off) > colon || strings.Contains(f.lower[colon:off], ", and ") {
+		return b
+	}
+	return a
 }
 
 // linkWords may stand between a standard's name and a claim about it

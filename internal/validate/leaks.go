@@ -24,7 +24,7 @@ func (c *checker) leaks(f *field) {
 		return
 	}
 	if f.gates()&gMy != 0 {
-		if loc := myRe.FindStringIndex(f.lower); loc != nil && !inQuotes(f.text, loc[0]) {
+		if loc := myRe.FindStringIndex(f.lower); loc != nil && !inQuotes(f.text, loc[0]) && !f.inQuestion(loc[0]) {
 			c.at(RuleAIText, f, loc[0], fmt.Sprintf("the writer speaks as itself: %q", clip(f.text[loc[0]:], 50)))
 			return
 		}
@@ -51,7 +51,8 @@ func (c *checker) firstPerson(f *field) bool {
 			i++
 		}
 		prev := lastWord(f.lower[:i])
-		if !contains(firstPersonOK, prev) && !inQuotes(f.text, i) {
+		// A reader's question is asked in the first person ("Do I need …?").
+		if !contains(firstPersonOK, prev) && !inQuotes(f.text, i) && !f.inQuestion(i) {
 			c.at(RuleAIText, f, i, fmt.Sprintf("the writer speaks as itself: %q", clip(f.text[i:], 50)))
 			return true
 		}

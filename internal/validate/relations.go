@@ -34,7 +34,9 @@ var relPatterns = []struct {
 		"make|makes you|organizations|companies|organisations compliant with", "make|makes an|a organization|company|organisation compliant with",
 		"make|makes you|organizations|companies|organisations fully|automatically compliant with"), relProves, false},
 	{gPrecedence, compilePatterns("take|takes|taking precedence over", "prevail|prevails|override|overrides over", "overrides"), relPrecedence, false},
-	{gIndependent, compilePatterns("apply in full", "on its|their own terms", "independently of each|one other|another", "are independent of each other",
+	// "checked on its own terms" speaks of an assessment regime, not of independence.
+	{gIndependent, compilePatterns("apply in full", "met|satisfied|apply|applies|handled on its|their own terms",
+		"meet|satisfy|treat|handle * on its|their own terms", "independently of each|one other|another", "are independent of each other",
 		"are completely|entirely independent of each other"), relIndependent, false},
 }
 

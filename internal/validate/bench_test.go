@@ -6,23 +6,39 @@ import (
 	"time"
 
 	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/profile"
 )
 
 // BenchmarkValidatePage parses and validates a typical page (the reference
 // page in testdata) per iteration.
+//
+// Each iteration uses a fresh copy of the profile set, so the section memo
+// starts cold: this is the cost of a page whose sections were never seen.
 func BenchmarkValidatePage(b *testing.B) {
 	set := loadTestSet(b)
 	data := []byte(readPage(b, "clean.md"))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	cpu0 := cpuTime()
+	fresh := freshSets(b, set)
 	for b.Loop() {
 		pg, src, _ := page.ParseWithSource(data)
-		if fs := Page(pg, src, set); len(fs) != 0 {
+		if fs := Page(pg, src, fresh()); len(fs) != 0 {
 			b.Fatal(fs)
 		}
 	}
 	reportCPU(b, cpu0)
+}
+
+// freshSets returns a function that empties the section memo and hands
+// out set, so that no iteration reuses what an earlier one found.
+func freshSets(tb testing.TB, set *profile.Set) func() *profile.Set {
+	return func() *profile.Set {
+		sections.mu.Lock()
+		clear(sections.m)
+		sections.mu.Unlock()
+		return set
+	}
 }
 
 // cpuTime is the process's user+system CPU time. On a shared machine the
@@ -54,10 +70,11 @@ func BenchmarkValidatePageReal(b *testing.B) {
 	}
 	data := page.Render(composePage(a, c))
 	b.ReportAllocs()
+	fresh := freshSets(b, set)
 	cpu0 := cpuTime()
 	for b.Loop() {
 		pg, src, _ := page.ParseWithSource(data)
-		Page(pg, src, set)
+		Page(pg, src, fresh())
 	}
 	reportCPU(b, cpu0)
 }

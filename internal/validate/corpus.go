@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
@@ -64,6 +63,19 @@ func NewCorpus() *Corpus { return &Corpus{index: map[string]int{}} }
 // Add records a page's verdict; adding a slug again replaces its verdict.
 // Add is safe to call from many goroutines.
 func (c *Corpus) Add(slug, verdict string) {
+	d := newDoc(slug, verdict)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i, ok := c.index[slug]; ok {
+		c.docs[i] = d
+		return
+	}
+	c.index[slug] = len(c.docs)
+	c.docs = append(c.docs, d)
+}
+
+// newDoc shingles and signs a verdict.
+func newDoc(slug, verdict string) corpusDoc {
 	d := corpusDoc{slug: slug, shingles: shingles(verdict)}
 	for i := range d.sig {
 		d.sig[i] = math.MaxUint64
@@ -76,14 +88,26 @@ func (c *Corpus) Add(slug, verdict string) {
 			}
 		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if i, ok := c.index[slug]; ok {
-		c.docs[i] = d
-		return
+	return d
+}
+
+// bandKey is the bucket of band's rows of a signature.
+func bandKey(sig *[numHashes]uint64, band, r int) uint64 {
+	bk := uint64(band)
+	for k := 0; k < r; k++ {
+		bk = splitmix(bk ^ sig[band*r+k])
 	}
-	c.index[slug] = len(c.docs)
-	c.docs = append(c.docs, d)
+	return bk
+}
+
+// nearDupFinding is the warning for a verdict that is a near copy of other's.
+func nearDupFinding(other string, sim float64) finding.Finding {
+	r := ruleByID[RuleNearDuplicate]
+	return finding.Finding{
+		Rule: r.ID, Severity: r.Severity, Section: "Quick Verdict", Field: "verdict",
+		Message: fmt.Sprintf("the verdict is a near copy of the verdict of %s (%d%% alike)", other, int(sim*100)),
+		Hint:    r.Hint,
+	}
 }
 
 // Len is the number of verdicts added.
@@ -93,38 +117,60 @@ func (c *Corpus) Len() int {
 	return len(c.docs)
 }
 
-// shingles hashes every run of shingleSize consecutive words of the
-// normalised text (the whole text when it is shorter).
+// shingles hashes every run of shingleSize consecutive words of the text,
+// words compared lowercased with punctuation and markup dropped (the whole
+// text when it is shorter). Words are hashed as they are read; a shingle's
+// hash mixes its words' hashes in order.
 func shingles(text string) []uint64 {
-	norm, _ := normSentence(text)
-	var words []string
-	for start, i := 0, 0; i <= len(norm); i++ {
-		if i == len(norm) || norm[i] == ' ' {
-			if i > start {
-				words = append(words, norm[start:i])
-			}
-			start = i + 1
+	const prime = 1099511628211
+	var ring [shingleSize]uint64
+	n := 0 // words read
+	out := make([]uint64, 0, len(text)/6)
+	h, in := uint64(14695981039346656037), false
+	flush := func() {
+		ring[n%shingleSize] = h
+		n++
+		if n >= shingleSize {
+			out = append(out, mixShingle(&ring, n))
 		}
+		h = 14695981039346656037
 	}
-	if len(words) == 0 {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !isAlnum(c) {
+			if in {
+				flush()
+				in = false
+			}
+			continue
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * prime
+		in = true
+	}
+	if in {
+		flush()
+	}
+	if n == 0 {
 		return nil
 	}
-	n := len(words) - shingleSize + 1
-	if n < 1 {
-		n = 1
-	}
-	out := make([]uint64, 0, n)
-	h := fnv.New64a()
-	for i := 0; i < n; i++ {
-		h.Reset()
-		for j := i; j < i+shingleSize && j < len(words); j++ {
-			h.Write([]byte(words[j]))
-			h.Write([]byte{' '})
-		}
-		out = append(out, h.Sum64())
+	if n < shingleSize {
+		out = append(out, mixShingle(&ring, n))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// mixShingle combines the hashes of the last min(n, shingleSize) words, in order.
+func mixShingle(ring *[shingleSize]uint64, n int) uint64 {
+	k := min(n, shingleSize)
+	x := uint64(k)
+	for j := n - k; j < n; j++ {
+		x = splitmix(x ^ ring[j%shingleSize])
+	}
+	return x
 }
 
 // bands picks rows per band r (and bands b = numHashes/r) so that the LSH
@@ -167,10 +213,7 @@ func (c *Corpus) NearDuplicates(threshold float64) map[string][]finding.Finding 
 			if len(d.shingles) == 0 {
 				continue
 			}
-			bk := uint64(band)
-			for k := 0; k < r; k++ {
-				bk = splitmix(bk ^ d.sig[band*r+k])
-			}
+			bk := bandKey(&d.sig, band, r)
 			buckets[bk] = append(buckets[bk], int32(i))
 		}
 		for _, members := range buckets {
@@ -206,12 +249,7 @@ func (c *Corpus) NearDuplicates(threshold float64) map[string][]finding.Finding 
 		}
 		slug := c.docs[i].slug
 		for _, m := range ms {
-			r := ruleByID[RuleNearDuplicate]
-			out[slug] = append(out[slug], finding.Finding{
-				Rule: r.ID, Severity: r.Severity, Section: "Quick Verdict", Field: "verdict",
-				Message: fmt.Sprintf("the verdict is a near copy of the verdict of %s (%d%% alike)", c.docs[m.other].slug, int(m.sim*100)),
-				Hint:    r.Hint,
-			})
+			out[slug] = append(out[slug], nearDupFinding(c.docs[m.other].slug, m.sim))
 		}
 	}
 	return out

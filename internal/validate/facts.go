@@ -18,7 +18,8 @@ func (c *checker) facts(f *field) {
 	c.editionYears(f)
 	c.certifiable(f)
 	c.mandatory(f)
-	c.numbers(f)
+	c.figures(f)
+	c.claimsAbout(f)
 }
 
 func (c *checker) factFinding(rule string, f *field, off int, msg string) {
@@ -65,7 +66,7 @@ func (c *checker) editionYears(f *field) {
 	}
 	for _, y := range ys {
 		m, ok := yearOwner(f, ms, y)
-		if !ok || m.Profile == nil {
+		if !ok || m.Profile == nil || historical(f, y) || c.reported(f, y) {
 			continue
 		}
 		yr := atoi4(f.text[y:])
@@ -104,7 +105,7 @@ func yearOwner(f *field, ms []profile.Mention, y int) (profile.Mention, bool) {
 	if !isEdition {
 		return profile.Mention{}, false
 	}
-	s := sentenceAt(f.text, y)
+	s := f.sentenceAt(y)
 	ls := f.lower[s.start:s.end]
 	for _, h := range historyWords {
 		if strings.Contains(ls, h) {
@@ -168,9 +169,15 @@ func clauseStart(lower string, sent span, off int) int {
 // field's own standard; else the nearest standard named before it in the
 // clause. ok is false when the claim is about something unknown.
 func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
-	sent := sentenceAt(f.text, off)
-	cs := clauseStart(f.lower, sent, off)
+	sent := f.sentenceAt(off)
 	ms := c.mentions(f)
+	if p := relativeAntecedent(f, ms, sent, off); p != nil {
+		return p, true
+	}
+	if p := titleAppositive(f, ms, sent, off); p != nil {
+		return p, true
+	}
+	cs := clauseStart(f.lower, sent, off)
 	var nearest *profile.Profile
 	for _, m := range ms {
 		end := m.Offset + len(m.Name)
@@ -199,12 +206,88 @@ func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
 	return nearest, nearest != nil
 }
 
+// relativeMarkers open a relative clause about the name just before them:
+// "…meet GDPR, which is mandatory…".
+var relativeMarkers = []string{", which ", " which ", ", that ", ", a ", ", an ", " (a ", " (an "}
+
+// relativeAntecedent returns the standard a relative clause or apposition
+// holding off is about, when no other standard is named between the two.
+func relativeAntecedent(f *field, ms []profile.Mention, sent span, off int) *profile.Profile {
+	seg := f.lower[sent.start:off]
+	best := -1
+	for _, r := range relativeMarkers {
+		if i := strings.LastIndex(seg, r); i > best {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	r := sent.start + best
+	var ante *profile.Profile
+	for _, m := range ms {
+		end := m.Offset + len(m.Name)
+		if m.Profile == nil {
+			continue
+		}
+		if end > r && m.Offset < off {
+			return nil // another standard inside the relative clause
+		}
+		if end <= r && r-end <= 2 {
+			ante = m.Profile
+		}
+	}
+	return ante
+}
+
+// titleAppositive reads "A vs B: a certifiable …, compared with …": what
+// follows the colon describes A until a clause break, then B.
+func titleAppositive(f *field, ms []profile.Mention, sent span, off int) *profile.Profile {
+	colon := strings.IndexByte(f.lower[sent.start:off], ':')
+	if colon < 0 {
+		return nil
+	}
+	colon += sent.start
+	head := f.lower[sent.start:colon]
+	vs := strings.Index(head, " vs")
+	if vs < 0 {
+		vs = strings.Index(head, " versus ")
+	}
+	if vs < 0 {
+		return nil
+	}
+	vs += sent.start
+	var a, b *profile.Profile
+	for _, m := range ms {
+		if m.Profile == nil || m.Offset < sent.start || m.Offset >= off {
+			continue
+		}
+		switch {
+		case m.Offset < vs:
+			a = m.Profile
+		case m.Offset < colon:
+			b = m.Profile
+		default:
+			return nil // a standard named after the colon: read the clause as usual
+		}
+	}
+	if a == nil || b == nil {
+		return nil
+	}
+	if clauseStart(f.lower, sent, off) > colon || strings.Contains(f.lower[colon:off], ", and ") {
+		return b
+	}
+	return a
+}
+
 // linkWords may stand between a standard's name and a claim about it
 // ("ISO 27001 is not certifiable", "ISO 27001 (certifiable)").
 var linkWords = map[string]bool{"is": true, "isn't": true, "are": true, "not": true, "a": true, "an": true, "fully": true,
-	"also": true, "itself": true, "remains": true, "being": true, "s": true, "non": true, "never": true}
+	"also": true, "itself": true, "remains": true, "being": true, "s": true, "non": true, "never": true,
+	"was": true, "were": true, "been": true, "has": true, "jointly": true, "originally": true, "first": true}
 
 func linkingGap(gap string) bool {
+	gap = squeeze(gap)
 	if len(gap) > 24 {
 		return false
 	}
@@ -252,17 +335,17 @@ func designationBefore(s string, off int) bool {
 func negatedBefore(lower string, off int) bool {
 	start := off
 	words := 0
-	for start > 0 && words < 6 {
+	for start > 0 && words < 8 {
 		ch := lower[start-1]
 		if ch == ',' || ch == ';' || ch == '.' || ch == '(' || ch == ':' {
 			break
 		}
-		if ch == ' ' {
+		if ch == ' ' && start < off && lower[start] != ' ' {
 			words++
 		}
 		start--
 	}
-	win := " " + lower[start:off]
+	win := " " + squeeze(lower[start:off])
 	for _, n := range []string{" non-", " non ", " not ", " no ", " cannot ", " can't ", " without ", " isn't ", " never ", " nor ", " neither ", " lacks ", " n't ", " rather than ", " instead of "} {
 		if strings.Contains(win, n) {
 			return true
@@ -272,6 +355,61 @@ func negatedBefore(lower string, off int) bool {
 }
 
 var certWords = []string{"certifiable", "certification", "certified"}
+
+// certCompounds after "certification" make it a thing sold or done by
+// people, not an organization's certificate against the standard.
+var certCompounds = []string{" course", " program", " training", " exam", " class", " bootcamp", " badge", " credential"}
+
+// reportedMarkers in the clause before a claim make it reported speech or
+// a misconception being corrected, not the page's own claim.
+var reportedMarkers = []string{"often called", "sometimes called", "commonly called", "often described as", "sometimes described as",
+	"often referred to as", "sometimes referred to as", "commonly referred to as", "mistakenly", "misconception", "myth",
+	"vendors sell", "vendors offer", "vendors advertise", "marketed as", "loosely called", "colloquially", "so-called",
+	"people assume", "many assume", "is often mistaken", "are often mistaken", "it is a common"}
+
+// reported reports whether the claim at off stands in reported speech.
+func (c *checker) reported(f *field, off int) bool {
+	sent := f.sentenceAt(off)
+	seg := squeeze(f.lower[sent.start:off])
+	for _, m := range reportedMarkers {
+		if strings.Contains(seg, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// historyMarkers in a sentence mean it tells what was, not what is:
+// figures and editions in it are not claims about the current edition.
+var historyMarkers = []string{"replaced", "superseded", "supersedes the", "previous edition", "previous version", "earlier edition",
+	"older edition", "former", "withdrawn", "prior edition", "prior version", "predecessor", "transition period", "was retired", "until the 20",
+	"was first published", "originally published", "were reduced", "was reduced", "cut annex", "from 114", "used to"}
+
+// historical reports whether the sentence holding off speaks of the past.
+func historical(f *field, off int) bool {
+	sent := f.sentenceAt(off)
+	ls := f.lower[sent.start:sent.end]
+	for _, h := range historyMarkers {
+		if strings.Contains(ls, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionEndingAt returns the standard named right before off (spaces apart).
+func (c *checker) mentionEndingAt(f *field, off int) (profile.Mention, bool) {
+	j := off
+	for j > 0 && f.lower[j-1] == ' ' {
+		j--
+	}
+	for _, m := range c.mentions(f) {
+		if m.Offset+len(m.Name) == j && m.Profile != nil {
+			return m, true
+		}
+	}
+	return profile.Mention{}, false
+}
 
 // certNotAboutStandard are words before a certification word that make it
 // about people or documents, not about certifying an organization against
@@ -291,10 +429,18 @@ func (c *checker) certifiable(f *field) {
 			}
 			from = i + len(w)
 			after := f.lower[from:min(len(f.lower), from+24)]
-			before := f.lower[max(0, i-24):i]
+			before := squeeze(f.lower[max(0, i-32):i])
+			if w == "certified" {
+				// "get SOC 2 certified": the verb stands before the name.
+				if m, ok := c.mentionEndingAt(f, i); ok {
+					before = squeeze(f.lower[max(0, m.Offset-32):m.Offset])
+				}
+			}
 			switch {
-			case inQuestion(f.text, i):
+			case f.inQuestion(i), c.reported(f, i):
 				continue
+			case w == "certification" && hasAnyPrefix(after, certCompounds):
+				continue // "HIPAA certification courses": something sold, not a certificate of the standard
 			case w == "certified" && !hasAnySuffix(before, []string{"be ", "been ", "get ", "become ", "becomes ", "is ", "are ", "not "}) &&
 				!hasAnyPrefix(after, []string{" against", " to "}):
 				continue // "Certified Public Accountants", "certified auditors"
@@ -392,7 +538,7 @@ var partNouns = []string{" clause", " requirement", " control", " document", " e
 // the standard itself: "is mandatory", "mandatory for banks", "voluntary
 // framework", "voluntary but …".
 func aboutWhole(l string, i, end int) bool {
-	before := l[:i]
+	before := squeeze(l[max(0, i-40):i])
 	if hasAnySuffix(before, []string{"is ", "are ", "be ", "becomes ", "became ", "remains ", "not ", "non-", "legally ", "now ", "entirely ", "fully ", "purely ", "largely "}) {
 		return true
 	}
@@ -428,7 +574,7 @@ func (c *checker) mandatory(f *field) {
 					continue // "mandatory impact assessments": a part is required, not the standard
 				}
 			}
-			if inQuestion(f.text, i) {
+			if f.inQuestion(i) || c.reported(f, i) {
 				continue
 			}
 			if !strings.HasPrefix(cl.text, "not") && !strings.HasPrefix(cl.text, "non") && negatedBefore(l, i) {
@@ -573,54 +719,6 @@ func groundedNumber(ps []*profile.Profile, v float64) bool {
 	return false
 }
 
-func (c *checker) numbers(f *field) {
-	if len(f.grounded) == 0 || f.grounded[0] == nil && (len(f.grounded) < 2 || f.grounded[1] == nil) {
-		return // nothing to ground against: the standard is unknown
-	}
-	if !hasCountCandidate(f.lower) {
-		return
-	}
-	toks := tokenize(f.lower)
-	for i, t := range toks {
-		v, ok := countValue(t.text)
-		if !ok || t.punct != 0 && t.punct != ')' {
-			continue
-		}
-		if i > 0 {
-			prev := toks[i-1]
-			if designationWords[prev.text] || prev.end == t.start-1 && prev.punct == 0 && isUpperWord(f.text[prev.start:prev.end]) {
-				continue
-			}
-		}
-		if t.start > 0 && strings.IndexByte("/-:.§#", f.lower[t.start-1]) >= 0 {
-			continue
-		}
-		// up to two words between the number and its noun
-		noun := -1
-		for k := i + 1; k < len(toks) && k <= i+3; k++ {
-			if toks[k-1].punct != 0 && toks[k-1].punct != '\'' {
-				break
-			}
-			if countedNouns[toks[k].text] {
-				noun = k
-				break
-			}
-			if countStops[toks[k].text] || strings.IndexAny(toks[k].text, "0123456789") >= 0 {
-				break
-			}
-		}
-		if noun < 0 {
-			continue
-		}
-		if groundedNumber(f.grounded, v) || c.groundedByMention(f, t.start, v) {
-			continue
-		}
-		what := f.text[t.start:toks[noun].end]
-		c.factFinding(RuleUnknownNumber, f, t.start, fmt.Sprintf("%q is not a number in %s", what, groundNames(f.grounded)))
-		return
-	}
-}
-
 // hasCountCandidate is a cheap test for a counted noun anywhere in s: one
 // pass over its words.
 func hasCountCandidate(s string) bool {
@@ -659,7 +757,7 @@ func isUpperWord(w string) bool {
 // groundedByMention accepts a count from the profile of a standard named in
 // the same sentence ("ISO/IEC 27002's 93 controls").
 func (c *checker) groundedByMention(f *field, off int, v float64) bool {
-	s := sentenceAt(f.text, off)
+	s := f.sentenceAt(off)
 	var ps []*profile.Profile
 	for _, m := range c.mentions(f) {
 		if m.Offset >= s.start && m.Offset < s.end {

@@ -90,6 +90,18 @@ const (
 	RuleCertifiable      = "facts.certifiable"
 	RuleMandatory        = "facts.mandatory"
 	RuleUnknownNumber    = "facts.unknown-number"
+	RuleUnknownAmount    = "facts.amount"
+	RuleUnknownDuration  = "facts.duration"
+	RuleIssuer           = "facts.issuer"
+	RuleJurisdiction     = "facts.jurisdiction"
+	RuleRelation         = "pair.relation"
+	RuleFAQOffPair       = "pair.faq-off-pair"
+	RuleFAQDuplicate     = "structure.faq-duplicate"
+	RuleHeadingLevel     = "structure.heading-level"
+	RuleTruncated        = "structure.truncated"
+	RuleHTMLEntity       = "markup.html-entity"
+	RuleVerdictFAQ       = "repetition.verdict-faq"
+	RuleFAQNearCopy      = "repetition.faq-near-copy"
 	RuleUnknownStandard  = "pair.unknown-standard"
 	RuleSameStandard     = "pair.same-standard"
 	RuleSectionMismatch  = "pair.section-mismatch"
@@ -142,6 +154,18 @@ var Rules = []Rule{
 	{RuleCertifiable, finding.Error, "facts", "say what the profile says about certification"},
 	{RuleMandatory, finding.Error, "facts", "say what the profile says about who must comply"},
 	{RuleUnknownNumber, finding.Error, "facts", "use a count from the profile's numbers, or drop the number"},
+	{RuleUnknownAmount, finding.Error, "facts", "use the amount or percentage from the standard's profile (penalties, numbers), or drop it"},
+	{RuleUnknownDuration, finding.Error, "facts", "use the period or deadline from the standard's profile, or drop it"},
+	{RuleIssuer, finding.Error, "facts", "name the issuer the standard's profile gives"},
+	{RuleJurisdiction, finding.Error, "facts", "say where the standard applies as its profile does"},
+	{RuleRelation, finding.Error, "pair", "state only the relation on file for the pair (its profile's relations), or none"},
+	{RuleFAQOffPair, finding.Error, "pair", "ask about this page's two standards; questions about a third standard belong on its own page"},
+	{RuleFAQDuplicate, finding.Error, "structure", "ask each question once; delete or replace the repeat"},
+	{RuleHeadingLevel, finding.Error, "structure", "use ## for the page's parts and ### under them; do not skip a level"},
+	{RuleTruncated, finding.Error, "structure", "finish the sentence; the text stops in the middle"},
+	{RuleHTMLEntity, finding.Error, "markup", "write the character itself (a space, &, an apostrophe), not an HTML entity"},
+	{RuleVerdictFAQ, finding.Error, "repetition", "answer the question itself; do not repeat the verdict"},
+	{RuleFAQNearCopy, finding.Error, "repetition", "give each answer its own content, or merge the two questions"},
 	{RuleUnknownStandard, finding.Error, "pair", "name the standards by an id, short name or alias from the profiles"},
 	{RuleSameStandard, finding.Error, "pair", "a page compares two different standards"},
 	{RuleSectionMismatch, finding.Error, "pair", "this page's sections are about its two standards only"},

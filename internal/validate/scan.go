@@ -13,10 +13,24 @@ func (c *checker) scan(f *field) {
 		return
 	}
 	c.markup(f)
+	c.entities(f)
 	c.phrases(f)
+	if !c.has(RuleAIText, f) {
+		c.leaks(f)
+	}
 	c.wordCount(f)
 	c.jsonFragment(f)
 	c.facts(f)
+}
+
+// has reports whether field f already has a finding of rule.
+func (c *checker) has(rule string, f *field) bool {
+	for i := len(c.out) - 1; i >= 0; i-- {
+		if c.out[i].Rule == rule && c.out[i].Field == f.path {
+			return true
+		}
+	}
+	return false
 }
 
 // paragraphs yields the blank-line-separated paragraphs of s with offsets.

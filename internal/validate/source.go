@@ -48,6 +48,7 @@ func (c *checker) sourceChecks(pg page.Page, src *page.Source, a, b *profile.Pro
 			}
 		}
 	}
+	c.headingLevels(src)
 	c.columns(src, a, b)
 	c.unknownSections(src, a, b)
 	c.tableEcho(src)
@@ -166,8 +167,83 @@ func Merge(parser, own []finding.Finding) []finding.Finding {
 			out = append(out, f)
 		}
 	}
+	out = oneCause(out)
 	finding.Sort(out)
 	return out
+}
+
+// oneCause folds findings that follow from one defect into the finding for
+// it: an FAQ with no questions is one finding, not one per empty group
+// heading plus a count; text after the FAQ is one finding, not one per
+// boilerplate phrase in it.
+func oneCause(fs []finding.Finding) []finding.Finding {
+	emptyFAQ, trailing := -1, -1
+	for i, f := range fs {
+		switch {
+		case f.Rule == RuleEmptySection && f.Field == "faq" && emptyFAQ < 0:
+			emptyFAQ = i
+		case (f.Rule == RuleTrailing || f.Rule == page.RuleTrailing) && trailing < 0:
+			trailing = i
+		}
+	}
+	if emptyFAQ < 0 && trailing < 0 {
+		return fs
+	}
+	var headings []string
+	kind := ""
+	out := fs[:0:0]
+	for i, f := range fs {
+		faqPart := f.Field == "faq" || strings.HasPrefix(f.Field, "faq[") || f.Field == "" && (f.Section == "FAQ" || f.Section == "Frequently Asked Questions")
+		switch {
+		case emptyFAQ >= 0 && i != emptyFAQ && faqPart && foldedIntoEmptyFAQ[f.Rule]:
+			if q := quoted(f.Message); q != "" {
+				headings = append(headings, q)
+			}
+			continue
+		case trailing >= 0 && f.Rule == RuleBoilerplate && f.Line >= fs[trailing].Line && fs[trailing].Line > 0:
+			if kind == "" {
+				kind, _, _ = strings.Cut(f.Message, ":")
+			}
+			continue
+		}
+		out = append(out, f)
+	}
+	if kind != "" {
+		for i := range out {
+			if out[i].Rule == RuleTrailing || out[i].Rule == page.RuleTrailing {
+				out[i].Message += "; it is " + kind
+				break
+			}
+		}
+	}
+	if len(headings) > 0 {
+		for i := range out {
+			if out[i].Rule == RuleEmptySection && out[i].Field == "faq" {
+				out[i].Message += fmt.Sprintf("; its headings %s have no questions under them", strings.Join(headings, ", "))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// foldedIntoEmptyFAQ are the FAQ findings an FAQ with no questions implies.
+var foldedIntoEmptyFAQ = map[string]bool{
+	RuleFAQNoQuestion: true, page.RuleFAQNoQuestion: true, RuleFAQEmptyAnswer: true, "structure.faq-no-answer": true,
+	"structure.faq-question-format": true, RuleFAQCount: true,
+}
+
+// quoted returns the first "…" quotation in a message, quotes included.
+func quoted(msg string) string {
+	i := strings.IndexByte(msg, '"')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(msg[i+1:], '"')
+	if j < 0 {
+		return ""
+	}
+	return msg[i : i+j+2]
 }
 
 func dupOf(f finding.Finding, parser []finding.Finding) bool {

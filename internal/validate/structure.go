@@ -106,6 +106,9 @@ func (c *checker) section(sec page.Section, p, other *profile.Profile, prefix, n
 
 	for _, f := range fs {
 		c.scan(f)
+		if strings.Contains(f.path, "what_it_is[") || strings.HasSuffix(f.path, "implementation.paragraph") {
+			c.truncated(f)
+		}
 	}
 	return fs
 }
@@ -158,7 +161,7 @@ func (c *checker) sectionPair(sec page.Section, p, other *profile.Profile, prefi
 	if p == nil {
 		return
 	}
-	if sec.Standard != "" && sec.Standard != p.ID {
+	if sec.Standard != "" && sec.Standard != p.ID && c.resolve(sec.Standard) != p {
 		c.emit(RuleSectionMismatch, "", name, prefix+"standard", 0,
 			fmt.Sprintf("the section is for %q but stands where %s belongs", sec.Standard, p.ShortName), "")
 		return
@@ -227,8 +230,12 @@ func (c *checker) pair(pr page.Pair, a, b *profile.Profile) []*field {
 
 	fs = append(fs, c.differences(pr.Differences, a, b)...)
 	fs = append(fs, c.faq(pr.FAQ, grounded)...)
+	c.faqChecks(pr, a, b)
 	for _, f := range fs {
 		c.scan(f)
+		if f.path == "verdict" || strings.HasSuffix(f.path, ".answer") {
+			c.truncated(f)
+		}
 	}
 	return fs
 }

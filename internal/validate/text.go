@@ -159,3 +159,35 @@ func lineDelta(s string, offset int) int {
 	}
 	return strings.Count(s[:offset], "\n")
 }
+
+// plainLower is lowerASCII with emphasis markers ('*', '_') turned into
+// spaces, so that "is **not** mandatory" reads as "is not mandatory" while
+// byte offsets stay those of the original text.
+func plainLower(s string) string {
+	l := lowerASCII(s)
+	if strings.IndexByte(l, '*') < 0 && strings.IndexByte(l, '_') < 0 {
+		return l
+	}
+	b := []byte(l)
+	for i, c := range b {
+		if c == '*' || c == '_' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// squeeze collapses runs of spaces, for matching short windows of plain text.
+func squeeze(s string) string {
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -24,17 +24,73 @@ type field struct {
 	grounded []*profile.Profile
 	ments    []profile.Mention
 	mentDone bool
+
+	gateBits  uint32 // see gates
+	gatesDone bool
+	wordsDone bool
+	sentsDone bool
+	sents     []span
+	wordList  []word // splitWords(lower), computed once
+}
+
+// sentenceAt returns the sentence of the field holding offset off.
+func (f *field) sentenceAt(off int) span {
+	if !f.sentsDone {
+		f.sentsDone = true
+		f.sents = sentences(f.text)
+	}
+	for _, sp := range f.sents {
+		if off >= sp.start && off < sp.end {
+			return sp
+		}
+	}
+	return span{0, len(f.text)}
+}
+
+// inQuestion reports whether offset off is in a sentence that asks rather
+// than states ("Is ISO 31000 certifiable?").
+func (f *field) inQuestion(off int) bool {
+	sp := f.sentenceAt(off)
+	return sp.end > sp.start && f.text[sp.end-1] == '?'
+}
+
+// words returns the field's words, split once.
+func (f *field) words() []word {
+	if !f.wordsDone {
+		f.wordsDone = true
+		f.wordList = splitWords(f.lower)
+	}
+	return f.wordList
 }
 
 // checker accumulates findings. While checking, Finding.Line holds the line
 // offset inside the field's text; Page turns it into a source line.
 type checker struct {
 	set *profile.Set
-	out []finding.Finding
+	// stds is the page's two standards (either may be nil): relation claims
+	// that name no standard are about them.
+	stds [2]*profile.Profile
+	out  []finding.Finding
 }
 
 func (c *checker) newField(path, section, text string, subject *profile.Profile, grounded ...*profile.Profile) *field {
-	return &field{path: path, section: section, text: text, lower: lowerASCII(text), subject: subject, grounded: grounded}
+	return &field{path: path, section: section, text: text, lower: plainLower(text), subject: subject, grounded: grounded}
+}
+
+// Text checks one piece of prose as it would stand in a page: subject is
+// the standard whose section holds it (nil for the per-pair part) and pair
+// the page's two standards (either may be nil). It runs the text rules
+// (markup, meta text, facts, relation claims) but no structure or length
+// rule. Findings have no line.
+func Text(text string, subject *profile.Profile, pair [2]*profile.Profile, set *profile.Set) []finding.Finding {
+	c := &checker{set: set, stds: pair}
+	grounded := []*profile.Profile{subject}
+	if subject == nil {
+		grounded = pair[:]
+	}
+	f := c.newField("text", "Text", text, subject, grounded...)
+	c.scan(f)
+	return c.finish(nil)
 }
 
 // mentions returns the standards named in the field, found once.
@@ -69,7 +125,7 @@ func (c *checker) at(rule string, f *field, off int, msg string) {
 // repetition within the section. p may be nil when the standard is unknown;
 // the checks that need its facts are then skipped. Findings have no line.
 func Section(sec page.Section, p *profile.Profile, set *profile.Set) []finding.Finding {
-	c := &checker{set: set}
+	c := &checker{set: set, stds: [2]*profile.Profile{p, nil}}
 	fs := c.section(sec, p, nil, "", sectionName(sec, p, "Standard"))
 	c.repetition(fs)
 	return c.finish(nil)
@@ -79,7 +135,7 @@ func Section(sec page.Section, p *profile.Profile, set *profile.Set) []finding.F
 // differences table and FAQ. a and b may be nil when unknown. Findings have
 // no line.
 func Pair(pair page.Pair, a, b *profile.Profile, set *profile.Set) []finding.Finding {
-	c := &checker{set: set}
+	c := &checker{set: set, stds: [2]*profile.Profile{a, b}}
 	fs := c.pair(pair, a, b)
 	c.repetition(fs)
 	return c.finish(nil)
@@ -92,6 +148,7 @@ func Pair(pair page.Pair, a, b *profile.Profile, set *profile.Set) []finding.Fin
 func Page(pg page.Page, src *page.Source, set *profile.Set) []finding.Finding {
 	c := &checker{set: set}
 	a, b := c.resolvePair(pg)
+	c.stds = [2]*profile.Profile{a, b}
 	c.pageChecks(pg, a, b)
 	var fs []*field
 	for i, p := range [2]*profile.Profile{a, b} {
@@ -100,10 +157,12 @@ func Page(pg page.Page, src *page.Source, set *profile.Set) []finding.Finding {
 			other = a
 		}
 		prefix := fmt.Sprintf("sections[%d].", i)
-		fs = append(fs, c.section(pg.Sections[i], p, other, prefix, sectionName(pg.Sections[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
+		fs = append(fs, c.sectionOnPage(pg.Sections[i], p, other, prefix, sectionName(pg.Sections[i], p, fmt.Sprintf("Standard %c", 'A'+i)))...)
 	}
+	nsec := len(fs)
 	fs = append(fs, c.pair(pg.PairPart(), a, b)...)
 	c.repetition(fs)
+	c.restates(fs[:nsec], fs[nsec:])
 	c.sourceChecks(pg, src, a, b)
 	if src != nil && !src.FrontMatter {
 		// Front matter is optional in Markdown input; only it carries a description.

@@ -272,7 +272,16 @@ func TestRules(t *testing.T) {
 	set := loadTestSet(t)
 	clean := readPage(t, "clean.md")
 	for _, tc := range ruleCases {
-		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) { runRuleCase(t, set, clean, tc) })
+	}
+}
+
+// runRuleCase checks one case: the edits break the rule at the line named,
+// and the near miss does not.
+func runRuleCase(t *testing.T, set *profile.Set, clean string, tc ruleCase) {
+	t.Helper()
+	{
+		{
 			text := clean
 			if tc.fail != nil {
 				text = applyEdits(t, clean, tc.fail)
@@ -319,7 +328,7 @@ func TestRules(t *testing.T) {
 					t.Errorf("near miss trips the rule: %s", f)
 				}
 			}
-		})
+		}
 	}
 }
 
@@ -328,6 +337,12 @@ func TestEveryRuleHasACase(t *testing.T) {
 	covered := map[string]bool{RuleNearDuplicate: true} // TestCorpus covers it
 	for _, c := range ruleCases {
 		covered[c.rule] = true
+	}
+	for _, c := range loadPageCases(t) {
+		covered[c.rule] = true
+	}
+	for _, c := range loadProseCases(t) {
+		covered[c.Want] = true
 	}
 	for _, r := range Rules {
 		if !covered[r.ID] {
@@ -448,9 +463,20 @@ func TestMerge(t *testing.T) {
 		logFindings(t, merged)
 		t.Fatalf("trailing content reported %d times, want once", n)
 	}
-	if !hasRule(merged, RuleBoilerplate) {
-		t.Fatal("the boilerplate phrase in the trailing text is not named")
+	// One finding per cause: the phrase's kind is named in that one finding.
+	if hasRule(merged, RuleBoilerplate) || !strings.Contains(merged[indexTrailing(merged)].Message, "site navigation text") {
+		logFindings(t, merged)
+		t.Fatal("the trailing text is not one finding naming what it is")
 	}
+}
+
+func indexTrailing(fs []finding.Finding) int {
+	for i, f := range fs {
+		if f.Rule == RuleTrailing || f.Rule == page.RuleTrailing {
+			return i
+		}
+	}
+	return -1
 }
 
 func mustUnmarshal(t *testing.T, b []byte) page.Page {

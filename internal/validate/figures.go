@@ -156,6 +156,9 @@ func (c *checker) claimFigs(f *field) []claimFig {
 			if designationWords[prev.text] || prev.end == w.start-1 && isUpperWord(f.text[prev.start:prev.end]) {
 				continue
 			}
+			if pronounNumber(f.lower, ws, i) {
+				continue
+			}
 		}
 		fig := claimFig{value: v, start: w.start, end: w.end, kind: -1}
 		k := i + 1
@@ -445,4 +448,33 @@ func overlap(ctx []string, counts, unit string) int {
 		}
 	}
 	return n
+}
+
+// pronounWords follow a spelled-out number used as a pronoun: "the two
+// relate", "between the two, …", "the two of them".
+var pronounWords = map[string]bool{
+	"relate": true, "relates": true, "are": true, "is": true, "have": true, "has": true, "share": true,
+	"differ": true, "overlap": true, "map": true, "do": true, "can": true, "cover": true, "apply": true,
+	"meet": true, "and": true, "or": true, "of": true, "in": true, "to": true, "with": true, "at": true,
+	"on": true, "for": true, "from": true, "through": true, "stand": true, "work": true, "was": true,
+	"were": true, "will": true, "would": true, "should": true, "may": true, "serve": true, "sit": true,
+	"complement": true, "together": true, "side": true, "but": true, "so": true,
+}
+
+// pronounNumber reports whether the spelled-out number at ws[i] stands for
+// things already named ("the two" for the pair) rather than stating a count.
+func pronounNumber(lower string, ws []word, i int) bool {
+	w := ws[i]
+	if isDigit(w.text[0]) {
+		return false
+	}
+	switch ws[i-1].text {
+	case "the", "these", "those", "both":
+	default:
+		return false
+	}
+	if w.end >= len(lower) || strings.IndexByte(".,;:)!?", lower[w.end]) >= 0 || i+1 >= len(ws) {
+		return true
+	}
+	return pronounWords[ws[i+1].text]
 }

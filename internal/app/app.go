@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -56,6 +57,9 @@ type Config struct {
 	Settings    store.Settings
 	Parts       Parts
 	Grace       time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client a sign-in is limited by (--trusted-proxies).
+	TrustedProxies []netip.Prefix
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }

@@ -26,6 +26,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
+	a.TrustedProxies = cfg.TrustedProxies
 	path, created, err := a.Bootstrap(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("admin token: %w", err)

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,7 +24,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 )
 
 // Bucket is the KV bucket holding users, tokens and sessions.
@@ -112,13 +112,22 @@ type Auth struct {
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
-	// Failed sign-ins are limited per client IP and per user name: a
-	// burst, then one more try every LoginEvery.
-	LoginEvery time.Duration
-	LoginBurst int
+	// Sign-ins are limited per client address (a burst of LoginBurst, then
+	// one every LoginEvery) and per account (LoginBurst failures, then a
+	// delay from LoginEvery doubling up to LoginMaxDelay). See limit.go.
+	LoginEvery    time.Duration
+	LoginBurst    int
+	LoginMaxDelay time.Duration
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// when finding a request's client address (ClientAddr).
+	TrustedProxies []netip.Prefix
+
+	limiter signInLimiter
+	// compare checks a password against its bcrypt hash; tests count calls.
+	compare func(hash, password []byte) error
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	lastUsed map[string]time.Time // token hash -> last write of its last_used
 }
 
 // New opens (or creates) the accounts bucket.
@@ -133,12 +142,14 @@ func New(ctx context.Context, js jetstream.JetStream) (*Auth, error) {
 		return nil, fmt.Errorf("create bucket %s: %w", Bucket, err)
 	}
 	return &Auth{
-		kv:         kv,
-		Now:        time.Now,
-		SessionTTL: 12 * time.Hour,
-		LoginEvery: 12 * time.Second,
-		LoginBurst: 5,
-		limiters:   map[string]*rate.Limiter{},
+		kv:            kv,
+		Now:           time.Now,
+		SessionTTL:    12 * time.Hour,
+		LoginEvery:    12 * time.Second,
+		LoginBurst:    5,
+		LoginMaxDelay: time.Minute,
+		compare:       bcrypt.CompareHashAndPassword,
+		lastUsed:      map[string]time.Time{},
 	}, nil
 }
 
@@ -288,13 +299,13 @@ func (a *Auth) checkPassword(ctx context.Context, name, password string) (User, 
 	var r userRecord
 	_, err := a.get(ctx, "user."+name, &r)
 	if !ValidName(name) || err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = a.compare(dummyHash, []byte(password))
 		if err != nil && !errors.Is(err, ErrNotFound) && ValidName(name) {
 			return User{}, err
 		}
 		return User{}, ErrBadLogin
 	}
-	if bcrypt.CompareHashAndPassword(r.Hash, []byte(password)) != nil || r.Disabled {
+	if a.compare(r.Hash, []byte(password)) != nil || r.Disabled {
 		return User{}, ErrBadLogin
 	}
 	return r.User, nil
@@ -389,42 +400,23 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (User, error) {
 
 // --- sign-in and sessions ---
 
-func (a *Auth) limiter(key string) *rate.Limiter {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	l, ok := a.limiters[key]
-	if !ok {
-		if len(a.limiters) > 10000 {
-			// Forget limiters that have refilled; they hold no state worth keeping.
-			for k, v := range a.limiters {
-				if v.Tokens() >= float64(a.LoginBurst) {
-					delete(a.limiters, k)
-				}
-			}
-		}
-		l = rate.NewLimiter(rate.Every(a.LoginEvery), a.LoginBurst)
-		a.limiters[key] = l
-	}
-	return l
+func (a *Auth) limits() limits {
+	return limits{every: a.LoginEvery, burst: a.LoginBurst, maxDelay: max(a.LoginMaxDelay, a.LoginEvery),
+		forget: 15 * time.Minute, knownFor: 30 * 24 * time.Hour}
 }
 
 // SignIn checks a user name and password, or (with an empty name) an API
 // token pasted as the password, so the bootstrap admin can sign in with
-// admin.token. Only failures count against the per-IP and per-user limits.
-func (a *Auth) SignIn(ctx context.Context, ip, name, secret string) (User, error) {
+// admin.token. The check is reserved with the limiter before it runs (see
+// limit.go); a refusal is a *RateLimitError.
+func (a *Auth) SignIn(ctx context.Context, client, name, secret string) (User, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	secret = strings.TrimSpace(secret)
-	keys := []string{"ip:" + ip}
-	if name != "" {
-		keys = append(keys, "user:"+name)
-	}
-	for _, k := range keys {
-		if a.limiter(k).Tokens() < 1 {
-			return User{}, ErrRateLimited
-		}
+	t, err := a.limiter.reserve(a.Now(), a.limits(), client, name)
+	if err != nil {
+		return User{}, err
 	}
 	var u User
-	var err error
 	if strings.HasPrefix(secret, TokenPrefix) && (name == "" || len(secret) > 40) {
 		u, err = a.Authenticate(ctx, secret)
 		if err == nil && name != "" && name != u.Name {
@@ -433,16 +425,17 @@ func (a *Auth) SignIn(ctx context.Context, ip, name, secret string) (User, error
 	} else {
 		u, err = a.checkPassword(ctx, name, secret)
 	}
-	if err != nil {
-		if errors.Is(err, ErrBadLogin) || errors.Is(err, ErrTokenRevoked) {
-			for _, k := range keys {
-				a.limiter(k).Allow()
-			}
-			return User{}, ErrBadLogin
-		}
+	switch {
+	case err == nil:
+		t.done(a.Now(), success)
+		return u, nil
+	case errors.Is(err, ErrBadLogin) || errors.Is(err, ErrTokenRevoked):
+		t.done(a.Now(), failed)
+		return User{}, ErrBadLogin
+	default:
+		t.done(a.Now(), void)
 		return User{}, err
 	}
-	return u, nil
 }
 
 // NewSession starts a session for user and returns its id (the cookie value).

@@ -60,11 +60,46 @@ type loginData struct {
 	Name string
 }
 
+// safeNext returns next when it is a path on this site, else /review. It
+// judges what net/url (and so a browser) makes of next, and refuses what a
+// browser could read as another host: control characters (a tab or a
+// newline inside "//" is dropped by browsers), backslashes (read as
+// slashes), scheme-relative "//", and the percent-encoded forms of these.
+// What it returns is next as net/url serialises it.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/review"
+	const home = "/review"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") {
+		return home
 	}
-	return next
+	// Undo up to three layers of percent-encoding and look at each.
+	for i, s := 0, next; i < 4; i++ {
+		for _, c := range s {
+			if c < 0x20 || c == 0x7f || c == '\\' {
+				return home
+			}
+		}
+		if strings.HasPrefix(s, "//") {
+			return home
+		}
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return home
+		}
+		if u == s {
+			break
+		}
+		s = u
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
+	}
+	out := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return home
+	}
+	return out
 }
 
 func (s *server) uiLogin(w http.ResponseWriter, r *http.Request) {
@@ -91,11 +126,13 @@ func (s *server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 	if t := strings.TrimSpace(r.PostFormValue("token")); t != "" {
 		secret = t
 	}
-	u, err := s.auth.SignIn(r.Context(), auth.ClientIP(r), name, secret)
+	u, err := s.auth.SignIn(r.Context(), s.auth.ClientAddr(r), name, secret)
 	switch {
 	case errors.Is(err, auth.ErrRateLimited):
-		w.Header().Set("Retry-After", "60")
-		fail(http.StatusTooManyRequests, "Too many failed sign-ins. Wait a minute and try again.")
+		wait, _ := auth.RetryAfter(err)
+		secs := max(1, int((wait+time.Second-1)/time.Second))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d seconds and try again.", secs))
 		return
 	case errors.Is(err, auth.ErrBadLogin):
 		fail(http.StatusUnauthorized, "Wrong user name, password or token.")

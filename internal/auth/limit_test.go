@@ -160,7 +160,7 @@ func TestClientAddr(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, peer, xff, want string
-		trust              bool
+		trust                 bool
 	}{
 		{"no proxies configured: header ignored", "198.51.100.1:5000", "203.0.113.9", "198.51.100.1", false},
 		{"untrusted peer: header ignored", "198.51.100.1:5000", "203.0.113.9", "198.51.100.1", true},

@@ -29,14 +29,14 @@ func TestSafeNext(t *testing.T) {
 		{"/%09/evil.example/", "/review"}, // encoded tab
 		{"/%0a/evil.example/", "/review"}, // encoded newline
 		{"/%0D%0A/evil", "/review"},
-		{"/%5Cevil.example", "/review"},   // encoded backslash
+		{"/%5Cevil.example", "/review"}, // encoded backslash
 		{"/%5c%5cevil.example", "/review"},
 		{"/%2F%2Fevil.example", "/review"}, // encoded "//" after the first slash
 		{"%2F%2Fevil.example", "/review"},
 		{"/%252F%252Fevil.example", "/review"}, // encoded twice
-		{"/%25%30%39/evil", "/review"},        // %09 with its digits encoded
-		{"/%zz", "/review"},                   // not percent-encoding at all
-		{"/review?next=%5C", "/review"},       // a backslash anywhere
+		{"/%25%30%39/evil", "/review"},         // %09 with its digits encoded
+		{"/%zz", "/review"},                    // not percent-encoding at all
+		{"/review?next=%5C", "/review"},        // a backslash anywhere
 		{"/" + string(make([]byte, 3000)), "/review"},
 	} {
 		if got := safeNext(c.in); got != c.want {

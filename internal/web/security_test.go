@@ -75,3 +75,61 @@ func TestBrowserLoginNextStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+// Visitors get only what a published page shows: not who claimed it,
+// nor its revision, findings or draft times. Signed-in users still do.
+func TestAnonymousPageListPublicFieldsOnly(t *testing.T) {
+	e := newEnv(t)
+	// Make waitPage published (its gdpr section approved) and claimed.
+	g := e.section("gdpr")
+	if code, out := e.do("POST", "/api/sections/gdpr/approve", "ed", map[string]any{"revision": g.Revision}); code != 200 {
+		t.Fatalf("approve gdpr: %d %v", code, out)
+	}
+	if code, out := e.do("POST", "/api/pages/"+waitPage+"/claim", "eve", map[string]any{"revision": e.page(waitPage).Revision}); code != 200 {
+		t.Fatalf("claim: %d %v", code, out)
+	}
+	code, out := e.do("GET", "/api/pages", "", nil)
+	if code != 200 {
+		t.Fatalf("anonymous list: %d %v", code, out)
+	}
+	pages := out["pages"].([]any)
+	if len(pages) != 1 {
+		t.Fatalf("anonymous list: %d pages, want the one published", len(pages))
+	}
+	p := pages[0].(map[string]any)
+	if p["slug"] != waitPage || p["title"] != "GDPR vs NIST CSF" {
+		t.Fatalf("anonymous item: %v", p)
+	}
+	for _, k := range []string{"claimed_by", "revision", "errors", "warnings", "updated"} {
+		if _, ok := p[k]; ok {
+			t.Errorf("anonymous list carries %q: %v", k, p)
+		}
+	}
+	if _, ok := out["counts"]; ok {
+		t.Error("anonymous list carries the queue counts")
+	}
+	code, one := e.do("GET", "/api/pages/"+waitPage, "", nil)
+	if code != 200 {
+		t.Fatalf("anonymous page: %d %v", code, one)
+	}
+	for _, k := range []string{"claim", "revision", "findings", "history", "updated", "updated_by"} {
+		if _, ok := one[k]; ok {
+			t.Errorf("anonymous page carries %q", k)
+		}
+	}
+	// Signed in: the work on it is there.
+	_, out = e.do("GET", "/api/pages", "vic", nil)
+	var found bool
+	for _, it := range out["pages"].([]any) {
+		m := it.(map[string]any)
+		if m["slug"] == waitPage {
+			found = true
+			if m["claimed_by"] != "eve" || m["revision"] == nil || m["errors"] == nil {
+				t.Errorf("signed-in item lacks the work fields: %v", m)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("signed-in list lacks the page")
+	}
+}

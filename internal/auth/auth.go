@@ -94,16 +94,49 @@ type Token struct {
 	Label    string    `json:"label"`
 	Created  time.Time `json:"created"`
 	Revoked  bool      `json:"revoked,omitempty"`
-	LastUsed time.Time `json:"last_used,omitempty"`
+	LastUsed time.Time `json:"last_used,omitzero"`
 	hash     string
 }
 
 // Session is a signed-in browser. Its id is only in the cookie; the KV key is its hash.
 type Session struct {
 	User    string    `json:"user"`
-	CSRF    string    `json:"csrf"` // synchronizer token for the session's forms
+	CSRF    string    `json:"-"` // synchronizer token for the session's forms
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	// ID names the session in admin lists: the first hex digits of its
+	// key's hash (as a token's ID), never the cookie value.
+	ID string `json:"id"`
+	// Token is the ID of the API token it was signed in with; "" for a
+	// password. The session lives only as long as that token does.
+	Token string `json:"token,omitempty"`
+}
+
+// sessionRecord is a session as stored: bound to the credential it was
+// made from, so revoking the token or replacing the user ends it.
+type sessionRecord struct {
+	User        string    `json:"user"`
+	CSRF        string    `json:"csrf"`
+	Created     time.Time `json:"created"`
+	Expires     time.Time `json:"expires"`
+	UserCreated time.Time `json:"user_created"`         // the account it belongs to, not a later one of the same name
+	TokenHash   string    `json:"token_hash,omitempty"` // the token it was signed in with
+}
+
+func (r sessionRecord) session(key string) Session {
+	s := Session{User: r.User, CSRF: r.CSRF, Created: r.Created, Expires: r.Expires, ID: sessionID(key)}
+	if r.TokenHash != "" {
+		s.Token = r.TokenHash[:12]
+	}
+	return s
+}
+
+func sessionID(key string) string {
+	h := strings.TrimPrefix(key, "session.")
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return h
 }
 
 // Auth is the account store and the HTTP guard. Safe for concurrent use.
@@ -290,7 +323,16 @@ func (a *Auth) SetDisabled(ctx context.Context, name string, disabled bool) erro
 		return fmt.Errorf("user %s: %w", name, err)
 	}
 	r.Disabled = disabled
-	return a.put(ctx, "user."+name, r)
+	if err := a.put(ctx, "user."+name, r); err != nil {
+		return err
+	}
+	if disabled {
+		// Every check reads the user, so its sessions and tokens stop at
+		// once; deleting the sessions also takes them off the admin list.
+		_, err := a.endSessions(ctx, func(s sessionRecord) bool { return s.User == name })
+		return err
+	}
+	return nil
 }
 
 // checkPassword compares in constant time per bcrypt; a missing user costs
@@ -364,7 +406,13 @@ func (a *Auth) RevokeToken(ctx context.Context, id string) error {
 	for _, t := range ts {
 		if t.ID == id {
 			t.Revoked = true
-			return a.put(ctx, "token."+t.hash, t)
+			if err := a.put(ctx, "token."+t.hash, t); err != nil {
+				return err
+			}
+			// Sessions signed in with it end now (Session checks the token
+			// too; this takes them off the list).
+			_, err := a.endSessions(ctx, func(s sessionRecord) bool { return s.TokenHash == t.hash })
+			return err
 		}
 	}
 	return fmt.Errorf("token %s: %w", id, ErrNotFound)
@@ -375,27 +423,64 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (User, error) {
 	if !strings.HasPrefix(raw, TokenPrefix) || len(raw) > 100 {
 		return User{}, ErrBadLogin
 	}
+	u, _, err := a.authenticate(ctx, hashHex(raw))
+	return u, err
+}
+
+// LastUsedEvery bounds how often a token's last_used is written: a busy
+// script does not turn every request into a KV write.
+const LastUsedEvery = time.Minute
+
+// authenticate checks the token stored under hash and its user, and notes
+// its use.
+func (a *Auth) authenticate(ctx context.Context, hash string) (User, Token, error) {
 	var t Token
-	if _, err := a.get(ctx, "token."+hashHex(raw), &t); err != nil {
+	rev, err := a.get(ctx, "token."+hash, &t)
+	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return User{}, ErrBadLogin
+			return User{}, Token{}, ErrBadLogin
 		}
-		return User{}, err
+		return User{}, Token{}, err
 	}
 	if t.Revoked {
-		return User{}, ErrTokenRevoked
+		return User{}, Token{}, ErrTokenRevoked
 	}
 	u, err := a.User(ctx, t.User)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return User{}, ErrBadLogin
+			return User{}, Token{}, ErrBadLogin
 		}
-		return User{}, err
+		return User{}, Token{}, err
 	}
 	if u.Disabled {
-		return User{}, ErrBadLogin
+		return User{}, Token{}, ErrBadLogin
 	}
-	return u, nil
+	t.hash = hash
+	a.touch(ctx, t, rev)
+	return u, t, nil
+}
+
+// touch records that t was used, at most once every LastUsedEvery. The
+// write is a compare-and-set on the revision read, so it can never undo a
+// revocation that came in between; losing such a race only skips a note.
+func (a *Auth) touch(ctx context.Context, t Token, rev uint64) {
+	now := a.Now().UTC()
+	a.mu.Lock()
+	if now.Sub(t.LastUsed) < LastUsedEvery || now.Sub(a.lastUsed[t.hash]) < LastUsedEvery {
+		a.mu.Unlock()
+		return
+	}
+	if len(a.lastUsed) > 10000 {
+		clear(a.lastUsed)
+	}
+	a.lastUsed[t.hash] = now
+	a.mu.Unlock()
+	t.LastUsed = now
+	data, err := json.Marshal(t)
+	if err != nil {
+		return
+	}
+	_, _ = a.kv.Update(ctx, "token."+t.hash, data, rev)
 }
 
 // --- sign-in and sessions ---
@@ -405,72 +490,204 @@ func (a *Auth) limits() limits {
 		forget: 15 * time.Minute, knownFor: 30 * 24 * time.Hour}
 }
 
-// SignIn checks a user name and password, or (with an empty name) an API
+// Login is a successful sign-in: the user and the credential it used.
+type Login struct {
+	User      User
+	tokenHash string // "" for a password
+}
+
+// SignIn is Login for callers that need only the user.
+func (a *Auth) SignIn(ctx context.Context, client, name, secret string) (User, error) {
+	l, err := a.Login(ctx, client, name, secret)
+	return l.User, err
+}
+
+// Login checks a user name and password, or (with an empty name) an API
 // token pasted as the password, so the bootstrap admin can sign in with
 // admin.token. The check is reserved with the limiter before it runs (see
 // limit.go); a refusal is a *RateLimitError.
-func (a *Auth) SignIn(ctx context.Context, client, name, secret string) (User, error) {
+func (a *Auth) Login(ctx context.Context, client, name, secret string) (Login, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	secret = strings.TrimSpace(secret)
 	t, err := a.limiter.reserve(a.Now(), a.limits(), client, name)
 	if err != nil {
-		return User{}, err
+		return Login{}, err
 	}
-	var u User
-	if strings.HasPrefix(secret, TokenPrefix) && (name == "" || len(secret) > 40) {
-		u, err = a.Authenticate(ctx, secret)
-		if err == nil && name != "" && name != u.Name {
+	var l Login
+	if strings.HasPrefix(secret, TokenPrefix) && len(secret) <= 100 && (name == "" || len(secret) > 40) {
+		l.tokenHash = hashHex(secret)
+		l.User, _, err = a.authenticate(ctx, l.tokenHash)
+		if err == nil && name != "" && name != l.User.Name {
 			err = ErrBadLogin
 		}
 	} else {
-		u, err = a.checkPassword(ctx, name, secret)
+		l.User, err = a.checkPassword(ctx, name, secret)
 	}
 	switch {
 	case err == nil:
 		t.done(a.Now(), success)
-		return u, nil
+		return l, nil
 	case errors.Is(err, ErrBadLogin) || errors.Is(err, ErrTokenRevoked):
 		t.done(a.Now(), failed)
-		return User{}, ErrBadLogin
+		return Login{}, ErrBadLogin
 	default:
 		t.done(a.Now(), void)
-		return User{}, err
+		return Login{}, err
 	}
 }
 
-// NewSession starts a session for user and returns its id (the cookie value).
+// NewSession starts a session for user, signed in with a password, and
+// returns its id (the cookie value).
 func (a *Auth) NewSession(ctx context.Context, user string) (string, Session, error) {
-	id := randomString(32)
-	now := a.Now().UTC()
-	s := Session{User: user, CSRF: randomString(24), Created: now, Expires: now.Add(a.SessionTTL)}
-	if err := a.create(ctx, "session."+hashHex(id), s); err != nil {
+	return a.newSession(ctx, user, "")
+}
+
+// NewLoginSession starts a session for a sign-in, bound to its
+// credential: one signed in with a token ends when the token is revoked.
+func (a *Auth) NewLoginSession(ctx context.Context, l Login) (string, Session, error) {
+	return a.newSession(ctx, l.User.Name, l.tokenHash)
+}
+
+func (a *Auth) newSession(ctx context.Context, user, tokenHash string) (string, Session, error) {
+	var ur userRecord
+	if _, err := a.get(ctx, "user."+user, &ur); err != nil {
 		return "", Session{}, fmt.Errorf("session for %s: %w", user, err)
 	}
-	return id, s, nil
+	id := randomString(32)
+	now := a.Now().UTC()
+	r := sessionRecord{User: user, CSRF: randomString(24), Created: now, Expires: now.Add(a.SessionTTL),
+		UserCreated: ur.Created, TokenHash: tokenHash}
+	key := "session." + hashHex(id)
+	if err := a.create(ctx, key, r); err != nil {
+		return "", Session{}, fmt.Errorf("session for %s: %w", user, err)
+	}
+	return id, r.session(key), nil
 }
 
-// Session returns the live session with cookie value id and its user.
+// Session returns the live session with cookie value id and its user. A
+// session ends with its expiry, its user being disabled or replaced, and
+// the revocation of the token it was signed in with.
 func (a *Auth) Session(ctx context.Context, id string) (Session, User, error) {
 	if id == "" || len(id) > 100 {
 		return Session{}, User{}, ErrNoSession
 	}
 	key := "session." + hashHex(id)
-	var s Session
-	if _, err := a.get(ctx, key, &s); err != nil {
+	var r sessionRecord
+	if _, err := a.get(ctx, key, &r); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return Session{}, User{}, ErrNoSession
 		}
 		return Session{}, User{}, err
 	}
-	if !a.Now().Before(s.Expires) {
+	if !a.Now().Before(r.Expires) {
 		_ = a.kv.Delete(ctx, key)
 		return Session{}, User{}, ErrNoSession
 	}
-	u, err := a.User(ctx, s.User)
-	if err != nil || u.Disabled {
+	var ur userRecord
+	if _, err := a.get(ctx, "user."+r.User, &ur); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			_ = a.kv.Delete(ctx, key)
+			return Session{}, User{}, ErrNoSession
+		}
+		return Session{}, User{}, err
+	}
+	if ur.Disabled || !ur.Created.Equal(r.UserCreated) {
+		_ = a.kv.Delete(ctx, key)
 		return Session{}, User{}, ErrNoSession
 	}
-	return s, u, nil
+	if r.TokenHash != "" {
+		var t Token
+		if _, err := a.get(ctx, "token."+r.TokenHash, &t); err != nil || t.Revoked || t.User != r.User {
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return Session{}, User{}, err
+			}
+			_ = a.kv.Delete(ctx, key)
+			return Session{}, User{}, ErrNoSession
+		}
+	}
+	return r.session(key), ur.User, nil
+}
+
+// Sessions lists the live sessions, newest first. Expired ones are deleted
+// on the way.
+func (a *Auth) Sessions(ctx context.Context) ([]Session, error) {
+	keys, err := a.keys(ctx, "session.*")
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	out := []Session{}
+	for _, k := range keys {
+		var r sessionRecord
+		if _, err := a.get(ctx, k, &r); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		if !now.Before(r.Expires) {
+			_ = a.kv.Delete(ctx, k)
+			continue
+		}
+		s := r.session(k)
+		s.CSRF = ""
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out, nil
+}
+
+// EndSessionID ends the session an admin list names id.
+func (a *Auth) EndSessionID(ctx context.Context, id string) error {
+	if len(id) != 12 {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	n, err := a.endSessions(ctx, func(r sessionRecord) bool { return false }, "session."+id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// EndUserSessions ends every session of user.
+func (a *Auth) EndUserSessions(ctx context.Context, user string) (int, error) {
+	return a.endSessions(ctx, func(r sessionRecord) bool { return r.User == user })
+}
+
+// endSessions deletes the sessions that match, or whose key starts with
+// one of prefixes, and says how many.
+func (a *Auth) endSessions(ctx context.Context, match func(sessionRecord) bool, prefixes ...string) (int, error) {
+	keys, err := a.keys(ctx, "session.*")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, k := range keys {
+		hit := false
+		for _, p := range prefixes {
+			hit = hit || strings.HasPrefix(k, p)
+		}
+		if !hit {
+			var r sessionRecord
+			if _, err := a.get(ctx, k, &r); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				return n, err
+			}
+			hit = match(r)
+		}
+		if hit {
+			if err := a.kv.Delete(ctx, k); err != nil {
+				return n, fmt.Errorf("end session: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // EndSession deletes a session.

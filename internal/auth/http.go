@@ -252,9 +252,10 @@ func CheckLoginCSRF(r *http.Request) bool {
 	return ValidCSRF(Session{CSRF: c.Value}, r.PostFormValue(CSRFField))
 }
 
-// StartSession signs user in on this browser: a new session and its cookie.
-func (a *Auth) StartSession(w http.ResponseWriter, r *http.Request, u User) error {
-	id, _, err := a.NewSession(r.Context(), u.Name)
+// StartSession signs l's user in on this browser: a new session, bound to
+// the credential l used, and its cookie.
+func (a *Auth) StartSession(w http.ResponseWriter, r *http.Request, l Login) error {
+	id, _, err := a.NewLoginSession(r.Context(), l)
 	if err != nil {
 		return err
 	}

@@ -583,3 +583,54 @@ func (s *server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "id": r.PathValue("id")})
 }
+
+// --- users' access and sessions (admin) ---
+
+// userAction disables or enables a user. Disabling ends the user's
+// sessions and stops their tokens at once; an admin may not disable
+// themselves (so the last admin cannot lock everyone out by a slip).
+func (s *server) userAction(r *http.Request, name, action string) error {
+	var disable bool
+	switch action {
+	case "disable":
+		disable = true
+	case "enable":
+	default:
+		return fmt.Errorf("no action %q; actions: disable, enable: %w", action, auth.ErrNotFound)
+	}
+	if u, _ := auth.UserFrom(r.Context()); disable && u.Name == name {
+		return fmt.Errorf("you cannot disable your own account; ask another admin: %w", auth.ErrInvalid)
+	}
+	return s.auth.SetDisabled(r.Context(), name, disable)
+}
+
+func (s *server) apiUserAction(w http.ResponseWriter, r *http.Request) {
+	name, action := r.PathValue("name"), r.PathValue("action")
+	if err := s.userAction(r, name, action); err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	u, err := s.auth.User(r.Context(), name)
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *server) apiListSessions(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.auth.Sessions(r.Context())
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": ss})
+}
+
+func (s *server) apiEndSession(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.EndSessionID(r.Context(), r.PathValue("id")); err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "id": r.PathValue("id")})
+}

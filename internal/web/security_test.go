@@ -133,3 +133,119 @@ func TestAnonymousPageListPublicFieldsOnly(t *testing.T) {
 		t.Fatal("signed-in list lacks the page")
 	}
 }
+
+// Admins list and end sessions and disable users, from the API and the UI;
+// revoking a token signs out the browsers signed in with it.
+func TestAdminSessionsAndUsers(t *testing.T) {
+	e := newEnv(t)
+	e.auth.LoginBurst = 50
+	// vic signs in with a token of its own; ed and eve with passwords.
+	code, out := e.do("POST", "/api/tokens", "root", map[string]any{"user": "vic", "label": "kiosk"})
+	if code != 201 {
+		t.Fatalf("token: %d %v", code, out)
+	}
+	vicRaw, vicTokID := out["token"].(string), out["id"].(string)
+	vic := e.browser()
+	_, html := vic.get("/login")
+	if code, body, _ := vic.post("/login", url.Values{"csrf": {csrfOf(t, html)}, "token": {vicRaw}, "next": {"/review"}}); code != http.StatusSeeOther {
+		t.Fatalf("vic's token sign-in: %d %.200s", code, body)
+	}
+	ed, eve := e.browser(), e.browser()
+	ed.login("ed", password)
+	eve.login("eve", password)
+	signedIn := func(b *browser) bool {
+		code, _ := b.get("/review")
+		return code == http.StatusOK
+	}
+	sessions := func() []map[string]any {
+		t.Helper()
+		code, out := e.do("GET", "/api/sessions", "root", nil)
+		if code != 200 {
+			t.Fatalf("sessions: %d %v", code, out)
+		}
+		var ss []map[string]any
+		for _, s := range out["sessions"].([]any) {
+			ss = append(ss, s.(map[string]any))
+		}
+		return ss
+	}
+	if code, _ := e.do("GET", "/api/sessions", "ed", nil); code != http.StatusForbidden {
+		t.Fatalf("an editor listed sessions: %d", code)
+	}
+	ss := sessions()
+	if len(ss) != 3 {
+		t.Fatalf("%d sessions, want 3: %v", len(ss), ss)
+	}
+	for _, s := range ss {
+		if s["user"] == "vic" && s["token"] != vicTokID {
+			t.Errorf("vic's session does not name its token: %v", s)
+		}
+		if _, ok := s["csrf"]; ok {
+			t.Error("the session list shows CSRF tokens")
+		}
+	}
+
+	// Revoking vic's token signs vic's browser out at once.
+	if code, _ := e.do("POST", "/api/tokens/"+vicTokID+"/revoke", "root", nil); code != 200 {
+		t.Fatalf("revoke: %d", code)
+	}
+	if signedIn(vic) {
+		t.Fatal("a browser signed in with a revoked token is still signed in")
+	}
+
+	// Ending eve's session from the API.
+	var eveID string
+	for _, s := range sessions() {
+		if s["user"] == "eve" {
+			eveID = s["id"].(string)
+		}
+	}
+	if code, out := e.do("POST", "/api/sessions/"+eveID+"/end", "root", nil); code != 200 {
+		t.Fatalf("end session: %d %v", code, out)
+	}
+	if signedIn(eve) {
+		t.Fatal("an ended session still works")
+	}
+
+	// Disabling ed from the admin page: ed's browser and token stop.
+	root := e.browser()
+	_, html = root.get("/login")
+	if code, _, _ := root.post("/login", url.Values{"csrf": {csrfOf(t, html)}, "token": {e.tokens["root"]}, "next": {"/admin"}}); code != http.StatusSeeOther {
+		t.Fatal("root sign-in")
+	}
+	_, adminPage := root.get("/admin")
+	for _, want := range []string{`id="sessions"`, "/admin/users/ed/disable", "this browser"} {
+		if !strings.Contains(adminPage, want) {
+			t.Fatalf("admin page lacks %q", want)
+		}
+	}
+	if strings.Contains(adminPage, "/admin/users/root/disable") {
+		t.Fatal("the admin page offers to disable the admin viewing it")
+	}
+	csrf := csrfOf(t, adminPage)
+	if code, body, resp := root.post("/admin/users/ed/disable", url.Values{"csrf": {csrf}}); code != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "done=disable") {
+		t.Fatalf("disable ed: %d %.300s", code, body)
+	}
+	if signedIn(ed) {
+		t.Fatal("a disabled user's browser is still signed in")
+	}
+	if code, _ := e.do("GET", "/api/sections", "ed", nil); code != http.StatusUnauthorized {
+		t.Fatalf("a disabled user's token: %d, want 401", code)
+	}
+	if code, _ := e.do("POST", "/api/users/root/disable", "root", nil); code != http.StatusBadRequest {
+		t.Fatalf("an admin disabled themselves: %d", code)
+	}
+	if code, out := e.do("POST", "/api/users/ed/enable", "root", nil); code != 200 || out["disabled"] != nil {
+		t.Fatalf("enable ed: %d %v", code, out)
+	}
+	if code, _ := e.do("GET", "/api/sections", "ed", nil); code != http.StatusOK {
+		t.Fatalf("an enabled user's token: %d", code)
+	}
+	if code, _ := e.do("POST", "/api/users/ed/promote", "root", nil); code != http.StatusNotFound {
+		t.Fatalf("unknown user action: %d", code)
+	}
+	// Only root's own browser session is left.
+	if ss := sessions(); len(ss) != 1 || ss[0]["user"] != "root" {
+		t.Fatalf("sessions left: %v", ss)
+	}
+}

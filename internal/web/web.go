@@ -66,6 +66,9 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("GET /api/tokens", api(admin, s.apiListTokens))
 	h("POST /api/tokens", api(admin, s.apiCreateToken))
 	h("POST /api/tokens/{id}/revoke", api(admin, s.apiRevokeToken))
+	h("POST /api/users/{name}/{action}", api(admin, s.apiUserAction))
+	h("GET /api/sessions", api(admin, s.apiListSessions))
+	h("POST /api/sessions/{id}/end", api(admin, s.apiEndSession))
 
 	// The UI.
 	static, _ := fs.Sub(assets, "static")
@@ -84,6 +87,8 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("POST /admin/users", ui(admin, s.uiAdminCreateUser))
 	h("POST /admin/tokens", ui(admin, s.uiAdminCreateToken))
 	h("POST /admin/tokens/{id}/revoke", ui(admin, s.uiAdminRevokeToken))
+	h("POST /admin/users/{name}/{action}", ui(admin, s.uiAdminUserAction))
+	h("POST /admin/sessions/{id}/end", ui(admin, s.uiAdminEndSession))
 }
 
 // wrap sets the security headers and the request logger.

@@ -25,6 +25,7 @@ import (
 	"github.com/versus-dev/versus/index"
 	"github.com/versus-dev/versus/internal/author"
 	"github.com/versus-dev/versus/internal/broker"
+	"github.com/versus-dev/versus/internal/doctor"
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/llm"
 	"github.com/versus-dev/versus/internal/metrics"
@@ -130,6 +131,11 @@ func Run(ctx context.Context, cfg Config) error {
 		run.Embedded = emb
 		if nc, err = emb.Connect("versus"); err != nil {
 			return fmt.Errorf("connect embedded nats: %w", err)
+		}
+		// A damaged store stops the start (before Open would recreate what
+		// is missing, empty); a healthy one gets its manifest kept.
+		if err := doctor.Guard(ctx, nc, cfg.DataDir); err != nil {
+			return err
 		}
 	} else {
 		cfg.NATS.Name = "versus"

@@ -42,6 +42,8 @@ var (
 	ErrRateLimited  = errors.New("too many failed sign-ins; wait a minute")
 	ErrNoSession    = errors.New("no session")
 	ErrTokenRevoked = errors.New("token revoked")
+	// ErrAccountsLost: the data folder had an admin, and the accounts no longer do.
+	ErrAccountsLost = errors.New("accounts lost")
 )
 
 // Role says what a user may do. Each role includes the ones below it.
@@ -174,6 +176,12 @@ func New(ctx context.Context, js jetstream.JetStream) (*Auth, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", Bucket, err)
 	}
+	return Open(kv)
+}
+
+// Open is New over a bucket that is already open (versus doctor reads the
+// accounts without creating the bucket).
+func Open(kv jetstream.KeyValue) (*Auth, error) {
 	return &Auth{
 		kv:            kv,
 		Now:           time.Now,
@@ -719,6 +727,14 @@ func (a *Auth) Bootstrap(ctx context.Context, dataDir string) (string, bool, err
 		if u.Role == RoleAdmin && !u.Disabled {
 			return path, false, nil
 		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		// An admin token was written here before, and now there is no
+		// admin: the accounts were lost or damaged. A new admin made now
+		// would be whoever reaches the server first; refuse, loudly.
+		return "", false, fmt.Errorf("%w: there is no admin account, but %s exists: the accounts were lost or damaged. "+
+			"versus will not create a new admin over them by itself. Restore the data folder from a backup, or run "+
+			"`versus doctor --data %s` to create a new admin (the old token file is kept)", ErrAccountsLost, path, dataDir)
 	}
 	if _, err := a.CreateUser(ctx, "admin", RoleAdmin, randomString(32)[:40]); err != nil {
 		if errors.Is(err, ErrExists) {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/doctor"
 	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -185,4 +189,74 @@ func TestPublishedTitleChangesOnlyThroughReview(t *testing.T) {
 		c, sr, l := titles()
 		return strings.HasPrefix(c, after) && sr == after && l == after
 	})
+}
+
+// runRefused runs the app over cfg and returns its start error; it fails
+// the test if the app comes up.
+func runRefused(t *testing.T, cfg app.Config) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.Ready = func(*app.Running) { t.Error("the app came up on a damaged store"); cancel() }
+	done := make(chan error, 1)
+	go func() { done <- app.Run(zerolog.Nop().WithContext(ctx), cfg) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(60 * time.Second):
+		t.Fatal("the app neither started nor refused in 60 s")
+		return nil
+	}
+}
+
+// A store damaged while the server was stopped stops the next start with
+// the doctor command, instead of starting healthy over an empty bucket or
+// a new admin; after versus doctor it starts.
+func TestDamagedStoreStopsTheStart(t *testing.T) {
+	for _, c := range []struct {
+		name, stream string
+		want         []string
+	}{
+		{"pages stream deleted", "KV_versus_pages", []string{"bucket versus_pages", "is missing"}},
+		{"accounts deleted", "KV_versus_auth", []string{"bucket versus_auth", "is missing", "The accounts were lost"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := app.Config{ProfilesDir: subset(t, "gdpr", "iso-27701"), DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+			s := start(t, cfg)
+			if code, body := s.call(t, "POST", "/api/jobs", s.token, map[string]any{"pairs": [][]string{{"gdpr", "iso-27701"}}}); code != http.StatusAccepted {
+				t.Fatalf("jobs: %d %s", code, body)
+			}
+			waitSettled(t, s.run.Store, 1, time.Minute)
+			s.stop()
+			token, _ := os.ReadFile(filepath.Join(cfg.DataDir, "admin.token"))
+
+			dir := filepath.Join(doctor.StoreDir(cfg.DataDir), "$G", "streams", c.stream)
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			cfg.Settings = store.DefaultSettings()
+			cfg.Parts = app.All
+			err := runRefused(t, cfg)
+			if err == nil {
+				t.Fatal("the app started on a damaged store")
+			}
+			for _, want := range append(c.want, "versus doctor --data "+cfg.DataDir+" --dry-run") {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the start's error lacks %q:\n%v", want, err)
+				}
+			}
+			if after, _ := os.ReadFile(filepath.Join(cfg.DataDir, "admin.token")); string(after) != string(token) {
+				t.Fatal("admin.token was rewritten")
+			}
+
+			var out strings.Builder
+			if _, err := doctor.Repair(context.Background(), cfg.DataDir, false, &out); err != nil {
+				t.Fatalf("doctor: %v\n%s", err, out.String())
+			}
+			s2 := start(t, cfg)
+			if code, _ := s2.call(t, "GET", "/healthz", "", nil); code != 200 {
+				t.Fatalf("healthz after the repair: %d", code)
+			}
+		})
+	}
 }

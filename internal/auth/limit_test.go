@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -185,4 +187,33 @@ func TestClientAddr(t *testing.T) {
 			}
 		})
 	}
+}
+
+// X-Forwarded-For is outside input: whatever it holds, the address is the
+// peer or a well-formed address the header named.
+func FuzzClientAddr(f *testing.F) {
+	for _, s := range []string{"203.0.113.9", "1.1.1.1, 203.0.113.9", "", "<script>", "::ffff:10.0.0.1, 2001:db8::1", ",,,"} {
+		f.Add(s)
+	}
+	proxies, _ := auth.ParsePrefixes("10.0.0.0/8")
+	a := &auth.Auth{TrustedProxies: proxies}
+	f.Fuzz(func(t *testing.T, xff string) {
+		r := httptest.NewRequest("POST", "/login", nil)
+		r.RemoteAddr = "10.1.2.3:4000"
+		r.Header.Set("X-Forwarded-For", xff)
+		got := a.ClientAddr(r)
+		if got == "10.1.2.3" {
+			return
+		}
+		ip, err := netip.ParseAddr(got)
+		if err != nil || proxies[0].Contains(ip) {
+			t.Fatalf("ClientAddr with X-Forwarded-For %q = %q: not a client address", xff, got)
+		}
+		for _, hop := range strings.Split(xff, ",") {
+			if h, err := netip.ParseAddr(strings.TrimSpace(hop)); err == nil && h.Unmap() == ip {
+				return
+			}
+		}
+		t.Fatalf("ClientAddr with X-Forwarded-For %q = %q: not named by the header", xff, got)
+	})
 }

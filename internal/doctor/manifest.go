@@ -110,10 +110,18 @@ func checksum(ctx context.Context, s jetstream.Stream, st jetstream.StreamState)
 	if st.Msgs > 0 {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		c, err := s.OrderedConsumer(cctx, jetstream.OrderedConsumerConfig{})
+		// An ephemeral reader, in memory, deleted when done (and by the
+		// server soon after, should this process die first).
+		c, err := s.CreateConsumer(cctx, jetstream.ConsumerConfig{AckPolicy: jetstream.AckNonePolicy,
+			DeliverPolicy: jetstream.DeliverAllPolicy, MemoryStorage: true, InactiveThreshold: 30 * time.Second})
 		if err != nil {
 			return "", 0, err
 		}
+		defer func() {
+			dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			_ = s.DeleteConsumer(dctx, c.CachedInfo().Name)
+			dcancel()
+		}()
 		var n uint64
 		for n < st.Msgs {
 			batch, err := c.Fetch(int(min(st.Msgs-n, 256)), jetstream.FetchMaxWait(2*time.Second))

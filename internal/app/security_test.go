@@ -217,6 +217,7 @@ func TestDamagedStoreStopsTheStart(t *testing.T) {
 		name, stream string
 		want         []string
 	}{
+		{"healthy restart", "", nil},
 		{"pages stream deleted", "KV_versus_pages", []string{"bucket versus_pages", "is missing"}},
 		{"accounts deleted", "KV_versus_auth", []string{"bucket versus_auth", "is missing", "The accounts were lost"}},
 	} {
@@ -230,6 +231,14 @@ func TestDamagedStoreStopsTheStart(t *testing.T) {
 			s.stop()
 			token, _ := os.ReadFile(filepath.Join(cfg.DataDir, "admin.token"))
 
+			if c.stream == "" {
+				// Stopped cleanly, nothing touched: it starts, with its records.
+				s2 := start(t, cfg)
+				if n := len(s2.run.Store.Pages()); n != 1 {
+					t.Fatalf("after a healthy restart: %d pages, want 1", n)
+				}
+				return
+			}
 			dir := filepath.Join(doctor.StoreDir(cfg.DataDir), "$G", "streams", c.stream)
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)

@@ -3,7 +3,9 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,5 +249,55 @@ func TestAdminSessionsAndUsers(t *testing.T) {
 	// Only root's own browser session is left.
 	if ss := sessions(); len(ss) != 1 || ss[0]["user"] != "root" {
 		t.Fatalf("sessions left: %v", ss)
+	}
+}
+
+// Through the sign-in form: a burst sent at once gets no more answers
+// than the limit allows, and the refusals say how long to wait.
+func TestLoginBurstThroughTheForm(t *testing.T) {
+	e := newEnv(t) // LoginBurst 3
+	b := e.browser()
+	_, html := b.get("/login")
+	csrf := csrfOf(t, html)
+	const n = 30
+	codes := make([]int, n)
+	retry := make([]string, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := "wrong guess " + strconv.Itoa(i)
+			if i == n/2 {
+				pw = password
+			}
+			<-start
+			resp, err := b.client.PostForm(e.srv.URL+"/login", url.Values{"csrf": {csrf}, "name": {"ed"}, "password": {pw}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			codes[i], retry[i] = resp.StatusCode, resp.Header.Get("Retry-After")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	answered := 0
+	for i, c := range codes {
+		switch c {
+		case http.StatusUnauthorized, http.StatusSeeOther:
+			answered++
+		case http.StatusTooManyRequests:
+			if s, err := strconv.Atoi(retry[i]); err != nil || s < 1 {
+				t.Errorf("429 with Retry-After %q", retry[i])
+			}
+		default:
+			t.Errorf("attempt %d: %d", i, c)
+		}
+	}
+	if answered > 2*3 {
+		t.Fatalf("%d of %d concurrent sign-ins were checked; the limit is 3 (6 with a success)", answered, n)
 	}
 }

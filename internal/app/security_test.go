@@ -141,6 +141,13 @@ func TestPublishedTitleChangesOnlyThroughReview(t *testing.T) {
 				list = p.Title
 			}
 		}
+		// The public page API says the same as the list.
+		_, body = s.call(t, "GET", "/api/pages/"+slug, "", nil)
+		var one struct{ Title string }
+		_ = json.Unmarshal(body, &one)
+		if one.Title != list {
+			list = "list " + list + " but page " + one.Title
+		}
 		return
 	}
 	approveAll()

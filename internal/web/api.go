@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -194,7 +195,7 @@ func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	slug := r.PathValue("slug")
 	if _, signedIn := auth.UserFrom(ctx); !signedIn {
-		rec, pg, err := s.svc.PublishedPage(ctx, slug)
+		rec, pg, err := s.publishedPage(ctx, slug)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			apiError(w, http.StatusNotFound, "no page "+slug)
@@ -224,6 +225,32 @@ func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.pageJSON(v))
+}
+
+// publishedPage is the page as the site shows it (store.Published: the
+// approved snapshot, also while a newer draft is in review), so the public
+// API and the public pages agree.
+func (s *server) publishedPage(ctx context.Context, slug string) (store.PageRecord, page.Page, error) {
+	rec, err := s.svc.Store.Page(ctx, slug)
+	if err != nil {
+		return rec, page.Page{}, err
+	}
+	var secs [2]store.SectionRecord
+	for i, std := range rec.Standards {
+		sec, err := s.svc.Store.Section(ctx, std)
+		if errors.Is(err, store.ErrNotFound) {
+			return rec, page.Page{}, fmt.Errorf("%s: %w", slug, review.ErrNotPublished)
+		}
+		if err != nil {
+			return rec, page.Page{}, err
+		}
+		secs[i] = sec
+	}
+	pg, ok := store.Published(rec, secs[0], secs[1])
+	if !ok {
+		return rec, page.Page{}, fmt.Errorf("%s: %w", slug, review.ErrNotPublished)
+	}
+	return rec, pg, nil
 }
 
 func (s *server) pageJSON(v review.PageView) map[string]any {

@@ -59,6 +59,7 @@ func newRootCmd() *cobra.Command {
 		newReindexCmd(),
 		newBenchCmd(),
 		newImportCmd(),
+		newDoctorCmd(),
 	)
 	return root
 }

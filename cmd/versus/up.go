@@ -7,11 +7,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/auth"
 )
 
 func newUpCmd() *cobra.Command {
 	var cfg app.Config
 	var lf logFlags
+	var trusted string
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Run everything in one process: workers, review UI, API and search",
@@ -27,6 +29,9 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 			log, err := lf.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return &exitError{2, err}
+			}
+			if cfg.TrustedProxies, err = auth.ParsePrefixes(trusted); err != nil {
+				return &exitError{2, fmt.Errorf("--trusted-proxies: %w", err)}
 			}
 			llmKey(&cfg)
 			cfg.Parts = app.All
@@ -47,6 +52,7 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 	fs.StringVar(&cfg.ProfilesDir, "profiles", defaultProfilesDir(), "profiles folder (empty: the profiles built into the binary)")
 	fs.IntVar(&cfg.NATSPort, "nats-port", 0, "client port of the embedded NATS server on 127.0.0.1, so separate worker processes can join (0: in-process only)")
 	fs.StringVar(&cfg.Replica, "replica", "", "name of this search replica (default: the host name)")
+	fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (sign-in limits); empty trusts none")
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)
 	lf.add(fs)

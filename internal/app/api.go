@@ -14,6 +14,7 @@ import (
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/internal/web"
 	"github.com/versus-dev/versus/workers/indexer"
 )
 
@@ -68,10 +69,8 @@ type jobsRequest struct {
 func handleJobs(pl *jobs.Planner) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req jobsRequest
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			writeError(w, http.StatusBadRequest, "body: "+err.Error())
+		if err := web.DecodeJSON(http.MaxBytesReader(w, r.Body, maxBody), &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		var pairs [][2]*profile.Profile
@@ -156,6 +155,8 @@ func handleHealth(run *Running) http.HandlerFunc {
 // into a new index and swaps it in; queries are answered throughout.
 func handleReindex(run *Running) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// A rebuild may outlast the server's write timeout.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
 		start := time.Now()
 		if err := run.Index.Reindex(r.Context(), indexer.Docs(run.Store, run.Profiles.Set())); err != nil {
 			writeError(w, http.StatusInternalServerError, err.Error())

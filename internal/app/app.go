@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/versus-dev/versus/index"
 	"github.com/versus-dev/versus/internal/author"
 	"github.com/versus-dev/versus/internal/broker"
+	"github.com/versus-dev/versus/internal/doctor"
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/llm"
 	"github.com/versus-dev/versus/internal/metrics"
@@ -56,6 +58,9 @@ type Config struct {
 	Settings    store.Settings
 	Parts       Parts
 	Grace       time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client a sign-in is limited by (--trusted-proxies).
+	TrustedProxies []netip.Prefix
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }
@@ -126,6 +131,11 @@ func Run(ctx context.Context, cfg Config) error {
 		run.Embedded = emb
 		if nc, err = emb.Connect("versus"); err != nil {
 			return fmt.Errorf("connect embedded nats: %w", err)
+		}
+		// A damaged store stops the start (before Open would recreate what
+		// is missing, empty); a healthy one gets its manifest kept.
+		if err := doctor.Guard(ctx, nc, cfg.DataDir); err != nil {
+			return err
 		}
 	} else {
 		cfg.NATS.Name = "versus"
@@ -259,8 +269,7 @@ func Run(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("listen %s: %w", addr, err)
 		}
 		run.Addr = ln.Addr().String()
-		srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
-			BaseContext: func(net.Listener) context.Context { return ctx }}
+		srv = newHTTPServer(ctx, h, defaultLimits)
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- fmt.Errorf("http: %w", err)

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,7 +24,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 )
 
 // Bucket is the KV bucket holding users, tokens and sessions.
@@ -42,6 +42,8 @@ var (
 	ErrRateLimited  = errors.New("too many failed sign-ins; wait a minute")
 	ErrNoSession    = errors.New("no session")
 	ErrTokenRevoked = errors.New("token revoked")
+	// ErrAccountsLost: the data folder had an admin, and the accounts no longer do.
+	ErrAccountsLost = errors.New("accounts lost")
 )
 
 // Role says what a user may do. Each role includes the ones below it.
@@ -94,16 +96,49 @@ type Token struct {
 	Label    string    `json:"label"`
 	Created  time.Time `json:"created"`
 	Revoked  bool      `json:"revoked,omitempty"`
-	LastUsed time.Time `json:"last_used,omitempty"`
+	LastUsed time.Time `json:"last_used,omitzero"`
 	hash     string
 }
 
 // Session is a signed-in browser. Its id is only in the cookie; the KV key is its hash.
 type Session struct {
 	User    string    `json:"user"`
-	CSRF    string    `json:"csrf"` // synchronizer token for the session's forms
+	CSRF    string    `json:"-"` // synchronizer token for the session's forms
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	// ID names the session in admin lists: the first hex digits of its
+	// key's hash (as a token's ID), never the cookie value.
+	ID string `json:"id"`
+	// Token is the ID of the API token it was signed in with; "" for a
+	// password. The session lives only as long as that token does.
+	Token string `json:"token,omitempty"`
+}
+
+// sessionRecord is a session as stored: bound to the credential it was
+// made from, so revoking the token or replacing the user ends it.
+type sessionRecord struct {
+	User        string    `json:"user"`
+	CSRF        string    `json:"csrf"`
+	Created     time.Time `json:"created"`
+	Expires     time.Time `json:"expires"`
+	UserCreated time.Time `json:"user_created"`         // the account it belongs to, not a later one of the same name
+	TokenHash   string    `json:"token_hash,omitempty"` // the token it was signed in with
+}
+
+func (r sessionRecord) session(key string) Session {
+	s := Session{User: r.User, CSRF: r.CSRF, Created: r.Created, Expires: r.Expires, ID: sessionID(key)}
+	if r.TokenHash != "" {
+		s.Token = r.TokenHash[:12]
+	}
+	return s
+}
+
+func sessionID(key string) string {
+	h := strings.TrimPrefix(key, "session.")
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return h
 }
 
 // Auth is the account store and the HTTP guard. Safe for concurrent use.
@@ -112,13 +147,22 @@ type Auth struct {
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
-	// Failed sign-ins are limited per client IP and per user name: a
-	// burst, then one more try every LoginEvery.
-	LoginEvery time.Duration
-	LoginBurst int
+	// Sign-ins are limited per client address (a burst of LoginBurst, then
+	// one every LoginEvery) and per account (LoginBurst failures, then a
+	// delay from LoginEvery doubling up to LoginMaxDelay). See limit.go.
+	LoginEvery    time.Duration
+	LoginBurst    int
+	LoginMaxDelay time.Duration
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// when finding a request's client address (ClientAddr).
+	TrustedProxies []netip.Prefix
+
+	limiter signInLimiter
+	// compare checks a password against its bcrypt hash; tests count calls.
+	compare func(hash, password []byte) error
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	lastUsed map[string]time.Time // token hash -> last write of its last_used
 }
 
 // New opens (or creates) the accounts bucket.
@@ -132,13 +176,21 @@ func New(ctx context.Context, js jetstream.JetStream) (*Auth, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", Bucket, err)
 	}
+	return Open(kv)
+}
+
+// Open is New over a bucket that is already open (versus doctor reads the
+// accounts without creating the bucket).
+func Open(kv jetstream.KeyValue) (*Auth, error) {
 	return &Auth{
-		kv:         kv,
-		Now:        time.Now,
-		SessionTTL: 12 * time.Hour,
-		LoginEvery: 12 * time.Second,
-		LoginBurst: 5,
-		limiters:   map[string]*rate.Limiter{},
+		kv:            kv,
+		Now:           time.Now,
+		SessionTTL:    12 * time.Hour,
+		LoginEvery:    12 * time.Second,
+		LoginBurst:    5,
+		LoginMaxDelay: time.Minute,
+		compare:       bcrypt.CompareHashAndPassword,
+		lastUsed:      map[string]time.Time{},
 	}, nil
 }
 
@@ -279,7 +331,16 @@ func (a *Auth) SetDisabled(ctx context.Context, name string, disabled bool) erro
 		return fmt.Errorf("user %s: %w", name, err)
 	}
 	r.Disabled = disabled
-	return a.put(ctx, "user."+name, r)
+	if err := a.put(ctx, "user."+name, r); err != nil {
+		return err
+	}
+	if disabled {
+		// Every check reads the user, so its sessions and tokens stop at
+		// once; deleting the sessions also takes them off the admin list.
+		_, err := a.endSessions(ctx, func(s sessionRecord) bool { return s.User == name })
+		return err
+	}
+	return nil
 }
 
 // checkPassword compares in constant time per bcrypt; a missing user costs
@@ -288,13 +349,13 @@ func (a *Auth) checkPassword(ctx context.Context, name, password string) (User, 
 	var r userRecord
 	_, err := a.get(ctx, "user."+name, &r)
 	if !ValidName(name) || err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = a.compare(dummyHash, []byte(password))
 		if err != nil && !errors.Is(err, ErrNotFound) && ValidName(name) {
 			return User{}, err
 		}
 		return User{}, ErrBadLogin
 	}
-	if bcrypt.CompareHashAndPassword(r.Hash, []byte(password)) != nil || r.Disabled {
+	if a.compare(r.Hash, []byte(password)) != nil || r.Disabled {
 		return User{}, ErrBadLogin
 	}
 	return r.User, nil
@@ -353,7 +414,13 @@ func (a *Auth) RevokeToken(ctx context.Context, id string) error {
 	for _, t := range ts {
 		if t.ID == id {
 			t.Revoked = true
-			return a.put(ctx, "token."+t.hash, t)
+			if err := a.put(ctx, "token."+t.hash, t); err != nil {
+				return err
+			}
+			// Sessions signed in with it end now (Session checks the token
+			// too; this takes them off the list).
+			_, err := a.endSessions(ctx, func(s sessionRecord) bool { return s.TokenHash == t.hash })
+			return err
 		}
 	}
 	return fmt.Errorf("token %s: %w", id, ErrNotFound)
@@ -364,120 +431,271 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (User, error) {
 	if !strings.HasPrefix(raw, TokenPrefix) || len(raw) > 100 {
 		return User{}, ErrBadLogin
 	}
+	u, _, err := a.authenticate(ctx, hashHex(raw))
+	return u, err
+}
+
+// LastUsedEvery bounds how often a token's last_used is written: a busy
+// script does not turn every request into a KV write.
+const LastUsedEvery = time.Minute
+
+// authenticate checks the token stored under hash and its user, and notes
+// its use.
+func (a *Auth) authenticate(ctx context.Context, hash string) (User, Token, error) {
 	var t Token
-	if _, err := a.get(ctx, "token."+hashHex(raw), &t); err != nil {
+	rev, err := a.get(ctx, "token."+hash, &t)
+	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return User{}, ErrBadLogin
+			return User{}, Token{}, ErrBadLogin
 		}
-		return User{}, err
+		return User{}, Token{}, err
 	}
 	if t.Revoked {
-		return User{}, ErrTokenRevoked
+		return User{}, Token{}, ErrTokenRevoked
 	}
 	u, err := a.User(ctx, t.User)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return User{}, ErrBadLogin
+			return User{}, Token{}, ErrBadLogin
 		}
-		return User{}, err
+		return User{}, Token{}, err
 	}
 	if u.Disabled {
-		return User{}, ErrBadLogin
+		return User{}, Token{}, ErrBadLogin
 	}
-	return u, nil
+	t.hash = hash
+	a.touch(ctx, t, rev)
+	return u, t, nil
+}
+
+// touch records that t was used, at most once every LastUsedEvery. The
+// write is a compare-and-set on the revision read, so it can never undo a
+// revocation that came in between; losing such a race only skips a note.
+func (a *Auth) touch(ctx context.Context, t Token, rev uint64) {
+	now := a.Now().UTC()
+	a.mu.Lock()
+	if now.Sub(t.LastUsed) < LastUsedEvery || now.Sub(a.lastUsed[t.hash]) < LastUsedEvery {
+		a.mu.Unlock()
+		return
+	}
+	if len(a.lastUsed) > 10000 {
+		clear(a.lastUsed)
+	}
+	a.lastUsed[t.hash] = now
+	a.mu.Unlock()
+	t.LastUsed = now
+	data, err := json.Marshal(t)
+	if err != nil {
+		return
+	}
+	_, _ = a.kv.Update(ctx, "token."+t.hash, data, rev)
 }
 
 // --- sign-in and sessions ---
 
-func (a *Auth) limiter(key string) *rate.Limiter {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	l, ok := a.limiters[key]
-	if !ok {
-		if len(a.limiters) > 10000 {
-			// Forget limiters that have refilled; they hold no state worth keeping.
-			for k, v := range a.limiters {
-				if v.Tokens() >= float64(a.LoginBurst) {
-					delete(a.limiters, k)
-				}
-			}
-		}
-		l = rate.NewLimiter(rate.Every(a.LoginEvery), a.LoginBurst)
-		a.limiters[key] = l
-	}
-	return l
+func (a *Auth) limits() limits {
+	return limits{every: a.LoginEvery, burst: a.LoginBurst, maxDelay: max(a.LoginMaxDelay, a.LoginEvery),
+		forget: 15 * time.Minute, knownFor: 30 * 24 * time.Hour}
 }
 
-// SignIn checks a user name and password, or (with an empty name) an API
+// Login is a successful sign-in: the user and the credential it used.
+type Login struct {
+	User      User
+	tokenHash string // "" for a password
+}
+
+// SignIn is Login for callers that need only the user.
+func (a *Auth) SignIn(ctx context.Context, client, name, secret string) (User, error) {
+	l, err := a.Login(ctx, client, name, secret)
+	return l.User, err
+}
+
+// Login checks a user name and password, or (with an empty name) an API
 // token pasted as the password, so the bootstrap admin can sign in with
-// admin.token. Only failures count against the per-IP and per-user limits.
-func (a *Auth) SignIn(ctx context.Context, ip, name, secret string) (User, error) {
+// admin.token. The check is reserved with the limiter before it runs (see
+// limit.go); a refusal is a *RateLimitError.
+func (a *Auth) Login(ctx context.Context, client, name, secret string) (Login, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	secret = strings.TrimSpace(secret)
-	keys := []string{"ip:" + ip}
-	if name != "" {
-		keys = append(keys, "user:"+name)
+	t, err := a.limiter.reserve(a.Now(), a.limits(), client, name)
+	if err != nil {
+		return Login{}, err
 	}
-	for _, k := range keys {
-		if a.limiter(k).Tokens() < 1 {
-			return User{}, ErrRateLimited
-		}
-	}
-	var u User
-	var err error
-	if strings.HasPrefix(secret, TokenPrefix) && (name == "" || len(secret) > 40) {
-		u, err = a.Authenticate(ctx, secret)
-		if err == nil && name != "" && name != u.Name {
+	var l Login
+	if strings.HasPrefix(secret, TokenPrefix) && len(secret) <= 100 && (name == "" || len(secret) > 40) {
+		l.tokenHash = hashHex(secret)
+		l.User, _, err = a.authenticate(ctx, l.tokenHash)
+		if err == nil && name != "" && name != l.User.Name {
 			err = ErrBadLogin
 		}
 	} else {
-		u, err = a.checkPassword(ctx, name, secret)
+		l.User, err = a.checkPassword(ctx, name, secret)
 	}
-	if err != nil {
-		if errors.Is(err, ErrBadLogin) || errors.Is(err, ErrTokenRevoked) {
-			for _, k := range keys {
-				a.limiter(k).Allow()
-			}
-			return User{}, ErrBadLogin
-		}
-		return User{}, err
+	switch {
+	case err == nil:
+		t.done(a.Now(), success)
+		return l, nil
+	case errors.Is(err, ErrBadLogin) || errors.Is(err, ErrTokenRevoked):
+		t.done(a.Now(), failed)
+		return Login{}, ErrBadLogin
+	default:
+		t.done(a.Now(), void)
+		return Login{}, err
 	}
-	return u, nil
 }
 
-// NewSession starts a session for user and returns its id (the cookie value).
+// NewSession starts a session for user, signed in with a password, and
+// returns its id (the cookie value).
 func (a *Auth) NewSession(ctx context.Context, user string) (string, Session, error) {
-	id := randomString(32)
-	now := a.Now().UTC()
-	s := Session{User: user, CSRF: randomString(24), Created: now, Expires: now.Add(a.SessionTTL)}
-	if err := a.create(ctx, "session."+hashHex(id), s); err != nil {
+	return a.newSession(ctx, user, "")
+}
+
+// NewLoginSession starts a session for a sign-in, bound to its
+// credential: one signed in with a token ends when the token is revoked.
+func (a *Auth) NewLoginSession(ctx context.Context, l Login) (string, Session, error) {
+	return a.newSession(ctx, l.User.Name, l.tokenHash)
+}
+
+func (a *Auth) newSession(ctx context.Context, user, tokenHash string) (string, Session, error) {
+	var ur userRecord
+	if _, err := a.get(ctx, "user."+user, &ur); err != nil {
 		return "", Session{}, fmt.Errorf("session for %s: %w", user, err)
 	}
-	return id, s, nil
+	id := randomString(32)
+	now := a.Now().UTC()
+	r := sessionRecord{User: user, CSRF: randomString(24), Created: now, Expires: now.Add(a.SessionTTL),
+		UserCreated: ur.Created, TokenHash: tokenHash}
+	key := "session." + hashHex(id)
+	if err := a.create(ctx, key, r); err != nil {
+		return "", Session{}, fmt.Errorf("session for %s: %w", user, err)
+	}
+	return id, r.session(key), nil
 }
 
-// Session returns the live session with cookie value id and its user.
+// Session returns the live session with cookie value id and its user. A
+// session ends with its expiry, its user being disabled or replaced, and
+// the revocation of the token it was signed in with.
 func (a *Auth) Session(ctx context.Context, id string) (Session, User, error) {
 	if id == "" || len(id) > 100 {
 		return Session{}, User{}, ErrNoSession
 	}
 	key := "session." + hashHex(id)
-	var s Session
-	if _, err := a.get(ctx, key, &s); err != nil {
+	var r sessionRecord
+	if _, err := a.get(ctx, key, &r); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return Session{}, User{}, ErrNoSession
 		}
 		return Session{}, User{}, err
 	}
-	if !a.Now().Before(s.Expires) {
+	if !a.Now().Before(r.Expires) {
 		_ = a.kv.Delete(ctx, key)
 		return Session{}, User{}, ErrNoSession
 	}
-	u, err := a.User(ctx, s.User)
-	if err != nil || u.Disabled {
+	var ur userRecord
+	if _, err := a.get(ctx, "user."+r.User, &ur); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			_ = a.kv.Delete(ctx, key)
+			return Session{}, User{}, ErrNoSession
+		}
+		return Session{}, User{}, err
+	}
+	if ur.Disabled || !ur.Created.Equal(r.UserCreated) {
+		_ = a.kv.Delete(ctx, key)
 		return Session{}, User{}, ErrNoSession
 	}
-	return s, u, nil
+	if r.TokenHash != "" {
+		var t Token
+		if _, err := a.get(ctx, "token."+r.TokenHash, &t); err != nil || t.Revoked || t.User != r.User {
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return Session{}, User{}, err
+			}
+			_ = a.kv.Delete(ctx, key)
+			return Session{}, User{}, ErrNoSession
+		}
+	}
+	return r.session(key), ur.User, nil
+}
+
+// Sessions lists the live sessions, newest first. Expired ones are deleted
+// on the way.
+func (a *Auth) Sessions(ctx context.Context) ([]Session, error) {
+	keys, err := a.keys(ctx, "session.*")
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	out := []Session{}
+	for _, k := range keys {
+		var r sessionRecord
+		if _, err := a.get(ctx, k, &r); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		if !now.Before(r.Expires) {
+			_ = a.kv.Delete(ctx, k)
+			continue
+		}
+		s := r.session(k)
+		s.CSRF = ""
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out, nil
+}
+
+// EndSessionID ends the session an admin list names id.
+func (a *Auth) EndSessionID(ctx context.Context, id string) error {
+	if len(id) != 12 {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	n, err := a.endSessions(ctx, func(r sessionRecord) bool { return false }, "session."+id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// EndUserSessions ends every session of user.
+func (a *Auth) EndUserSessions(ctx context.Context, user string) (int, error) {
+	return a.endSessions(ctx, func(r sessionRecord) bool { return r.User == user })
+}
+
+// endSessions deletes the sessions that match, or whose key starts with
+// one of prefixes, and says how many.
+func (a *Auth) endSessions(ctx context.Context, match func(sessionRecord) bool, prefixes ...string) (int, error) {
+	keys, err := a.keys(ctx, "session.*")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, k := range keys {
+		hit := false
+		for _, p := range prefixes {
+			hit = hit || strings.HasPrefix(k, p)
+		}
+		if !hit {
+			var r sessionRecord
+			if _, err := a.get(ctx, k, &r); err != nil {
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				return n, err
+			}
+			hit = match(r)
+		}
+		if hit {
+			if err := a.kv.Delete(ctx, k); err != nil {
+				return n, fmt.Errorf("end session: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // EndSession deletes a session.
@@ -509,6 +727,14 @@ func (a *Auth) Bootstrap(ctx context.Context, dataDir string) (string, bool, err
 		if u.Role == RoleAdmin && !u.Disabled {
 			return path, false, nil
 		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		// An admin token was written here before, and now there is no
+		// admin: the accounts were lost or damaged. A new admin made now
+		// would be whoever reaches the server first; refuse, loudly.
+		return "", false, fmt.Errorf("%w: there is no admin account, but %s exists: the accounts were lost or damaged. "+
+			"versus will not create a new admin over them by itself. Restore the data folder from a backup, or run "+
+			"`versus doctor --data %s` to create a new admin (the old token file is kept)", ErrAccountsLost, path, dataDir)
 	}
 	if _, err := a.CreateUser(ctx, "admin", RoleAdmin, randomString(32)[:40]); err != nil {
 		if errors.Is(err, ErrExists) {

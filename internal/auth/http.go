@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -60,6 +62,68 @@ func ClientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// ClientAddr is the address sign-ins are limited by. When the peer is one
+// of TrustedProxies, it is the right-most X-Forwarded-For address that is
+// not itself a trusted proxy (the left part of the header is whatever the
+// client wrote); otherwise, and for a malformed header, the peer itself.
+func (a *Auth) ClientAddr(r *http.Request) string {
+	peer := ClientIP(r)
+	if len(a.TrustedProxies) == 0 {
+		return peer
+	}
+	ip, err := netip.ParseAddr(peer)
+	if err != nil || !trusted(a.TrustedProxies, ip.Unmap()) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return peer
+		}
+		h = h.Unmap()
+		if !trusted(a.TrustedProxies, h) {
+			return h.String()
+		}
+	}
+	return peer
+}
+
+func trusted(ps []netip.Prefix, ip netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParsePrefixes reads a comma-separated list of CIDR prefixes or single
+// addresses (the --trusted-proxies flag).
+func ParsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: not an address or CIDR prefix", f)
+			}
+			out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: not an address or CIDR prefix", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func secure(r *http.Request) bool {
@@ -188,9 +252,10 @@ func CheckLoginCSRF(r *http.Request) bool {
 	return ValidCSRF(Session{CSRF: c.Value}, r.PostFormValue(CSRFField))
 }
 
-// StartSession signs user in on this browser: a new session and its cookie.
-func (a *Auth) StartSession(w http.ResponseWriter, r *http.Request, u User) error {
-	id, _, err := a.NewSession(r.Context(), u.Name)
+// StartSession signs l's user in on this browser: a new session, bound to
+// the credential l used, and its cookie.
+func (a *Auth) StartSession(w http.ResponseWriter, r *http.Request, l Login) error {
+	id, _, err := a.NewLoginSession(r.Context(), l)
 	if err != nil {
 		return err
 	}

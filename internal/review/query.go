@@ -133,7 +133,8 @@ func (s *Service) PublishedPage(ctx context.Context, slug string) (store.PageRec
 	if !Published(rec, secs[0], secs[1]) {
 		return rec, page.Page{}, fmt.Errorf("%s: %w", slug, ErrNotPublished)
 	}
-	return rec, page.Compose(rec.Slug, rec.Title, rec.Standards, *rec.Approved, *secs[0].Approved, *secs[1].Approved), nil
+	pg, _ := store.Published(rec, secs[0], secs[1]) // its title is the approved one
+	return rec, pg, nil
 }
 
 // ErrNotPublished: the page exists but site visitors may not see it.

@@ -195,5 +195,11 @@ func Published(p PageRecord, a, b SectionRecord) (page.Page, bool) {
 	if p.Approved == nil || a.Approved == nil || b.Approved == nil || p.State == Rejected {
 		return page.Page{}, false
 	}
-	return page.Compose(p.Slug, p.Title, p.Standards, *p.Approved, *a.Approved, *b.Approved), true
+	// The title is made of the names as approved (the sections'
+	// headings), not the record's, which a profile reload rewrites at once.
+	title := p.Title
+	if a.Approved.Heading != "" && b.Approved.Heading != "" {
+		title = a.Approved.Heading + " vs " + b.Approved.Heading
+	}
+	return page.Compose(p.Slug, title, p.Standards, *p.Approved, *a.Approved, *b.Approved), true
 }

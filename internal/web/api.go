@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,14 +40,23 @@ type actionBody struct {
 }
 
 // decode reads a JSON object into v; any error is the client's (400).
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+func decode(r *http.Request, v any) error { return DecodeJSON(r.Body, v) }
+
+// DecodeJSON reads exactly one JSON value into v: unknown fields and
+// anything after the value (trailing garbage, a second object) are
+// refused. Every API body is read with it; an error is the client's (400).
+func DecodeJSON(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return fmt.Errorf("bad JSON body: larger than %d bytes", mbe.Limit)
+		}
 		return fmt.Errorf("bad JSON body: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("bad JSON body: one object expected")
+		return errors.New("bad JSON body: one value expected, and nothing after it")
 	}
 	return nil
 }
@@ -111,19 +121,43 @@ func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
 	}
 	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: q.Get("standard"), Query: q.Get("q"), SortAge: sortBy == "age"})
 	secs := s.svc.SectionsByID()
+	if !signedIn {
+		items := []publicItem{}
+		for _, p := range pages {
+			if it, ok := s.publicItem(p, secs); ok {
+				items = append(items, it)
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"pages": items})
+		return
+	}
 	items := []pageItem{}
 	for _, p := range pages {
-		it := s.pageItem(p, secs)
-		if !signedIn && !it.Published {
-			continue // visitors see published pages only
-		}
-		items = append(items, it)
+		items = append(items, s.pageItem(p, secs))
 	}
-	out := map[string]any{"pages": items}
-	if signedIn {
-		out["counts"] = counts
+	writeJSON(w, http.StatusOK, map[string]any{"pages": items, "counts": counts})
+}
+
+// publicItem is a page in the anonymous list: what the published page
+// itself shows, and nothing of the work on it (who claimed it, revisions,
+// finding counts, when a draft last moved).
+type publicItem struct {
+	Slug      string      `json:"slug"`
+	Title     string      `json:"title"`
+	State     store.State `json:"state"`
+	Standards [2]string   `json:"standards"`
+	Published bool        `json:"published"`
+}
+
+// publicItem returns p as visitors may see it; ok is false when it is not published.
+func (s *server) publicItem(p store.PageRecord, secs map[string]store.SectionRecord) (publicItem, bool) {
+	// What the site shows (store.Published): the approved snapshot, also
+	// while a newer draft is in review.
+	pg, ok := store.Published(p, secs[p.Standards[0]], secs[p.Standards[1]])
+	if !ok {
+		return publicItem{}, false
 	}
-	writeJSON(w, http.StatusOK, out)
+	return publicItem{Slug: p.Slug, Title: pg.Title, State: store.Approved, Standards: p.Standards, Published: true}, true
 }
 
 type sectionItem struct {
@@ -161,7 +195,7 @@ func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	slug := r.PathValue("slug")
 	if _, signedIn := auth.UserFrom(ctx); !signedIn {
-		rec, pg, err := s.svc.PublishedPage(ctx, slug)
+		rec, pg, err := s.publishedPage(ctx, slug)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			apiError(w, http.StatusNotFound, "no page "+slug)
@@ -172,9 +206,10 @@ func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
 			logErr(ctx, err, "published page")
 			apiError(w, http.StatusInternalServerError, "cannot read the page now")
 		default:
+			// The published page only: no revision, no draft times.
 			writeJSON(w, http.StatusOK, map[string]any{
-				"slug": rec.Slug, "title": rec.Title, "state": rec.State, "revision": rec.Revision,
-				"updated": rec.Updated, "page": pg, "markdown": string(page.Render(pg)),
+				"slug": rec.Slug, "title": pg.Title, "state": store.Approved, "standards": rec.Standards,
+				"page": pg, "markdown": string(page.Render(pg)),
 			})
 		}
 		return
@@ -190,6 +225,32 @@ func (s *server) apiGetPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.pageJSON(v))
+}
+
+// publishedPage is the page as the site shows it (store.Published: the
+// approved snapshot, also while a newer draft is in review), so the public
+// API and the public pages agree.
+func (s *server) publishedPage(ctx context.Context, slug string) (store.PageRecord, page.Page, error) {
+	rec, err := s.svc.Store.Page(ctx, slug)
+	if err != nil {
+		return rec, page.Page{}, err
+	}
+	var secs [2]store.SectionRecord
+	for i, std := range rec.Standards {
+		sec, err := s.svc.Store.Section(ctx, std)
+		if errors.Is(err, store.ErrNotFound) {
+			return rec, page.Page{}, fmt.Errorf("%s: %w", slug, review.ErrNotPublished)
+		}
+		if err != nil {
+			return rec, page.Page{}, err
+		}
+		secs[i] = sec
+	}
+	pg, ok := store.Published(rec, secs[0], secs[1])
+	if !ok {
+		return rec, page.Page{}, fmt.Errorf("%s: %w", slug, review.ErrNotPublished)
+	}
+	return rec, pg, nil
 }
 
 func (s *server) pageJSON(v review.PageView) map[string]any {
@@ -544,6 +605,57 @@ func (s *server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 	if err := s.auth.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "id": r.PathValue("id")})
+}
+
+// --- users' access and sessions (admin) ---
+
+// userAction disables or enables a user. Disabling ends the user's
+// sessions and stops their tokens at once; an admin may not disable
+// themselves (so the last admin cannot lock everyone out by a slip).
+func (s *server) userAction(r *http.Request, name, action string) error {
+	var disable bool
+	switch action {
+	case "disable":
+		disable = true
+	case "enable":
+	default:
+		return fmt.Errorf("no action %q; actions: disable, enable: %w", action, auth.ErrNotFound)
+	}
+	if u, _ := auth.UserFrom(r.Context()); disable && u.Name == name {
+		return fmt.Errorf("you cannot disable your own account; ask another admin: %w", auth.ErrInvalid)
+	}
+	return s.auth.SetDisabled(r.Context(), name, disable)
+}
+
+func (s *server) apiUserAction(w http.ResponseWriter, r *http.Request) {
+	name, action := r.PathValue("name"), r.PathValue("action")
+	if err := s.userAction(r, name, action); err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	u, err := s.auth.User(r.Context(), name)
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *server) apiListSessions(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.auth.Sessions(r.Context())
+	if err != nil {
+		s.authError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": ss})
+}
+
+func (s *server) apiEndSession(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.EndSessionID(r.Context(), r.PathValue("id")); err != nil {
 		s.authError(w, r, err)
 		return
 	}

@@ -60,11 +60,46 @@ type loginData struct {
 	Name string
 }
 
+// safeNext returns next when it is a path on this site, else /review. It
+// judges what net/url (and so a browser) makes of next, and refuses what a
+// browser could read as another host: control characters (a tab or a
+// newline inside "//" is dropped by browsers), backslashes (read as
+// slashes), scheme-relative "//", and the percent-encoded forms of these.
+// What it returns is next as net/url serialises it.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/review"
+	const home = "/review"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") {
+		return home
 	}
-	return next
+	// Undo up to three layers of percent-encoding and look at each.
+	for i, s := 0, next; i < 4; i++ {
+		for _, c := range s {
+			if c < 0x20 || c == 0x7f || c == '\\' {
+				return home
+			}
+		}
+		if strings.HasPrefix(s, "//") {
+			return home
+		}
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return home
+		}
+		if u == s {
+			break
+		}
+		s = u
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
+	}
+	out := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return home
+	}
+	return out
 }
 
 func (s *server) uiLogin(w http.ResponseWriter, r *http.Request) {
@@ -91,11 +126,13 @@ func (s *server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 	if t := strings.TrimSpace(r.PostFormValue("token")); t != "" {
 		secret = t
 	}
-	u, err := s.auth.SignIn(r.Context(), auth.ClientIP(r), name, secret)
+	login, err := s.auth.Login(r.Context(), s.auth.ClientAddr(r), name, secret)
 	switch {
 	case errors.Is(err, auth.ErrRateLimited):
-		w.Header().Set("Retry-After", "60")
-		fail(http.StatusTooManyRequests, "Too many failed sign-ins. Wait a minute and try again.")
+		wait, _ := auth.RetryAfter(err)
+		secs := max(1, int((wait+time.Second-1)/time.Second))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d seconds and try again.", secs))
 		return
 	case errors.Is(err, auth.ErrBadLogin):
 		fail(http.StatusUnauthorized, "Wrong user name, password or token.")
@@ -105,7 +142,7 @@ func (s *server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusInternalServerError, "Sign-in is not available now.")
 		return
 	}
-	if err := s.auth.StartSession(w, r, u); err != nil {
+	if err := s.auth.StartSession(w, r, login); err != nil {
 		logErr(r.Context(), err, "start session")
 		fail(http.StatusInternalServerError, "Sign-in is not available now.")
 		return
@@ -656,6 +693,9 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 type adminData struct {
 	Users    []auth.User
 	Tokens   []auth.Token
+	Sessions []auth.Session
+	Me       string
+	Current  string // the viewer's own session
 	Roles    []auth.Role
 	NewToken string
 	NewFor   string
@@ -665,7 +705,15 @@ func (s *server) adminView(w http.ResponseWriter, r *http.Request, status int, v
 	ctx := r.Context()
 	var err error
 	if d.Users, err = s.auth.Users(ctx); err == nil {
-		d.Tokens, err = s.auth.Tokens(ctx)
+		if d.Tokens, err = s.auth.Tokens(ctx); err == nil {
+			d.Sessions, err = s.auth.Sessions(ctx)
+		}
+	}
+	if u, ok := auth.UserFrom(ctx); ok {
+		d.Me = u.Name
+	}
+	if cur, ok := auth.SessionFrom(ctx); ok {
+		d.Current = cur.ID
 	}
 	if err != nil {
 		logErr(ctx, err, "admin")
@@ -673,7 +721,7 @@ func (s *server) adminView(w http.ResponseWriter, r *http.Request, status int, v
 		return
 	}
 	d.Roles = auth.Roles
-	v.Title, v.Nav, v.Data = "Users and tokens", "admin", d
+	v.Title, v.Nav, v.Data = "Users, tokens and sessions", "admin", d
 	s.render(w, r, "admin", status, v)
 }
 
@@ -683,7 +731,13 @@ func (s *server) uiAdmin(w http.ResponseWriter, r *http.Request) {
 	case "user":
 		v.Flash = "User created."
 	case "revoke":
-		v.Flash = "Token revoked."
+		v.Flash = "Token revoked; the sessions signed in with it have ended."
+	case "disable":
+		v.Flash = "User disabled: their sessions have ended and their tokens no longer work."
+	case "enable":
+		v.Flash = "User enabled."
+	case "end":
+		v.Flash = "Session ended."
 	}
 	s.adminView(w, r, http.StatusOK, v, adminData{})
 }
@@ -739,4 +793,27 @@ func (s *server) uiAdminRevokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin?done=revoke", http.StatusSeeOther)
+}
+
+func (s *server) uiAdminUserAction(w http.ResponseWriter, r *http.Request) {
+	action := r.PathValue("action")
+	if err := s.userAction(r, r.PathValue("name"), action); err != nil {
+		code := adminStatus(err)
+		msg := err.Error()
+		if code == http.StatusInternalServerError {
+			logErr(r.Context(), err, "user "+action)
+			msg = "The user could not be changed now."
+		}
+		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		return
+	}
+	http.Redirect(w, r, "/admin?done="+url.QueryEscape(action), http.StatusSeeOther)
+}
+
+func (s *server) uiAdminEndSession(w http.ResponseWriter, r *http.Request) {
+	if err := s.auth.EndSessionID(r.Context(), r.PathValue("id")); err != nil {
+		s.adminView(w, r, adminStatus(err), view{Error: "The session could not be ended: " + err.Error()}, adminData{})
+		return
+	}
+	http.Redirect(w, r, "/admin?done=end", http.StatusSeeOther)
 }

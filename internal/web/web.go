@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -65,6 +66,9 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("GET /api/tokens", api(admin, s.apiListTokens))
 	h("POST /api/tokens", api(admin, s.apiCreateToken))
 	h("POST /api/tokens/{id}/revoke", api(admin, s.apiRevokeToken))
+	h("POST /api/users/{name}/{action}", api(admin, s.apiUserAction))
+	h("GET /api/sessions", api(admin, s.apiListSessions))
+	h("POST /api/sessions/{id}/end", api(admin, s.apiEndSession))
 
 	// The UI.
 	static, _ := fs.Sub(assets, "static")
@@ -83,6 +87,8 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("POST /admin/users", ui(admin, s.uiAdminCreateUser))
 	h("POST /admin/tokens", ui(admin, s.uiAdminCreateToken))
 	h("POST /admin/tokens/{id}/revoke", ui(admin, s.uiAdminRevokeToken))
+	h("POST /admin/users/{name}/{action}", ui(admin, s.uiAdminUserAction))
+	h("POST /admin/sessions/{id}/end", ui(admin, s.uiAdminEndSession))
 }
 
 // wrap sets the security headers and the request logger.
@@ -106,6 +112,10 @@ func (s *server) wrap(next http.Handler) http.Handler {
 func staticHandler(fsys fs.FS) http.Handler {
 	fsrv := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // files only: a folder is not listed
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		fsrv.ServeHTTP(w, r)
 	})

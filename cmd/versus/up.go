@@ -49,6 +49,7 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 	fs.StringVar(&cfg.Replica, "replica", "", "name of this search replica (default: the host name)")
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)
+	addPublishFlags(fs, &cfg)
 	lf.add(fs)
 	return cmd
 }

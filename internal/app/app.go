@@ -56,6 +56,13 @@ type Config struct {
 	Settings    store.Settings
 	Parts       Parts
 	Grace       time.Duration
+
+	// Publishing: the public site's base URL (canonical links, sitemaps),
+	// URLs per sitemap file (0: 50,000), and the webhooks to tell.
+	PublicURL    string
+	SitemapLimit int
+	Webhooks     WebhookConfig
+
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }

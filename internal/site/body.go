@@ -76,7 +76,7 @@ func lastTOCLabel(toc []tocEntry) string {
 	return toc[len(toc)-1].Label
 }
 
-// phoneTable returns t wrapped in a scroll region. The region is focusable
+// phoneTable returns t wrapped in a labelled scroll region (a section). The region is focusable
 // so keyboard users can scroll it (axe's scrollable-region-focusable).
 func phoneTable(t *html.Node, label string) *html.Node {
 	var cols []string
@@ -105,9 +105,8 @@ func phoneTable(t *html.Node, label string) *html.Node {
 		}
 	})
 	t.Attr = append(t.Attr, html.Attribute{Key: "class", Val: "differences"})
-	wrap := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div, Attr: []html.Attribute{
+	wrap := &html.Node{Type: html.ElementNode, Data: "section", DataAtom: atom.Section, Attr: []html.Attribute{
 		{Key: "class", Val: "table-scroll"},
-		{Key: "role", Val: "region"},
 		{Key: "aria-label", Val: label},
 		{Key: "tabindex", Val: "0"},
 	}}

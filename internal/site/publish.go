@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/versus-dev/versus/internal/page"
@@ -105,8 +106,8 @@ func glanceOf(p *profile.Profile) glance {
 		Edition: p.Edition, Certifiable: p.Certifiable, Jurisdiction: p.Jurisdiction,
 		Mandatory: "Voluntary",
 	}
-	if p.Year > 0 && p.Edition != strconv.Itoa(p.Year) {
-		g.Edition = fmt.Sprintf("%s (%d)", p.Edition, p.Year)
+	if y := strconv.Itoa(p.Year); p.Year > 0 && !strings.Contains(p.Edition, y) {
+		g.Edition = p.Edition + " (" + y + ")"
 	}
 	if p.Mandatory.Required {
 		g.Mandatory = "Required"

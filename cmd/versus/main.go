@@ -58,6 +58,7 @@ func newRootCmd() *cobra.Command {
 		newSearchCmd(),
 		newReindexCmd(),
 		newBenchCmd(),
+		newExportCmd(),
 	)
 	return root
 }

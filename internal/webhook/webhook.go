@@ -112,7 +112,11 @@ type Config struct {
 	// (default 30s): a nudge lost in a restart delays an event, never
 	// loses it.
 	Interval time.Duration
-	Client   *http.Client
+	// Settle is how long a nudge waits for more changes before the check
+	// (default 1s): a bulk approve is one check, and checks stay rare while
+	// drafts stream in.
+	Settle time.Duration
+	Client *http.Client
 }
 
 func (c *Config) defaults() {
@@ -130,6 +134,9 @@ func (c *Config) defaults() {
 	}
 	if c.Interval <= 0 {
 		c.Interval = 30 * time.Second
+	}
+	if c.Settle <= 0 {
+		c.Settle = time.Second
 	}
 	if c.Client == nil {
 		c.Client = &http.Client{Timeout: c.Timeout}
@@ -205,11 +212,33 @@ func (h *Hooks) Nudge() {
 	}
 }
 
-// told is what the state bucket keeps per published page.
+// told is what the tracker last told of one page. Gen counts the page's
+// events, so an event id is new even when a page comes back as it was.
 type told struct {
-	Version string `json:"version"`
-	Title   string `json:"title"`
-	URL     string `json:"url"`
+	Version string `json:"version,omitempty"`
+	Title   string `json:"title,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Live    bool   `json:"live"`
+	Gen     int    `json:"gen"`
+}
+
+// stateKey holds the whole state as one value, written by compare-and-set:
+// one read per check, and two processes cannot both record a change.
+const stateKey = "told"
+
+func (h *Hooks) load(ctx context.Context) (map[string]told, uint64, error) {
+	e, err := h.state.Get(ctx, stateKey)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return map[string]told{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("webhook: state: %w", err)
+	}
+	m := map[string]told{}
+	if err := json.Unmarshal(e.Value(), &m); err != nil {
+		return nil, 0, fmt.Errorf("webhook: state: %w", err)
+	}
+	return m, e.Revision(), nil
 }
 
 // Check compares what is published with what was last told and queues an
@@ -221,71 +250,70 @@ func (h *Hooks) Check(ctx context.Context) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhook: published pages: %w", err)
 	}
-	before := map[string]told{}
-	lister, err := h.state.ListKeys(ctx)
+	state, rev, err := h.load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("webhook: state: %w", err)
-	}
-	for k := range lister.Keys() {
-		e, err := h.state.Get(ctx, k)
-		if errors.Is(err, jetstream.ErrKeyNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("webhook: state %s: %w", k, err)
-		}
-		var t told
-		if json.Unmarshal(e.Value(), &t) == nil {
-			before[k] = t
-		}
+		return nil, err
 	}
 	now := h.now().UTC()
 	var events []Event
 	seen := map[string]bool{}
 	for _, p := range pages {
 		seen[p.Slug] = true
-		old, had := before[p.Slug]
+		old := state[p.Slug]
 		typ := ""
 		switch {
-		case !had:
+		case !old.Live:
 			typ = Published
 		case old.Version != p.Version:
 			typ = Updated
 		default:
 			continue
 		}
-		ev := Event{ID: eventID(typ, p.Slug, p.Version), Type: typ, Slug: p.Slug, Title: p.Title, URL: p.URL,
-			Version: p.Version, Reviewed: p.Reviewed, Time: now}
-		if err := h.queue(ctx, ev); err != nil {
-			return events, err
-		}
-		data, _ := json.Marshal(told{Version: p.Version, Title: p.Title, URL: p.URL})
-		if _, err := h.state.Put(ctx, p.Slug, data); err != nil {
-			return events, fmt.Errorf("webhook: state %s: %w", p.Slug, err)
-		}
-		events = append(events, ev)
+		gen := old.Gen + 1
+		events = append(events, Event{ID: eventID(typ, p.Slug, p.Version, gen), Type: typ, Slug: p.Slug, Title: p.Title,
+			URL: p.URL, Version: p.Version, Reviewed: p.Reviewed, Time: now})
+		state[p.Slug] = told{Version: p.Version, Title: p.Title, URL: p.URL, Live: true, Gen: gen}
 	}
-	for slug, old := range before {
-		if seen[slug] {
+	for slug, old := range state {
+		if seen[slug] || !old.Live {
 			continue
 		}
-		ev := Event{ID: eventID(Unpublished, slug, old.Version), Type: Unpublished, Slug: slug, Title: old.Title,
-			URL: old.URL, Version: old.Version, Time: now}
+		gen := old.Gen + 1
+		events = append(events, Event{ID: eventID(Unpublished, slug, old.Version, gen), Type: Unpublished, Slug: slug,
+			Title: old.Title, URL: old.URL, Version: old.Version, Time: now})
+		state[slug] = told{Title: old.Title, URL: old.URL, Gen: gen}
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	// Queue first, then record: a crash in between queues the same ids
+	// again on the next check, and the stream keeps them once.
+	for _, ev := range events {
 		if err := h.queue(ctx, ev); err != nil {
-			return events, err
+			return nil, err
 		}
-		if err := h.state.Delete(ctx, slug); err != nil {
-			return events, fmt.Errorf("webhook: state %s: %w", slug, err)
-		}
-		events = append(events, ev)
+	}
+	data, err := json.Marshal(state)
+	if err != nil {
+		return nil, err
+	}
+	if rev == 0 {
+		_, err = h.state.Create(ctx, stateKey, data)
+	} else {
+		_, err = h.state.Update(ctx, stateKey, data, rev)
+	}
+	if err != nil {
+		// Another process recorded first; it queued the same changes under
+		// the same ids, so the next check finds nothing left to tell.
+		return nil, fmt.Errorf("webhook: record state: %w", err)
 	}
 	return events, nil
 }
 
 // eventID is the same for the same change, so a check repeated after a
 // crash between queueing and recording is deduplicated by the stream.
-func eventID(typ, slug, version string) string {
-	sum := sha256.Sum256([]byte(typ + "\x00" + slug + "\x00" + version))
+func eventID(typ, slug, version string, gen int) string {
+	sum := sha256.Sum256([]byte(typ + "\x00" + slug + "\x00" + version + "\x00" + strconv.Itoa(gen)))
 	return hex.EncodeToString(sum[:12])
 }
 
@@ -342,7 +370,7 @@ func (h *Hooks) Run(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				return nil
-			case <-time.After(200 * time.Millisecond):
+			case <-time.After(h.cfg.Settle):
 			}
 			check()
 		case <-tick.C:

@@ -160,7 +160,7 @@ func (r rewriter) link(v, file string) string {
 	}
 	u, err := url.Parse(v)
 	if err != nil {
-		return v
+		return r.public + v // not a link the export can follow: leave it to the server
 	}
 	if f, ok := route(u.Path, r.pages, r.standards); ok && u.RawQuery == "" {
 		return rel(file, f) + fragment(u.Fragment)

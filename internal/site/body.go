@@ -169,12 +169,17 @@ func uniqueID(used map[string]int, id string) string {
 	if reservedIDs[id] {
 		id = "s-" + id
 	}
-	used[id]++
-	if n := used[id]; n > 1 {
-		return id + "-" + strconv.Itoa(n)
+	out := id
+	for n := 2; used[out] > 0; n++ {
+		out = id + "-" + strconv.Itoa(n)
 	}
-	return id
+	used[out]++
+	return out
 }
 
-// reservedIDs are the ids the layout uses.
-var reservedIDs = map[string]bool{"q": true, "suggestions": true, "contents": true, "at-a-glance": true, "related": true, "main": true}
+// reservedIDs are the ids the layout and the page template use.
+var reservedIDs = map[string]bool{
+	"q": true, "suggestions": true, "main": true, "home-q": true,
+	"at-a-glance": true, "at-a-glance-h": true, "contents": true, "contents-h": true,
+	"related": true, "related-h": true,
+}

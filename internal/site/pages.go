@@ -2,11 +2,14 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -188,6 +191,29 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	securityHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if status == http.StatusOK {
+		// The ETag is the page as served, so it changes when anything on it
+		// does (a related page published, say), and a CDN or browser that
+		// has it gets a 304.
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		w.Header().Set("ETag", etag)
+		if noneMatch(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// noneMatch reports whether an If-None-Match header names etag.
+func noneMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

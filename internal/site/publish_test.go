@@ -540,3 +540,30 @@ func openSmallIndex(t *testing.T, set *profile.Set, pages pageMap, slugs ...stri
 	}
 	return ix
 }
+
+// TestConditionalGET: a page answers 304 to its own ETag, and its ETag
+// changes when something on it does, such as a related page published.
+func TestConditionalGET(t *testing.T) {
+	_, set, pages := server(t)
+	slug := findSlug(t, pages, "iso-27001", "soc-2")
+	live := newLive(pages, slug)
+	h := Handler(fixture.ix, set, live)
+	_, hdr, _ := serve(t, h, "/compare/"+slug)
+	etag := hdr.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	req := httptest.NewRequest("GET", "/compare/"+slug, nil)
+	req.Header.Set("If-None-Match", etag)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("If-None-Match its ETag: %d with %d bytes", rec.Code, rec.Body.Len())
+	}
+	live.publish(pages[findSlug(t, pages, "iso-27001", "iso-27002")], fixtureReviewed)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || rec.Header().Get("ETag") == etag {
+		t.Errorf("after a related page was published: %d, ETag %s", rec.Code, rec.Header().Get("ETag"))
+	}
+}

@@ -192,6 +192,21 @@ func TestBrowserComparePage(t *testing.T) {
 			browsertest.SaveShot(t, "compare-phone-table.png", browsertest.Get(t, ctx, "table screenshot", chromedp.CaptureScreenshot()))
 		}
 	}
+	// The home page browses and searches: its own form finds the pair.
+	browsertest.Do(t, ctx, "home",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#home-q")),
+	)
+	browsertest.SaveShot(t, "home.png", browsertest.Get(t, ctx, "home screenshot", chromedp.CaptureScreenshot()))
+	browsertest.Do(t, ctx, "search from home",
+		chromedp.SendKeys(chromedp.CSS("#home-q"), "iso 27001 vs soc 2\r"),
+		chromedp.WaitVisible(chromedp.CSS(".hits")),
+	)
+	if first := browsertest.Get(t, ctx, "first hit", chromedp.Text(chromedp.CSS(".hit-title"))); first != "ISO 27001 vs SOC 2" {
+		t.Errorf("search from home: first hit %q", first)
+	}
+	browsertest.Do(t, ctx, "back to the page", chromedp.Navigate(srv.URL+"/compare/"+slug), chromedp.WaitVisible(chromedp.CSS("#contents")))
 	// A contents link scrolls its section into view.
 	browsertest.Do(t, ctx, "follow a contents link",
 		chromedp.EmulateViewport(1280, 900),

@@ -7,18 +7,17 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// The server's assets the pages use; the search script is left out, as a
-// static host has no search to ask.
-var assets = []string{"/static/site.css"}
-
 // route maps a root-relative path of the public site to its file in the
 // export. ok is false for what a static site cannot serve (search, API).
+// Every /static/ file a page names is exported with it.
 func route(p string, pages, standards map[string]bool) (string, bool) {
 	switch {
 	case p == "/":
@@ -27,12 +26,8 @@ func route(p string, pages, standards map[string]bool) (string, bool) {
 		return "compare/index.html", true
 	case p == "/sitemap.xml", p == "/robots.txt":
 		return p[1:], true
-	case strings.HasPrefix(p, "/static/"):
-		for _, a := range assets {
-			if a == p {
-				return p[1:], true
-			}
-		}
+	case strings.HasPrefix(p, "/static/") && path.Clean(p) == p:
+		return p[1:], true
 	case strings.HasPrefix(p, "/compare/"):
 		if s := strings.TrimPrefix(p, "/compare/"); pages[s] {
 			return "compare/" + s + ".html", true
@@ -59,7 +54,8 @@ func (o Options) html(ctx context.Context, w *writer, l list) error {
 	for _, s := range l.Standards {
 		standards[s.ID] = true
 	}
-	r := rewriter{pages: pages, standards: standards, public: strings.TrimRight(l.BaseURL, "/"), base: o.BaseURL}
+	r := rewriter{pages: pages, standards: standards, public: strings.TrimRight(l.BaseURL, "/"), base: o.BaseURL,
+		assets: &assetSet{seen: map[string]bool{}}}
 	if r.base == "" {
 		r.base = r.public
 	}
@@ -85,7 +81,7 @@ func (o Options) html(ctx context.Context, w *writer, l list) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range assets {
+	for _, a := range r.assets.list() {
 		data, err := o.get(ctx, a)
 		if err != nil {
 			return err
@@ -119,8 +115,35 @@ func (o Options) htmlFile(ctx context.Context, w *writer, r rewriter, sf siteFil
 // rewriter turns a served page into an exported one.
 type rewriter struct {
 	pages, standards map[string]bool
-	public           string // the server's public base URL
-	base             string // where the export will be served
+	public           string    // the server's public base URL
+	base             string    // where the export will be served
+	assets           *assetSet // the /static/ files the pages name
+}
+
+// assetSet collects the static files the exported pages link to.
+type assetSet struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (a *assetSet) add(p string) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	a.seen[p] = true
+	a.mu.Unlock()
+}
+
+func (a *assetSet) list() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]string, 0, len(a.seen))
+	for p := range a.seen {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // rel is the link from the file at from to the file at to, both relative
@@ -163,6 +186,9 @@ func (r rewriter) link(v, file string) string {
 		return r.public + v // not a link the export can follow: leave it to the server
 	}
 	if f, ok := route(u.Path, r.pages, r.standards); ok && u.RawQuery == "" {
+		if strings.HasPrefix(u.Path, "/static/") {
+			r.assets.add(u.Path)
+		}
 		return rel(file, f) + fragment(u.Fragment)
 	}
 	// Something only the server can answer (a search): ask the server.

@@ -288,6 +288,7 @@ func jsonLD(base, canon string, pub Published, set *profile.Set, crumbs []crumb)
 		"url": canon, "mainEntityOfPage": canon, "inLanguage": "en",
 		"isPartOf":  map[string]any{"@type": "WebSite", "name": siteName, "url": base + "/"},
 		"publisher": map[string]any{"@type": "Organization", "name": siteName, "url": base + "/"},
+		"author":    map[string]any{"@type": "Organization", "name": siteName, "url": base + "/"},
 	}
 	if !pub.Reviewed.IsZero() {
 		article["dateModified"] = pub.Reviewed.UTC().Format(time.RFC3339)

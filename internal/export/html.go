@@ -202,6 +202,10 @@ func fragment(f string) string {
 	return "#" + f
 }
 
+// searchScript is the site's search-as-you-type: nothing to ask on a
+// static host.
+const searchScript = "suggest.js"
+
 // rewrite makes a served page an exported one: links relative, absolute
 // URLs under the export's base, search forms and the search script out.
 func (r rewriter) rewrite(page []byte, file string) ([]byte, error) {
@@ -217,7 +221,7 @@ func (r rewriter) rewrite(page []byte, file string) ([]byte, error) {
 			case n.DataAtom == atom.Form && attrOf(n, "role") == "search":
 				drop = append(drop, n)
 				return
-			case n.DataAtom == atom.Script && attrOf(n, "src") != "":
+			case n.DataAtom == atom.Script && path.Base(attrOf(n, "src")) == searchScript:
 				drop = append(drop, n)
 				return
 			case n.DataAtom == atom.Script && attrOf(n, "type") == "application/ld+json" && n.FirstChild != nil:

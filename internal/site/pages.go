@@ -69,7 +69,7 @@ func (s *Site) SearchPage(w http.ResponseWriter, r *http.Request) {
 		}
 		view.Error, status = br.msg, http.StatusBadRequest
 	case q.Text != "" || q.Standard != "" || len(q.Filters) > 0:
-		res, err := s.search(r.Context(), q)
+		res, err := s.ix.Search(r.Context(), q)
 		if err != nil {
 			s.serverError(w, r, fmt.Errorf("search page: %w", err))
 			return

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/versus-dev/versus/index"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -336,26 +335,4 @@ func ldScript(v any) (template.JS, error) {
 		return "", fmt.Errorf("json-ld: %w", err)
 	}
 	return template.JS(b), nil
-}
-
-// search runs q. A gap the index reports for a page that is published but
-// not indexed yet (the indexer follows approvals a moment later) is not a
-// gap: the answer is that page.
-func (s *Site) search(ctx context.Context, q index.Query) (index.Result, error) {
-	res, err := s.ix.Search(ctx, q)
-	if err != nil || res.Gap == nil || s.pages == nil {
-		return res, err
-	}
-	a, b := res.Gap.Standards[0], res.Gap.Standards[1]
-	for _, slug := range []string{page.Slug(a, b), page.Slug(b, a)} {
-		p, ok, err := s.pages.PublishedPage(ctx, slug)
-		if err != nil {
-			return res, fmt.Errorf("search: %w", err)
-		}
-		if ok {
-			return index.Result{Total: 1, Facets: map[string][]index.FacetCount{},
-				Hits: []index.Hit{{Slug: p.Page.Slug, Title: p.Page.Title, Fragments: []string{}}}}, nil
-		}
-	}
-	return res, nil
 }

@@ -509,15 +509,6 @@ func TestSearchPageAdmitsGap(t *testing.T) {
 	if err := json.Unmarshal([]byte(api), &res); err != nil || res.Gap == nil || res.Total != 0 || res.Gap.Message == "" {
 		t.Errorf("api: %v %s", err, api)
 	}
-
-	// Published but not indexed yet (the indexer is a moment behind): the
-	// answer is the page, not a gap.
-	pair := findSlug(t, pages, "iso-27001", "soc-2")
-	h = Handler(ix, set, newLive(pages, pair))
-	_, _, api = serve(t, h, "/api/search?q=27001+vs+soc+2")
-	if !strings.Contains(api, `"slug":"`+pair+`"`) || strings.Contains(api, `"gap"`) {
-		t.Errorf("published, not indexed: %s", api)
-	}
 }
 
 // openSmallIndex is an index of a few of the pages, in a temp dir.

@@ -206,7 +206,7 @@ func (s *Site) APISearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	res, err := s.search(r.Context(), q)
+	res, err := s.ix.Search(r.Context(), q)
 	if err != nil {
 		writeError(w, r, fmt.Errorf("search: %w", err))
 		return

@@ -46,7 +46,7 @@ func (v versions) PublishedVersions(ctx context.Context) ([]webhook.Page, error)
 			return nil, err
 		}
 		sum := sha256.Sum256(data)
-		out = append(out, webhook.Page{Slug: p.Page.Slug, Title: p.Page.Title, URL: v.base + "/compare/" + p.Page.Slug,
+		out = append(out, webhook.Page{Slug: p.Page.Slug, Title: p.Page.Title, Standards: p.Page.Standards, URL: v.base + "/compare/" + p.Page.Slug,
 			Version: hex.EncodeToString(sum[:16]), Reviewed: p.Reviewed})
 	}
 	return out, nil

@@ -53,11 +53,12 @@ const (
 // Page is what the tracker needs of a published page. Version changes
 // whenever anything a visitor sees on it changes.
 type Page struct {
-	Slug     string
-	Title    string
-	URL      string
-	Version  string
-	Reviewed time.Time
+	Slug      string
+	Title     string
+	Standards [2]string // profile ids, in page order
+	URL       string
+	Version   string
+	Reviewed  time.Time
 }
 
 // Source lists what is published now.
@@ -67,14 +68,15 @@ type Source interface {
 
 // Event is the body of a delivery.
 type Event struct {
-	ID       string    `json:"id"`
-	Type     string    `json:"type"`
-	Slug     string    `json:"slug"`
-	Title    string    `json:"title,omitempty"`
-	URL      string    `json:"url,omitempty"`
-	Version  string    `json:"version,omitempty"`
-	Reviewed time.Time `json:"reviewed,omitzero"`
-	Time     time.Time `json:"time"`
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	Slug      string    `json:"slug"`
+	Title     string    `json:"title,omitempty"`
+	Standards [2]string `json:"standards"`
+	URL       string    `json:"url,omitempty"`
+	Version   string    `json:"version,omitempty"`
+	Reviewed  time.Time `json:"reviewed,omitzero"`
+	Time      time.Time `json:"time"`
 }
 
 // delivery is one event for one URL, the stream's message.
@@ -215,11 +217,12 @@ func (h *Hooks) Nudge() {
 // told is what the tracker last told of one page. Gen counts the page's
 // events, so an event id is new even when a page comes back as it was.
 type told struct {
-	Version string `json:"version,omitempty"`
-	Title   string `json:"title,omitempty"`
-	URL     string `json:"url,omitempty"`
-	Live    bool   `json:"live"`
-	Gen     int    `json:"gen"`
+	Version   string    `json:"version,omitempty"`
+	Title     string    `json:"title,omitempty"`
+	Standards [2]string `json:"standards"`
+	URL       string    `json:"url,omitempty"`
+	Live      bool      `json:"live"`
+	Gen       int       `json:"gen"`
 }
 
 // stateKey holds the whole state as one value, written by compare-and-set:
@@ -271,8 +274,8 @@ func (h *Hooks) Check(ctx context.Context) ([]Event, error) {
 		}
 		gen := old.Gen + 1
 		events = append(events, Event{ID: eventID(typ, p.Slug, p.Version, gen), Type: typ, Slug: p.Slug, Title: p.Title,
-			URL: p.URL, Version: p.Version, Reviewed: p.Reviewed, Time: now})
-		state[p.Slug] = told{Version: p.Version, Title: p.Title, URL: p.URL, Live: true, Gen: gen}
+			Standards: p.Standards, URL: p.URL, Version: p.Version, Reviewed: p.Reviewed, Time: now})
+		state[p.Slug] = told{Version: p.Version, Title: p.Title, Standards: p.Standards, URL: p.URL, Live: true, Gen: gen}
 	}
 	for slug, old := range state {
 		if seen[slug] || !old.Live {
@@ -280,8 +283,8 @@ func (h *Hooks) Check(ctx context.Context) ([]Event, error) {
 		}
 		gen := old.Gen + 1
 		events = append(events, Event{ID: eventID(Unpublished, slug, old.Version, gen), Type: Unpublished, Slug: slug,
-			Title: old.Title, URL: old.URL, Version: old.Version, Time: now})
-		state[slug] = told{Title: old.Title, URL: old.URL, Gen: gen}
+			Title: old.Title, Standards: old.Standards, URL: old.URL, Version: old.Version, Time: now})
+		state[slug] = told{Title: old.Title, Standards: old.Standards, URL: old.URL, Gen: gen}
 	}
 	if len(events) == 0 {
 		return nil, nil

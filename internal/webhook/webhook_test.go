@@ -42,7 +42,7 @@ func (s *source) set(slug, version string) {
 		delete(s.pages, slug)
 		return
 	}
-	s.pages[slug] = webhook.Page{Slug: slug, Title: slug, URL: "https://example.com/compare/" + slug, Version: version, Reviewed: time.Now()}
+	s.pages[slug] = webhook.Page{Slug: slug, Title: slug, Standards: [2]string{"a", "b"}, URL: "https://example.com/compare/" + slug, Version: version, Reviewed: time.Now()}
 }
 
 // receiver records signed deliveries; it fails the first attempt of the
@@ -70,6 +70,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &ev); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
+	}
+	if ev.Standards != [2]string{"a", "b"} || ev.URL == "" {
+		rc.t.Errorf("event %+v lacks its standards or URL", ev)
 	}
 	if r.Header.Get(webhook.HeaderDelivery) != ev.ID || r.Header.Get(webhook.HeaderEvent) != ev.Type {
 		rc.t.Errorf("headers %v for event %+v", r.Header, ev)

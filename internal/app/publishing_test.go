@@ -47,7 +47,8 @@ func TestPublishingEndToEnd(t *testing.T) {
 		return append([]string(nil), got...)
 	}
 
-	s := start(t, app.Config{ProfilesDir: subset(t, "gdpr", "iso-27701", "sox"), PublicURL: public,
+	profiles := subset(t, "gdpr", "iso-27701", "sox")
+	s := start(t, app.Config{ProfilesDir: profiles, PublicURL: public,
 		Webhooks: app.WebhookConfig{URLs: []string{recv.URL}, Secret: secret}})
 	code, body := s.call(t, "POST", "/api/jobs", s.token, map[string]any{"pairs": [][]string{{"GDPR", "ISO/IEC 27701"}}})
 	if code != http.StatusAccepted {
@@ -109,6 +110,44 @@ func TestPublishingEndToEnd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "compare", slug+".html")); err != nil {
 		t.Errorf("export: %v", err)
+	}
+
+	// A profile change makes every record stale and redrafts it; the page
+	// stays published as approved, with the same review date.
+	lastmod := func() string {
+		sm := get("/sitemap.xml")
+		i := strings.Index(sm, "<loc>"+url+"</loc>")
+		if i < 0 {
+			t.Fatalf("sitemap lost the page:\n%s", sm)
+		}
+		rest := sm[i:]
+		a, b := strings.Index(rest, "<lastmod>"), strings.Index(rest, "</lastmod>")
+		if a < 0 || b < a {
+			t.Fatalf("no lastmod for the page:\n%s", sm)
+		}
+		return rest[a+len("<lastmod>") : b]
+	}
+	before := lastmod()
+	file := filepath.Join(profiles, "gdpr.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), "aliases:\n", "aliases:\n  - Zebrafish Charter\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := s.call(t, "POST", "/api/profiles/reload", s.token, nil); code != http.StatusOK {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	natstest.Eventually(t, 20*time.Second, "the page's record to leave approved", func() bool {
+		rec, err := s.run.Store.Page(context.Background(), slug)
+		return err == nil && rec.State != "approved"
+	})
+	if after := lastmod(); after != before {
+		t.Errorf("lastmod %s after a redraft in review, want the approval's %s", after, before)
+	}
+	if page := get("/compare/" + slug); !strings.Contains(page, "Last reviewed") {
+		t.Error("the page lost its review date while a redraft is in review")
 	}
 
 	act("/api/pages/"+slug, "reject")

@@ -68,7 +68,7 @@ func (p published) PublishedPages(ctx context.Context) ([]site.Published, error)
 // time the page visitors see became what it is. A record whose newer draft
 // is in review has its approval in an older revision.
 func (p published) reviewed(ctx context.Context, rec store.PageRecord, a, b store.SectionRecord) time.Time {
-	t := p.approvedAt(store.KindPage, rec.Slug, rec.Meta, func() []store.Meta {
+	t := p.approvedAt(ctx, store.KindPage, rec.Slug, rec.Meta, func() []store.Meta {
 		revs, _ := p.st.PageRevisions(ctx, rec.Slug)
 		out := make([]store.Meta, len(revs))
 		for i, r := range revs {
@@ -77,7 +77,7 @@ func (p published) reviewed(ctx context.Context, rec store.PageRecord, a, b stor
 		return out
 	})
 	for _, s := range []store.SectionRecord{a, b} {
-		st := p.approvedAt(store.KindSection, s.Standard, s.Meta, func() []store.Meta {
+		st := p.approvedAt(ctx, store.KindSection, s.Standard, s.Meta, func() []store.Meta {
 			revs, _ := p.st.SectionRevisions(ctx, s.Standard)
 			out := make([]store.Meta, len(revs))
 			for i, r := range revs {
@@ -93,8 +93,10 @@ func (p published) reviewed(ctx context.Context, rec store.PageRecord, a, b stor
 }
 
 // approvedAt is when m was last approved: now if it is approved, else the
-// newest approved revision in its history.
-func (p published) approvedAt(kind store.Kind, key string, m store.Meta, history func() []store.Meta) time.Time {
+// newest approved revision in its KV history, else (a record that changed
+// more often since than the bucket keeps) its last approval in the audit
+// log. Found times are cached by revision.
+func (p published) approvedAt(ctx context.Context, kind store.Kind, key string, m store.Meta, history func() []store.Meta) time.Time {
 	if m.State == store.Approved {
 		return m.Updated
 	}
@@ -103,6 +105,17 @@ func (p published) approvedAt(kind store.Kind, key string, m store.Meta, history
 		return v.(time.Time)
 	}
 	t := approvedIn(history())
+	if t.IsZero() {
+		evs, err := p.st.History(ctx, kind, key)
+		if err != nil {
+			return t // not cached: the next request asks again
+		}
+		for _, ev := range evs {
+			if ev.To == store.Approved && ev.Time.After(t) {
+				t = ev.Time
+			}
+		}
+	}
 	p.approvals.Store(k, t)
 	return t
 }

@@ -70,3 +70,17 @@ func TestUniqueID(t *testing.T) {
 		}
 	}
 }
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{
+		"Organizations processing personal data": "organizations processing personal data",
+		"EU financial entities":                  "EU financial entities",
+		"US public companies":                    "US public companies",
+		"":                                       "",
+		"A":                                      "A",
+	} {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

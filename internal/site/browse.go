@@ -184,7 +184,7 @@ func (s *Site) StandardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.baseURL(r)
-	crumbs := []crumb{{"Home", "/"}, {"Standards", "/compare"}, {pr.ShortName, ""}}
+	crumbs := []crumb{{"Home", "/"}, {"Comparisons", "/compare"}, {pr.ShortName, ""}}
 	v := standardView{chrome: chrome{
 		Title:       pr.ShortName + ": summary and comparisons",
 		Description: cmp.Or(pr.Tagline, pr.Name),

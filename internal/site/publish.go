@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
@@ -92,6 +93,16 @@ var relationPhrases = map[profile.RelationKind]string{
 	profile.RelAlternative: "is an alternative to",
 }
 
+// lowerFirst lower-cases a sentence's first letter to continue another
+// sentence, unless the word is an acronym ("EU entities", "US public companies").
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "Yes"
@@ -112,7 +123,7 @@ func glanceOf(p *profile.Profile) glance {
 	if p.Mandatory.Required {
 		g.Mandatory = "Required"
 		if p.Mandatory.For != "" {
-			g.Mandatory = "Required for " + p.Mandatory.For
+			g.Mandatory = "Required for " + lowerFirst(p.Mandatory.For)
 		}
 	}
 	return g

@@ -41,7 +41,23 @@ type Result struct {
 	Total  int                     `json:"total"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetCount `json:"facets"`
+	// Gap is set when the query names two standards whose comparison is not
+	// in the index: rather than the best of unrelated hits, the answer says
+	// so and offers each standard's own pages.
+	Gap *Gap `json:"gap,omitempty"`
 }
+
+// Gap is the answer to a pair with no page: the two standards, a sentence
+// saying so, and the pages there are of each.
+type Gap struct {
+	Standards [2]string       `json:"standards"` // profile ids, as the query named them
+	Names     [2]string       `json:"names"`     // their short names
+	Message   string          `json:"message"`
+	Pages     [2][]Suggestion `json:"pages"` // each standard's pages, by title
+}
+
+// gapPages bounds each standard's list in a Gap.
+const gapPages = 10
 
 // Hit is one matching page. Fragments are HTML: escaped text in which only
 // the <mark> tags around matched words are markup.
@@ -217,6 +233,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	n := ix.names.Load() // one set of profiles for the whole search
 	u := understand(n, q.Text)
+	if u.Pair != "" && len(u.Standards) == 2 {
+		gap, err := ix.gap(ctx, n, u)
+		if err != nil {
+			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+		}
+		if gap != nil {
+			return Result{Hits: []Hit{}, Facets: map[string][]FacetCount{}, Gap: gap}, nil
+		}
+	}
 	var qq query.Query
 	if u.Parsed.Text == "" {
 		qq = bleve.NewMatchAllQuery()
@@ -364,4 +389,39 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 		out = append(out, Suggestion{Slug: h.ID, Title: title})
 	}
 	return out, nil
+}
+
+// gap returns nil when the page of u's pair is in the index (either way
+// round), else the Gap that says it is not.
+func (ix *Index) gap(ctx context.Context, n *names, u Understood) (*Gap, error) {
+	a, b, _ := strings.Cut(u.Pair, "-vs-")
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{u.Pair, page.Slug(b, a)}), 1, 0, false)
+	res, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("pair page: %w", err)
+	}
+	if res.Total > 0 {
+		return nil, nil
+	}
+	g := &Gap{Standards: [2]string{u.Standards[0], u.Standards[1]}}
+	for i, id := range g.Standards {
+		g.Names[i] = n.expansion(id)
+		t := bleve.NewTermQuery(id)
+		t.SetField("standard")
+		req := bleve.NewSearchRequestOptions(t, MaxLimit, 0, false)
+		req.Fields = []string{"title"}
+		res, err := ix.alias.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("pages of %s: %w", id, err)
+		}
+		g.Pages[i] = make([]Suggestion, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			title, _ := h.Fields["title"].(string)
+			g.Pages[i] = append(g.Pages[i], Suggestion{Slug: h.ID, Title: title})
+		}
+		slices.SortFunc(g.Pages[i], func(x, y Suggestion) int { return strings.Compare(x.Title, y.Title) })
+		g.Pages[i] = g.Pages[i][:min(len(g.Pages[i]), gapPages)]
+	}
+	g.Message = "There is no comparison of " + g.Names[0] + " and " + g.Names[1] + " yet."
+	return g, nil
 }

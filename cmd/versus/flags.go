@@ -100,3 +100,12 @@ func llmKey(c *app.Config) {
 		c.LLM.BaseURL = "https://api.openai.com/v1"
 	}
 }
+
+// addPublishFlags configure what the public site says about itself and who
+// is told when what it publishes changes.
+func addPublishFlags(fs *pflag.FlagSet, c *app.Config) {
+	fs.StringVar(&c.PublicURL, "public-url", "", "base URL of the public site (https://example.com): canonical links, Open Graph, JSON-LD and the sitemap use it; empty: the request's host")
+	fs.IntVar(&c.SitemapLimit, "sitemap-limit", 50000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
+	fs.StringSliceVar(&c.Webhooks.URLs, "webhook", nil, "URL told of every publish, update and unpublish (repeat or comma separate)")
+	fs.StringVar(&c.Webhooks.Secret, "webhook-secret", "", "HMAC-SHA256 key of the webhooks' X-Versus-Signature header (prefer VERSUS_WEBHOOK_SECRET)")
+}

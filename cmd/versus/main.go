@@ -60,6 +60,7 @@ func newRootCmd() *cobra.Command {
 		newBenchCmd(),
 		newImportCmd(),
 		newDoctorCmd(),
+		newExportCmd(),
 	)
 	return root
 }

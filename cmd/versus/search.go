@@ -111,6 +111,19 @@ func fetchSearch(ctx context.Context, server string, v url.Values) ([]byte, erro
 }
 
 func printResult(w io.Writer, res index.Result, offset int) {
+	if g := res.Gap; g != nil {
+		fmt.Fprintln(w, g.Message)
+		for i, pages := range g.Pages {
+			fmt.Fprintf(w, "\npublished pages of %s:\n", g.Names[i])
+			if len(pages) == 0 {
+				fmt.Fprintln(w, "  none yet")
+			}
+			for _, p := range pages {
+				fmt.Fprintf(w, "  %s  (%s)\n", p.Title, p.Slug)
+			}
+		}
+		return
+	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintln(w, "no pages match")
 		return

@@ -55,6 +55,7 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 	fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (sign-in limits); empty trusts none")
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)
+	addPublishFlags(fs, &cfg)
 	lf.add(fs)
 	return cmd
 }

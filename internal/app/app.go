@@ -61,6 +61,13 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client a sign-in is limited by (--trusted-proxies).
 	TrustedProxies []netip.Prefix
+
+	// Publishing: the public site's base URL (canonical links, sitemaps),
+	// URLs per sitemap file (0: 50,000), and the webhooks to tell.
+	PublicURL    string
+	SitemapLimit int
+	Webhooks     WebhookConfig
+
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }

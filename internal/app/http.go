@@ -41,7 +41,10 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	}
 	svc := &review.Service{Store: run.Store, CurrentProfiles: run.Profiles.Set}
 	web.Mount(mux, svc, a, web.WithLogger(*zerolog.Ctx(ctx)))
-	mountSite(mux, run)
+	mountSite(mux, cfg, run)
+	if err := mountWebhooks(ctx, mux, cfg, run, a); err != nil {
+		return nil, err
+	}
 	mux.Handle("GET /api/standards", handleStandards(run.Profiles.Set))
 	mux.Handle("POST /api/jobs", a.API(auth.RoleEditor, handleJobs(run.Planner)))
 	mux.Handle("POST /api/profiles/reload", a.API(auth.RoleAdmin, handleReload(run)))

@@ -1,6 +1,8 @@
 package site
 
 import (
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +137,80 @@ func TestBrowserSearch(t *testing.T) {
 // quote makes a JavaScript string literal of s.
 func quote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestBrowserComparePage shows a comparison page in Chromium at desktop
+// and phone widths: at 390 px nothing is wider than the screen and no cell
+// of the differences table cuts its text; the contents links scroll to
+// their sections.
+func TestBrowserComparePage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	_, set, pages := server(t)
+	slug := findSlug(t, pages, "iso-27001", "soc-2")
+	var live []string
+	for s, p := range pages {
+		if st := p.Standards; slices.Contains(st[:], "iso-27001") || slices.Contains(st[:], "soc-2") {
+			live = append(live, s)
+		}
+	}
+	srv := httptest.NewServer(Handler(fixture.ix, set, newLive(pages, live...)))
+	defer srv.Close()
+	b := browsertest.New(t)
+	ctx := b.Ctx
+	for _, vp := range []struct {
+		width int64
+		shot  string
+	}{{1280, "compare.png"}, {390, "compare-phone.png"}} {
+		browsertest.Do(t, ctx, "open the page",
+			chromedp.EmulateViewport(vp.width, 900),
+			chromedp.Navigate(srv.URL+"/compare/"+slug),
+			chromedp.WaitVisible(chromedp.CSS("table.differences")),
+		)
+		overflow := browsertest.Get(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+		if overflow > 0 {
+			t.Errorf("%d px: the page is %d px wider than the screen", vp.width, overflow)
+		}
+		cut := browsertest.Get(t, ctx, "cells", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('table.differences tbody th, table.differences tbody td'))
+			.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > window.innerWidth + 1)
+			.map(c => c.textContent.slice(0, 40))`))
+		if len(cut) > 0 {
+			t.Errorf("%d px: %d cells cut: %q", vp.width, len(cut), cut)
+		}
+		if vp.width == 390 {
+			// Stacked: each cell names its standard above its text.
+			label := browsertest.Get(t, ctx, "cell label", chromedp.Evaluate[string](
+				`getComputedStyle(document.querySelector('table.differences td'), '::before').content`))
+			if !strings.Contains(label, "ISO 27001") && !strings.Contains(label, "SOC 2") {
+				t.Errorf("390 px: a cell's label is %s", label)
+			}
+		}
+		browsertest.SaveShot(t, vp.shot, browsertest.Get(t, ctx, "screenshot", chromedp.CaptureScreenshot()))
+		if vp.width == 390 {
+			browsertest.Do(t, ctx, "scroll to the table", chromedp.Evaluate[chromedp.Void](`document.getElementById('key-differences').scrollIntoView()`))
+			browsertest.SaveShot(t, "compare-phone-table.png", browsertest.Get(t, ctx, "table screenshot", chromedp.CaptureScreenshot()))
+		}
+	}
+	// The home page browses and searches: its own form finds the pair.
+	browsertest.Do(t, ctx, "home",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#home-q")),
+	)
+	browsertest.SaveShot(t, "home.png", browsertest.Get(t, ctx, "home screenshot", chromedp.CaptureScreenshot()))
+	browsertest.Do(t, ctx, "search from home",
+		chromedp.SendKeys(chromedp.CSS("#home-q"), "iso 27001 vs soc 2\r"),
+		chromedp.WaitVisible(chromedp.CSS(".hits")),
+	)
+	if first := browsertest.Get(t, ctx, "first hit", chromedp.Text(chromedp.CSS(".hit-title"))); first != "ISO 27001 vs SOC 2" {
+		t.Errorf("search from home: first hit %q", first)
+	}
+	browsertest.Do(t, ctx, "back to the page", chromedp.Navigate(srv.URL+"/compare/"+slug), chromedp.WaitVisible(chromedp.CSS("#contents")))
+	// A contents link scrolls its section into view.
+	browsertest.Do(t, ctx, "follow a contents link",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.CSS(`#contents a[href="#key-differences"]`)),
+		chromedp.Poll[chromedp.Void](`Math.abs(document.getElementById('key-differences').getBoundingClientRect().top) < 50`),
+	)
 }

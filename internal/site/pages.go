@@ -2,17 +2,18 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/index"
-	"github.com/versus-dev/versus/internal/page"
 )
 
 // facetLink is one value of a facet, as a link that narrows the search.
@@ -34,19 +35,17 @@ type pageLink struct {
 }
 
 type searchView struct {
-	Title       string
-	Description string
-	Query       string
-	Standard    string
-	Filters     map[string]string
-	Error       string
-	Searched    bool
-	Result      index.Result
-	From, To    int
-	Facets      []facetGroup
-	Prev        *pageLink
-	Next        *pageLink
-	Clear       string // the search without filters
+	chrome
+	Standard string
+	Filters  map[string]string
+	Error    string
+	Searched bool
+	Result   index.Result
+	From, To int
+	Facets   []facetGroup
+	Prev     *pageLink
+	Next     *pageLink
+	Clear    string // the search without filters
 }
 
 var facetTitles = map[string]string{
@@ -58,7 +57,7 @@ var facetTitles = map[string]string{
 // without JavaScript.
 func (s *Site) SearchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	view := searchView{Title: "Search comparisons", Query: v.Get("q")}
+	view := searchView{chrome: chrome{Title: "Search comparisons", Query: v.Get("q"), NoIndex: true}}
 	q, err := s.parseQuery(v)
 	status := http.StatusOK
 	switch {
@@ -174,41 +173,8 @@ func (s *Site) facets(view *searchView, q index.Query) {
 	}
 }
 
-type compareView struct {
-	Title       string
-	Description string
-	Query       string // the search box stays empty
-	Slug        string
-	Body        template.HTML
-}
-
-// ComparePage serves GET /compare/{slug}: an approved page, sanitized.
-func (s *Site) ComparePage(w http.ResponseWriter, r *http.Request) {
-	slug := r.PathValue("slug")
-	if s.pages == nil {
-		s.notFound(w, r)
-		return
-	}
-	p, ok, err := s.pages.ApprovedPage(r.Context(), slug)
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("page %s: %w", slug, err))
-		return
-	}
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	// page.ToHTML drops raw HTML and sanitizes what Markdown makes of the
-	// fields (they may come from an LLM), so it may be trusted here.
-	body := template.HTML(page.ToHTML(p))
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "compare.html", compareView{
-		Title: p.Title, Description: p.Description, Slug: p.Slug, Body: body,
-	})
-}
-
 func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusNotFound, "notfound.html", searchView{Title: "Page not found"})
+	s.render(w, r, http.StatusNotFound, "notfound.html", searchView{chrome: chrome{Title: "Page not found", NoIndex: true}})
 }
 
 func (s *Site) serverError(w http.ResponseWriter, r *http.Request, err error) {
@@ -225,6 +191,29 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	securityHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if status == http.StatusOK {
+		// The ETag is the page as served, so it changes when anything on it
+		// does (a related page published, say), and a CDN or browser that
+		// has it gets a 304.
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		w.Header().Set("ETag", etag)
+		if noneMatch(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// noneMatch reports whether an If-None-Match header names etag.
+func noneMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
 }

@@ -1,5 +1,7 @@
-// Package site serves the public side of versus: the search page, the
-// search and suggest JSON API, and the approved comparison pages.
+// Package site serves the public side of versus: the browse and search
+// pages, the published comparison pages with what search engines and
+// link previews read (canonical links, Open Graph, JSON-LD, the sitemap and
+// robots.txt), and the public JSON API (search, suggest, published pages).
 package site
 
 import (
@@ -15,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -29,10 +32,21 @@ type Searcher interface {
 	Suggest(ctx context.Context, prefix string, n int) ([]index.Suggestion, error)
 }
 
-// PageSource gives the approved revision of a page; ok is false when the
-// page does not exist or is not approved.
-type PageSource interface {
-	ApprovedPage(ctx context.Context, slug string) (p page.Page, ok bool, err error)
+// Published is a page as visitors see it, with when it was last reviewed:
+// the latest approval (of the page or of either standard's sections) that
+// made it what it is.
+type Published struct {
+	Page     page.Page
+	Reviewed time.Time
+}
+
+// Catalog gives what is published. Nothing else is ever shown: a page that
+// is not published is not in any list, sitemap, or answer.
+type Catalog interface {
+	// PublishedPage returns the page at slug; ok is false when it is not published.
+	PublishedPage(ctx context.Context, slug string) (p Published, ok bool, err error)
+	// PublishedPages lists every published page, in any order.
+	PublishedPages(ctx context.Context) ([]Published, error)
 }
 
 // Limits on what a visitor may ask.
@@ -55,24 +69,55 @@ var filterParams = []string{"issuer", "kind", "jurisdiction", "industry"}
 type Site struct {
 	ix    Searcher
 	set   func() *profile.Set // the current profiles: the server may reload them
-	pages PageSource
+	pages Catalog
 	tmpl  *template.Template
+	base  string // the public base URL, no trailing slash; "" = from the request
+	// sitemapMax is the most URLs in one sitemap file; past it /sitemap.xml
+	// is an index of several (the protocol's limit is 50,000).
+	sitemapMax int
+}
+
+// Option configures a Site.
+type Option func(*Site)
+
+// WithPublicURL sets the base URL of the public site (https://example.com
+// or https://example.com/compliance): canonical links, Open Graph, JSON-LD
+// and the sitemap are absolute URLs under it. Without it they are built
+// from the request's host, which is right only when nothing rewrites it.
+func WithPublicURL(u string) Option {
+	return func(s *Site) { s.base = strings.TrimRight(u, "/") }
+}
+
+// WithSitemapLimit sets the URLs per sitemap file (default 50,000).
+func WithSitemapLimit(n int) Option {
+	return func(s *Site) {
+		if n > 0 {
+			s.sitemapMax = n
+		}
+	}
 }
 
 // New builds the site. set returns the current profiles. pages may be nil
-// when no page store is wired: then /compare/{slug} answers 404.
-func New(ix Searcher, set func() *profile.Set, pages PageSource) *Site {
+// when no page store is wired: then nothing is published.
+func New(ix Searcher, set func() *profile.Set, pages Catalog, opts ...Option) *Site {
 	t := template.Must(template.New("").Funcs(template.FuncMap{
 		"fragment": fragmentHTML,
+		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+		"isodate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"yesno":    yesNo,
 	}).ParseFS(templateFS, "templates/*.html"))
-	return &Site{ix: ix, set: set, pages: pages, tmpl: t}
+	s := &Site{ix: ix, set: set, pages: pages, tmpl: t, sitemapMax: 50_000}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Handler serves the public site and its API.
 // The profiles are fixed; a server that reloads them uses New.
-func Handler(ix Searcher, set *profile.Set, pages PageSource) http.Handler {
+func Handler(ix Searcher, set *profile.Set, pages Catalog, opts ...Option) http.Handler {
 	mux := http.NewServeMux()
-	New(ix, func() *profile.Set { return set }, pages).Register(mux)
+	New(ix, func() *profile.Set { return set }, pages, opts...).Register(mux)
 	return mux
 }
 
@@ -81,7 +126,18 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/search", s.APISearch)
 	mux.HandleFunc("GET /api/suggest", s.APISuggest)
 	mux.HandleFunc("GET /search", s.SearchPage)
+	mux.HandleFunc("GET /{$}", s.HomePage)
+	mux.HandleFunc("GET /compare", s.CompareList)
+	mux.HandleFunc("GET /compare/{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/compare", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /compare/{slug}", s.ComparePage)
+	mux.HandleFunc("GET /standards/{id}", s.StandardPage)
+	mux.HandleFunc("GET /sitemap.xml", s.Sitemap)
+	mux.HandleFunc("GET /sitemaps/{file}", s.SitemapPart)
+	mux.HandleFunc("GET /robots.txt", s.Robots)
+	mux.HandleFunc("GET /api/published", s.APIPublished)
+	mux.HandleFunc("GET /api/published/{slug}", s.APIPublishedPage)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheable(http.FileServerFS(static))))
 }

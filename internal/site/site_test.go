@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/versus-dev/versus/index"
 	"github.com/versus-dev/versus/internal/compose"
@@ -22,9 +23,20 @@ import (
 // pageMap is an in-memory page store.
 type pageMap map[string]page.Page
 
-func (m pageMap) ApprovedPage(_ context.Context, slug string) (page.Page, bool, error) {
+// fixtureReviewed is when every fixture page was last reviewed.
+var fixtureReviewed = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
+func (m pageMap) PublishedPage(_ context.Context, slug string) (Published, bool, error) {
 	p, ok := m[slug]
-	return p, ok, nil
+	return Published{Page: p, Reviewed: fixtureReviewed}, ok, nil
+}
+
+func (m pageMap) PublishedPages(context.Context) ([]Published, error) {
+	out := make([]Published, 0, len(m))
+	for _, p := range m {
+		out = append(out, Published{Page: p, Reviewed: fixtureReviewed})
+	}
+	return out, nil
 }
 
 var fixture struct {
@@ -33,6 +45,7 @@ var fixture struct {
 	srv   *httptest.Server
 	set   *profile.Set
 	pages pageMap
+	ix    *index.Index
 	err   error
 }
 
@@ -82,6 +95,7 @@ func server(t *testing.T) (*httptest.Server, *profile.Set, pageMap) {
 				}
 			}
 		})
+		fixture.ix = ix
 		fixture.srv = httptest.NewServer(Handler(ix, fixture.set, fixture.pages))
 	})
 	if fixture.err != nil {

@@ -104,7 +104,13 @@ func phoneTable(t *html.Node, label string) *html.Node {
 			i++
 		}
 	})
-	t.Attr = append(t.Attr, html.Attribute{Key: "class", Val: "differences"})
+	// Every table stacks on a phone; the Key Differences one is also named,
+	// for styling and for the tests that find it.
+	class := "stacked"
+	if label == "Key Differences" {
+		class = "stacked differences"
+	}
+	t.Attr = append(t.Attr, html.Attribute{Key: "class", Val: class})
 	wrap := &html.Node{Type: html.ElementNode, Data: "section", DataAtom: atom.Section, Attr: []html.Attribute{
 		{Key: "class", Val: "table-scroll"},
 		{Key: "aria-label", Val: label},

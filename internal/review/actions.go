@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -25,34 +26,36 @@ func (s *Service) sectionOps() kindOps[store.SectionRecord] {
 	return kindOps[store.SectionRecord]{store.KindSection, s.Store.UpdateSectionAt, func(r *store.SectionRecord) *store.Meta { return &r.Meta }}
 }
 
-// step is one action's change to a record; it returns the event to emit.
-type step[T any] func(r *T, m *store.Meta) (store.Event, error)
+// step is one action's change to a record: it moves the record by a
+// lifecycle transition (Meta.Move) or logs a change of no state (Meta.Log),
+// which makes the event the write carries.
+type step[T any] func(r *T, m *store.Meta, actor string) error
 
-// run applies st at revision rev and emits its event.
+// run applies st at revision rev; the store emits the write's event.
 func run[T any](ctx context.Context, s *Service, ops kindOps[T], actor, key string, rev uint64, st step[T]) (T, error) {
-	var ev store.Event
 	if err := needRev(rev); err != nil {
 		var zero T
 		return zero, err
 	}
+	now := s.now()
 	rec, err := ops.update(ctx, key, rev, func(r *T) error {
 		m := ops.meta(r)
-		from := m.State
-		e, err := st(r, m)
-		if err != nil {
+		if err := st(r, m, actor); err != nil {
 			return err
 		}
 		m.UpdatedBy = actor
-		e.From, e.To = from, m.State
-		ev = e
+		if m.Event != nil {
+			m.Event.Time = now
+		}
 		return nil
 	})
 	if err != nil {
+		var ie *lifecycle.IllegalError
+		if errors.As(err, &ie) {
+			err = refuse(ErrState, "%s", ie.Error())
+		}
 		return rec, fmt.Errorf("%s %s: %w", ops.kind, key, err)
 	}
-	ev.Kind, ev.Key, ev.Actor = ops.kind, key, actor
-	ev.Revision = ops.meta(&rec).Revision
-	s.emit(ctx, ev)
 	return rec, nil
 }
 
@@ -62,69 +65,78 @@ func (s *Service) claim(actor string) claimStep {
 }
 
 func claimStepFn[T any](c claimStep) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
+	return func(_ *T, m *store.Meta, actor string) error {
 		prev := applyClaim(m, c)
-		return store.Event{Type: EvClaimed, Note: claimNote(prev)}, nil
+		m.Log(EvClaimed, actor).Note = claimNote(prev)
+		return nil
 	}
 }
 
-func releaseStepFn[T any](actor string, now func() store.Event) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		ev := now()
+func releaseStepFn[T any]() step[T] {
+	return func(_ *T, m *store.Meta, actor string) error {
+		note := ""
 		if m.Claim != nil && m.Claim.By != actor {
-			ev.Note = "released " + m.Claim.By + "'s claim"
+			note = "released " + m.Claim.By + "'s claim"
 		}
 		m.Claim = nil
-		ev.Type = EvReleased
-		return ev, nil
+		m.Log(EvReleased, actor).Note = note
+		return nil
 	}
 }
 
-func commentStepFn[T any](actor, text string, c claimStep) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
+func commentStepFn[T any](text string, c claimStep) step[T] {
+	return func(_ *T, m *store.Meta, actor string) error {
 		m.Comments = append(m.Comments, store.Comment{By: actor, At: c.now, Text: text})
-		return store.Event{Type: EvCommented, Note: text}, nil
+		m.Log(EvCommented, actor).Note = text
+		return nil
 	}
 }
 
 func rejectStepFn[T any](note string) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, rejectable, "reject"); err != nil {
-			return store.Event{}, err
+	return func(_ *T, m *store.Meta, actor string) error {
+		ev, err := m.Move(lifecycle.Reject, actor)
+		if err != nil {
+			return err
 		}
-		m.State = store.Rejected
 		m.Claim = nil
-		return store.Event{Type: EvRejected, Note: note}, nil
+		ev.Note = note
+		return nil
 	}
 }
 
 func requestStepFn[T any](note string) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, returnable, "request changes on"); err != nil {
-			return store.Event{}, err
+	return func(_ *T, m *store.Meta, actor string) error {
+		ev, err := m.Move(lifecycle.RequestChanges, actor)
+		if err != nil {
+			return err
 		}
-		m.State = store.ChangesRequested
 		m.Note = note
 		m.Seq++
 		m.Attempt = 0
 		m.Claim = nil
-		return store.Event{Type: EvChangesRequested, Note: note}, nil
+		ev.Note = note
+		return nil
 	}
 }
 
 func approveStepFn[T any](note string, setApproved func(*T)) step[T] {
-	return func(r *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, approvable, "approve"); err != nil {
-			return store.Event{}, err
+	return func(r *T, m *store.Meta, actor string) error {
+		if !lifecycle.Allowed(m.State, lifecycle.Approve) {
+			_, err := m.Move(lifecycle.Approve, actor)
+			return err
 		}
 		if finding.HasError(m.Findings) {
-			return store.Event{}, &FindingsError{Findings: m.Findings}
+			return &FindingsError{Findings: m.Findings}
+		}
+		ev, err := m.Move(lifecycle.Approve, actor)
+		if err != nil {
+			return err
 		}
 		setApproved(r)
-		m.State = store.Approved
 		m.Claim = nil
-		e, w := finding.Count(m.Findings)
-		return store.Event{Type: EvApproved, Note: note, Errors: e, Warnings: w}, nil
+		ev.Note = note
+		ev.Errors, ev.Warnings = finding.Count(m.Findings)
+		return nil
 	}
 }
 
@@ -132,20 +144,26 @@ func approveStepFn[T any](note string, setApproved func(*T)) step[T] {
 // needed attention returns to review once an edit leaves no error; an
 // approved, stale or rejected record is back in review after an edit.
 func editStepFn[T any](set func(*T), check func(*T) []finding.Finding) step[T] {
-	return func(r *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, editable, "edit"); err != nil {
-			return store.Event{}, err
+	return func(r *T, m *store.Meta, actor string) error {
+		if !lifecycle.Allowed(m.State, lifecycle.Edit) {
+			_, err := m.Move(lifecycle.Edit, actor)
+			return err
 		}
 		set(r)
 		fs := check(r)
 		finding.Sort(fs)
 		m.Findings = fs
-		if m.State != store.NeedsAttention || !finding.HasError(fs) {
-			m.State = store.InReview
+		t := lifecycle.Edit
+		if m.State == store.NeedsAttention && finding.HasError(fs) {
+			t = lifecycle.EditUnresolved
+		}
+		ev, err := m.Move(t, actor)
+		if err != nil {
+			return err
 		}
 		m.Raw = ""
-		e, w := finding.Count(fs)
-		return store.Event{Type: EvEdited, Errors: e, Warnings: w}, nil
+		ev.Errors, ev.Warnings = finding.Count(fs)
+		return nil
 	}
 }
 
@@ -167,7 +185,7 @@ func (s *Service) Claim(ctx context.Context, actor, slug string, rev uint64) (st
 
 // Release gives up the lease on a page.
 func (s *Service) Release(ctx context.Context, actor, slug string, rev uint64) (store.PageRecord, error) {
-	return run(ctx, s, s.pageOps(), actor, slug, rev, releaseStepFn[store.PageRecord](actor, func() store.Event { return store.Event{} }))
+	return run(ctx, s, s.pageOps(), actor, slug, rev, releaseStepFn[store.PageRecord]())
 }
 
 // Comment adds a remark to a page.
@@ -176,7 +194,7 @@ func (s *Service) Comment(ctx context.Context, actor, slug string, rev uint64, t
 	if err != nil {
 		return store.PageRecord{}, err
 	}
-	return run(ctx, s, s.pageOps(), actor, slug, rev, commentStepFn[store.PageRecord](actor, text, s.claim(actor)))
+	return run(ctx, s, s.pageOps(), actor, slug, rev, commentStepFn[store.PageRecord](text, s.claim(actor)))
 }
 
 // Edit replaces a page's pair part and validates it at once.

@@ -445,11 +445,6 @@ func (s *server) doSectionAction(r *http.Request, actor, std, action string, b a
 		rec, err = s.svc.EditSection(ctx, actor, std, b.Revision, *b.Section)
 	case "approve":
 		a, err := s.svc.ApproveSection(ctx, actor, std, b.Revision, b.Note)
-		if err != nil && a.Record.Revision != 0 && a.Record.State == store.Approved {
-			// Approved, but counting the pages failed: still a success.
-			logErr(ctx, err, "section impact")
-			return a.Record, &review.Impact{Unblocked: []string{}, Waiting: []string{}}, nil
-		}
 		return a.Record, &a.Impact, err
 	case "reject":
 		rec, err = s.svc.RejectSection(ctx, actor, std, b.Revision, b.Note)

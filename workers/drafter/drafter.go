@@ -18,6 +18,7 @@ import (
 	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -99,6 +100,9 @@ func handle(ctx context.Context, cfg Config, msg jetstream.Msg) {
 		what := "store unavailable"
 		if perm != nil {
 			what = "LLM unavailable"
+			if herr := handBack(ctx, cfg, j, err); herr != nil {
+				log.Warn().Err(herr).Msg("hand the job back")
+			}
 		}
 		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + "; job handed back")
 		_ = msg.NakWithDelay(delay)
@@ -152,16 +156,8 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		// Drafted before (a redelivery after a crash or a lost connection
 		// between the store write and the ack): never pay for it twice, just
 		// make sure its event and its validation job went out.
-		if meta.State == store.Drafting && meta.Drafted == j.Seq {
-			e, w := finding.Count(meta.Findings)
-			if err := cfg.Store.Emit(ctx, store.Event{
-				ID:   draftedID(j), // the same as the first try's: stored once
-				Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
-				Revision: meta.Revision, Errors: e, Warnings: w,
-			}); err != nil {
-				return err
-			}
-		}
+		// Its event went out with the write, or goes out with the next
+		// write or the reconciler (store.Reconcile).
 		_, err := jobs.Resume(ctx, cfg.Store, j.Kind, j.Key, meta)
 		return err
 	}
@@ -193,8 +189,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 				return errObsolete
 			}
 			r.Section, r.Raw, r.Findings = res.Section, res.Raw, res.Findings
-			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
-			return nil
+			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
 			return ignoreObsolete(err)
@@ -221,8 +216,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 				return errObsolete
 			}
 			r.Pair, r.Raw, r.Findings = res.Pair, res.Raw, res.Findings
-			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
-			return nil
+			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
 			return ignoreObsolete(err)
@@ -236,20 +230,26 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		outcome = "undecodable"
 	}
 	cfg.count(kind, outcome, time.Since(start), usage)
-	e, w := finding.Count(stored.Findings)
-	if err := cfg.Store.Emit(ctx, store.Event{
-		ID:   draftedID(j),
-		Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
-		Revision: stored.Revision, Usage: &usage, Errors: e, Warnings: w,
-	}); err != nil {
-		return err
-	}
 	zerolog.Ctx(ctx).Debug().Int("tokens", usage.Total()).Dur("took", time.Since(start)).Msg("drafted")
 	return cfg.Store.Publish(ctx, store.StageValidate, store.Job{Kind: j.Kind, Key: j.Key, Inputs: j.Inputs, Seq: j.Seq, Reason: j.Reason})
 }
 
-// draftedID names the drafted event of a job's draft, so that emitting it
-// again after a redelivery is deduplicated by the events stream.
+// drafted records a stored draft: the drafted transition, its usage and
+// findings on the event. The event id is the job's, so a second copy (a
+// redelivery racing the first) is dropped by the events stream.
+func drafted(m *store.Meta, j store.Job, u store.Usage) error {
+	ev, err := m.Move(lifecycle.Drafted, "drafter")
+	if err != nil {
+		return err
+	}
+	m.Drafted, m.Usage, m.Drafter = j.Seq, m.Usage.Add(u), m.Inputs.Model
+	ev.ID = draftedID(j)
+	ev.Usage = &u
+	ev.Errors, ev.Warnings = finding.Count(m.Findings)
+	return nil
+}
+
+// draftedID names the drafted event of a job's draft.
 func draftedID(j store.Job) string {
 	return fmt.Sprintf("drafted.%s.%s.%d.%.16s", j.Kind, j.Key, j.Seq, j.Inputs)
 }
@@ -268,16 +268,61 @@ func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error)
 		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
 			return errObsolete
 		}
-		if m.Drafted < j.Seq {
-			m.State = store.Drafting
+		if m.Drafted >= j.Seq || m.State == store.Drafting {
+			return errUnchanged // drafted already, or a redelivery of the job in hand
 		}
-		return nil
+		_, err := m.Move(lifecycle.StartDrafting, "drafter")
+		return err
 	}
 	m, err := s.UpdateMeta(ctx, j.Kind, j.Key, check)
+	if errors.Is(err, errUnchanged) {
+		return readMeta(ctx, s, j)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return m, errObsolete
 	}
 	return m, err
+}
+
+// errUnchanged stops a write that would change nothing.
+var errUnchanged = errors.New("unchanged")
+
+func readMeta(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error) {
+	var m store.Meta
+	var err error
+	if j.Kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = s.Section(ctx, j.Key)
+		m = r.Meta
+	} else {
+		var r store.PageRecord
+		r, err = s.Page(ctx, j.Key)
+		m = r.Meta
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return m, errObsolete
+	}
+	return m, err
+}
+
+// handBack marks a job given back during an LLM outage: the record is
+// queued again, not shown as drafting while nobody drafts it.
+func handBack(ctx context.Context, cfg Config, j store.Job, cause error) error {
+	_, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq || m.State != store.Drafting || m.Drafted >= j.Seq {
+			return errObsolete
+		}
+		ev, err := m.Move(lifecycle.HandBack, "drafter")
+		if err != nil {
+			return err
+		}
+		ev.Note = cause.Error()
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return ignoreObsolete(err)
 }
 
 // fail records a draft that cannot succeed by retrying (the model refused
@@ -289,15 +334,19 @@ func fail(ctx context.Context, cfg Config, j store.Job, cause error) error {
 		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
 			return errObsolete
 		}
-		m.State, m.Findings, m.Drafted = store.NeedsAttention, []finding.Finding{f}, j.Seq
+		ev, err := m.Move(lifecycle.NeedsAttn, "drafter")
+		if err != nil {
+			return err
+		}
+		m.Findings, m.Drafted = []finding.Finding{f}, j.Seq
+		ev.Note, ev.Errors = cause.Error(), 1
 		return nil
 	}
-	m, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
-	if err != nil {
-		return ignoreObsolete(err)
+	_, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
 	}
-	return cfg.Store.Emit(ctx, store.Event{Kind: j.Kind, Key: j.Key, Type: "needs_attention", Actor: "drafter",
-		From: store.Drafting, To: store.NeedsAttention, Revision: m.Revision, Note: cause.Error(), Errors: 1})
+	return ignoreObsolete(err)
 }
 
 func (cfg Config) count(kind, outcome string, took time.Duration, u store.Usage) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -80,17 +81,24 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 		finding.Sort(fs)
 		v.from = m.State
 		m.Findings = fs
+		t := lifecycle.Validated
 		switch {
 		case !finding.HasError(fs):
-			m.State, m.Raw = store.InReview, ""
+			m.Raw = ""
 		case m.Attempt < cfg.MaxRedrafts:
+			t = lifecycle.Redraft
 			m.Attempt++
 			m.Seq++
-			m.State = store.Queued
 			v.redraft = true
 		default:
-			m.State = store.NeedsAttention
+			t = lifecycle.NeedsAttn
 		}
+		ev, err := m.Move(t, "validator")
+		if err != nil {
+			return err
+		}
+		ev.ID = fmt.Sprintf("validated.%s.%s.%d", j.Kind, j.Key, j.Seq)
+		ev.Errors, ev.Warnings = finding.Count(fs)
 		v.to = m.State
 		return nil
 	}
@@ -131,20 +139,6 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 		return err
 	}
 	cfg.count(string(j.Kind), v)
-	e, w := finding.Count(v.meta.Findings)
-	typ := "validated"
-	if v.to == store.NeedsAttention {
-		typ = "needs_attention"
-	} else if v.redraft {
-		typ = "redraft"
-	}
-	if err := cfg.Store.Emit(ctx, store.Event{
-		ID:   fmt.Sprintf("validated.%s.%s.%d", j.Kind, j.Key, j.Seq),
-		Kind: j.Kind, Key: j.Key, Type: typ, Actor: "validator", From: v.from, To: v.to,
-		Revision: v.meta.Revision, Errors: e, Warnings: w,
-	}); err != nil {
-		return err
-	}
 	if v.redraft {
 		// The drafter gets the findings back from the record (Meta.Findings
 		// and Raw), so the redraft fixes them rather than rolling the dice again.

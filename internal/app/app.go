@@ -165,8 +165,15 @@ func Run(ctx context.Context, cfg Config) error {
 	run.Author = auth.Name()
 	run.Planner = &jobs.Planner{Store: st, Profiles: profiles.Set, Drafter: auth}
 
-	// Catch up: profiles are re-read at start, so anything drafted from an
-	// older version is stale; and any job lost in a crash is republished.
+	// Catch up: an event lost in a crash between a record write and its
+	// publish is emitted; profiles are re-read at start, so anything drafted
+	// from an older version is stale; and any job lost in a crash is
+	// republished.
+	if n, err := st.Reconcile(ctx); err != nil {
+		return fmt.Errorf("reconcile events: %w", err)
+	} else if n > 0 {
+		log.Info().Int("events", n).Msg("emitted events lost in a crash")
+	}
 	if cfg.Parts.Web {
 		if n, err := run.Planner.MarkStale(ctx, "system"); err != nil {
 			return fmt.Errorf("mark stale: %w", err)
@@ -192,6 +199,9 @@ func Run(ctx context.Context, cfg Config) error {
 				errc <- fmt.Errorf("%s: %w", name, err)
 			}
 		}()
+	}
+	if cfg.Parts.Web {
+		go st.ReconcileEvery(ctx, time.Minute)
 	}
 	if cfg.Parts.Drafter {
 		conc := cfg.Drafters

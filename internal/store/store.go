@@ -44,6 +44,9 @@ type Store struct {
 	// crashAfterWrite, set by tests, stops a write's event from going out,
 	// as if the process died between the record write and the publish.
 	crashAfterWrite func(Event) bool
+
+	watchMu  sync.Mutex
+	watchers []*Watcher
 }
 
 // Open creates (or updates) the streams and buckets and returns a Store.
@@ -664,6 +667,7 @@ func (b *bucket[T]) follow(ctx context.Context, w jetstream.KeyWatcher, ready ch
 }
 
 func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
+	defer b.s.notify(Change{Kind: b.kind, Key: e.Key()})
 	if e.Operation() != jetstream.KeyValuePut {
 		b.mu.Lock()
 		delete(b.mirror, e.Key())

@@ -22,7 +22,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	if !cfg.Parts.Web {
 		return mux, nil // a worker's probe endpoints only
 	}
-	a, err := auth.New(ctx, run.Store.JetStream())
+	a, err := auth.New(ctx, run.Store.JetStream(), auth.WithReplicas(run.Store.Settings().Replicas))
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/internal/app"
@@ -288,26 +287,27 @@ func (d *deployment) calls() map[string]int {
 	return out
 }
 
-// waitConsumerDrained waits until a durable consumer has nothing pending
-// or unacknowledged.
-func (d *deployment) waitConsumerDrained(stream, name string, within time.Duration) {
+// approve approves the record at path (/api/pages/… or /api/sections/…)
+// at its current revision, through the web process as an editor would.
+func (d *deployment) approve(path string) {
 	d.t.Helper()
-	js := d.web.Store.JetStream()
-	deadline := time.Now().Add(within)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		c, err := js.Consumer(ctx, stream, name)
-		var info *jetstream.ConsumerInfo
-		if err == nil {
-			info, err = c.Info(ctx)
+	call := func(method, path string, body []byte) (int, []byte) {
+		req, _ := http.NewRequest(method, "http://"+d.web.Addr+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+d.webToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			d.t.Fatalf("%s %s: %v", method, path, err)
 		}
-		cancel()
-		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("consumer %s on %s not drained within %v: %+v %v", name, stream, within, info, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, body := call("GET", path, nil)
+	var rec struct{ Revision uint64 }
+	if err := json.Unmarshal(body, &rec); code != http.StatusOK || err != nil {
+		d.t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	if code, body := call("POST", path+"/approve", []byte(fmt.Sprintf(`{"revision":%d}`, rec.Revision))); code != http.StatusOK {
+		d.t.Fatalf("approve %s: %d %s", path, code, body)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -65,69 +64,57 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Transient = func(error) bool { return false }
 	}
 	zerolog.Ctx(ctx).Info().Int("concurrency", cfg.Concurrency).Msg("drafter started")
-	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
-		handle(ctx, cfg, msg)
-	})
+	policy := consume.Policy{MaxDeliver: cfg.Store.Settings().MaxDeliver, GiveUp: cfg.giveUp}
+	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
 }
 
-func handle(ctx context.Context, cfg Config, msg jetstream.Msg) {
+func decodeJob(msg jetstream.Msg) (store.Job, error) {
 	var j store.Job
 	if err := json.Unmarshal(msg.Data(), &j); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("subject", msg.Subject()).Msg("undecodable job dropped")
-		_ = msg.Term()
-		return
+		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
+	}
+	return j, nil
+}
+
+// handle drafts one job and classes its error for the consumer.
+func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return err
 	}
 	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
 	ctx = log.WithContext(ctx)
-	err := draft(ctx, cfg, msg, j)
+	err = draft(ctx, cfg, msg, j)
 	var perm *permanentError
 	switch {
-	case err == nil:
-		_ = msg.Ack()
-	case ctx.Err() != nil:
-		// Stopping: hand the job back so another worker takes it at once.
-		_ = msg.Nak()
-	case !errors.As(err, &perm) || cfg.Transient(err):
-		// The LLM is unavailable, or the store is (a NATS server
-		// restarting): wait it out; neither is the draft's fault.
-		md, _ := msg.Metadata()
-		delay := backoff(md)
+	case err == nil, ctx.Err() != nil:
+		return err
+	case errors.As(err, &perm) && !cfg.Transient(err):
+		return consume.Permanently(err)
+	case perm != nil:
+		// The LLM is unavailable: wait it out, it is not the draft's
+		// fault; the record is queued again meanwhile, not drafting.
+		if herr := handBack(ctx, cfg, j, err); herr != nil {
+			log.Warn().Err(herr).Msg("hand the job back")
+		}
+		var after time.Duration
 		if cfg.RetryAfter != nil {
-			if ra, ok := cfg.RetryAfter(err); ok && ra > delay {
-				delay = ra
-			}
+			after, _ = cfg.RetryAfter(err)
 		}
-		what := "store unavailable"
-		if perm != nil {
-			what = "LLM unavailable"
-			if herr := handBack(ctx, cfg, j, err); herr != nil {
-				log.Warn().Err(herr).Msg("hand the job back")
-			}
-		}
-		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + "; job handed back")
-		_ = msg.NakWithDelay(delay)
+		return consume.Transiently(fmt.Errorf("LLM unavailable: %w", err), after)
 	default:
-		log.Error().Err(err).Msg("draft failed")
-		if ferr := fail(ctx, cfg, j, err); ferr != nil {
-			log.Error().Err(ferr).Msg("record the failure")
-			_ = msg.NakWithDelay(5 * time.Second)
-			return
-		}
-		_ = msg.Ack()
+		// The store is unavailable (a NATS server restarting).
+		return consume.Transiently(fmt.Errorf("store unavailable: %w", err), 0)
 	}
 }
 
-// backoff grows with each delivery of the same job, with jitter, up to a minute.
-func backoff(md *jetstream.MsgMetadata) time.Duration {
-	n := uint64(1)
-	if md != nil {
-		n = md.NumDelivered
+// giveUp records a job that failed for good as needs_attention.
+func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return nil // nothing to record it on
 	}
-	d := time.Second << min(n-1, 6)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return d/2 + rand.N(d/2+1)
+	return fail(ctx, cfg, j, cause)
 }
 
 // errObsolete marks a job that newer work has overtaken.
@@ -343,8 +330,8 @@ func fail(ctx context.Context, cfg Config, j store.Job, cause error) error {
 		return nil
 	}
 	_, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, lifecycle.ErrIllegal) {
+		return nil // gone, or moved on past the job
 	}
 	return ignoreObsolete(err)
 }

@@ -42,20 +42,54 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	zerolog.Ctx(ctx).Info().Int("max_redrafts", cfg.MaxRedrafts).Msg("validator started")
-	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
-		var j store.Job
-		if err := json.Unmarshal(msg.Data(), &j); err != nil {
-			_ = msg.Term()
-			return
+	policy := consume.Policy{MaxDeliver: cfg.Store.Settings().MaxDeliver, GiveUp: cfg.giveUp,
+		Backoff: func(uint64) time.Duration { return 2 * time.Second }}
+	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
+}
+
+func decodeJob(msg jetstream.Msg) (store.Job, error) {
+	var j store.Job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil {
+		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
+	}
+	return j, nil
+}
+
+// handle judges one job. Its errors are the store's (transient) or an
+// unknown kind (permanent).
+func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return err
+	}
+	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
+	return judge(log.WithContext(ctx), cfg, j)
+}
+
+// giveUp records a validation that failed for good as needs_attention.
+func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return nil
+	}
+	f := finding.Finding{Rule: "validate.error", Severity: finding.Error, Message: cause.Error(),
+		Hint: "request changes to redraft, or edit the draft"}
+	_, err = cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
+			return errObsolete
 		}
-		log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
-		if err := judge(log.WithContext(ctx), cfg, j); err != nil {
-			log.Error().Err(err).Msg("validate")
-			_ = msg.NakWithDelay(2 * time.Second)
-			return
+		ev, err := m.Move(lifecycle.NeedsAttn, "validator")
+		if err != nil {
+			return err
 		}
-		_ = msg.Ack()
+		m.Findings = append(m.Findings, f)
+		ev.Note, ev.Errors = cause.Error(), 1
+		return nil
 	})
+	if err == nil || errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) || errors.Is(err, lifecycle.ErrIllegal) {
+		return nil
+	}
+	return err
 }
 
 var errObsolete = errors.New("obsolete job")
@@ -130,7 +164,7 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 		})
 		v.meta = r.Meta
 	default:
-		return fmt.Errorf("unknown job kind %q", j.Kind)
+		return consume.Permanently(fmt.Errorf("unknown job kind %q", j.Kind))
 	}
 	if errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/versus-dev/versus/internal/app"
 )
 
 func newEnqueueCmd() *cobra.Command {
@@ -74,9 +76,9 @@ func newEnqueueCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&server, "server", "http://127.0.0.1:8080", "the versus server")
+	fs.StringVar(&server, "server", app.DefaultServer, "the versus server")
 	fs.StringVar(&token, "token", "", "API token with the editor role (default: DATA/admin.token)")
-	fs.StringVar(&data, "data", "versus-data", "data folder, to find admin.token")
+	fs.StringVar(&data, "data", app.DefaultDataDir, "data folder, to find admin.token")
 	fs.BoolVar(&all, "all", false, "every pair of every standard")
 	fs.BoolVar(&noWait, "no-wait", false, "return once queued, without waiting for drafts")
 	fs.DurationVar(&timeout, "timeout", time.Hour, "how long to wait for the drafts")

@@ -84,7 +84,7 @@ func (c Config) UseLLM() bool { return c.LLM.BaseURL != "" || c.LLM.APIKey != ""
 func Run(ctx context.Context, cfg Config) error {
 	log := zerolog.Ctx(ctx)
 	if cfg.DataDir == "" {
-		cfg.DataDir = "versus-data"
+		cfg.DataDir = DefaultDataDir
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -105,6 +105,7 @@ func Run(ctx context.Context, cfg Config) error {
 			cfg.Replica = "local"
 		}
 	}
+	log.Info().Fields(cfg.Effective()).Msg("configuration")
 	run := &Running{Registry: prometheus.NewRegistry()}
 	run.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -262,7 +263,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 		addr := cfg.Addr
 		if addr == "" {
-			addr = "127.0.0.1:8080"
+			addr = DefaultAddr
 		}
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {

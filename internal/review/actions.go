@@ -49,6 +49,9 @@ func run[T any](ctx context.Context, s *Service, ops kindOps[T], actor, key stri
 		}
 		return nil
 	})
+	if errors.Is(err, errUnchanged) {
+		return rec, nil
+	}
 	if err != nil {
 		var ie *lifecycle.IllegalError
 		if errors.As(err, &ie) {
@@ -143,11 +146,14 @@ func approveStepFn[T any](note string, setApproved func(*T)) step[T] {
 // editStepFn stores edited content with its fresh findings. A record that
 // needed attention returns to review once an edit leaves no error; an
 // approved, stale or rejected record is back in review after an edit.
-func editStepFn[T any](set func(*T), check func(*T) []finding.Finding) step[T] {
+func editStepFn[T any](set func(*T), check func(*T) []finding.Finding, same func(*T) bool) step[T] {
 	return func(r *T, m *store.Meta, actor string) error {
 		if !lifecycle.Allowed(m.State, lifecycle.Edit) {
 			_, err := m.Move(lifecycle.Edit, actor)
 			return err
+		}
+		if same(r) {
+			return errUnchanged // a save that changes nothing writes nothing
 		}
 		set(r)
 		fs := check(r)
@@ -197,12 +203,23 @@ func (s *Service) Comment(ctx context.Context, actor, slug string, rev uint64, t
 	return run(ctx, s, s.pageOps(), actor, slug, rev, commentStepFn[store.PageRecord](text, s.claim(actor)))
 }
 
-// Edit replaces a page's pair part and validates it at once.
+// Edit replaces a page's pair part and validates it at once. An edit that
+// changes nothing writes nothing: the record keeps its revision and state.
 func (s *Service) Edit(ctx context.Context, actor, slug string, rev uint64, pair page.Pair) (store.PageRecord, error) {
 	return run(ctx, s, s.pageOps(), actor, slug, rev, editStepFn(
 		func(r *store.PageRecord) { r.Pair = pair },
 		func(r *store.PageRecord) []finding.Finding { return s.checkPair(r) },
+		func(r *store.PageRecord) bool { return sameJSON(r.Pair, pair) },
 	))
+}
+
+// errUnchanged stops a write that would change nothing.
+var errUnchanged = errors.New("unchanged")
+
+// sameJSON reports whether a and b are the same content (nil and empty
+// lists alike), as stored.
+func sameJSON(a, b any) bool {
+	return len(Diff(a, b)) == 0
 }
 
 // Approve approves a page at rev; a page with errors is refused with a

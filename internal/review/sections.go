@@ -68,6 +68,10 @@ func (s *Service) EditSection(ctx context.Context, actor, std string, rev uint64
 			r.Section = sec
 		},
 		func(r *store.SectionRecord) []finding.Finding { return s.checkSection(r) },
+		func(r *store.SectionRecord) bool {
+			sec.Standard = r.Standard
+			return sameJSON(r.Section, sec)
+		},
 	))
 }
 

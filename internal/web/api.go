@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/page"
@@ -213,22 +214,7 @@ func (s *server) pageJSON(v review.PageView) map[string]any {
 }
 
 // actionStatus maps a review action's error to a status and message.
-func actionStatus(err error) (int, string) {
-	var fe *review.FindingsError
-	switch {
-	case errors.As(err, &fe):
-		return http.StatusUnprocessableEntity, fe.Error()
-	case errors.Is(err, review.ErrInvalid):
-		return http.StatusBadRequest, review.Reason(err)
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "not found"
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, "the record changed since the revision you sent; here is the current one"
-	case errors.Is(err, review.ErrState):
-		return http.StatusConflict, review.Reason(err)
-	}
-	return http.StatusInternalServerError, "the action failed; try again"
-}
+func actionStatus(err error) (int, string) { return apierr.Status(err) }
 
 func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

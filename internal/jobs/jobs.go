@@ -337,3 +337,29 @@ func Resume(ctx context.Context, s *store.Store, kind store.Kind, key string, m 
 	j := store.Job{Kind: kind, Key: key, Inputs: m.Inputs.Hash, Seq: m.Seq, Reason: "resume"}
 	return true, s.Publish(ctx, stage, j)
 }
+
+// ResumeKey is Resume for a record read now from the store: a worker that
+// finds its job overtaken calls it, so the job the record is waiting for
+// goes out even if the write that made it lost its answer (and its
+// publish) in a leader election. A record gone is nothing to resume.
+func ResumeKey(ctx context.Context, s *store.Store, kind store.Kind, key string) error {
+	var m store.Meta
+	var err error
+	if kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = s.Section(ctx, key)
+		m = r.Meta
+	} else {
+		var r store.PageRecord
+		r, err = s.Page(ctx, key)
+		m = r.Meta
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = Resume(ctx, s, kind, key, m)
+	return err
+}

@@ -17,8 +17,14 @@ import (
 // restarted process runs (Reconcile). Both look at the last event on the
 // record's subject, so an event is emitted once whatever the dedup window.
 
-// written emits a write's event; a failure is only logged, the write
-// having happened: the next write or the reconciler emits it.
+// emitWait bounds how long a writer keeps trying to emit its write's
+// event while JetStream cannot answer (a stream leader lost, an election):
+// long enough for an election, so the event is rarely left to others.
+const emitWait = 20 * time.Second
+
+// written emits a write's event, retrying while JetStream is unavailable.
+// A failure after that is only logged, the write having happened: the
+// next write of the record or the reconciler emits it.
 func (s *Store) written(ctx context.Context, ev *Event, rev uint64) {
 	if ev == nil {
 		return
@@ -27,7 +33,9 @@ func (s *Store) written(ctx context.Context, ev *Event, rev uint64) {
 	if s.crashAfterWrite != nil && s.crashAfterWrite(*ev) {
 		return
 	}
-	if err := s.Emit(ctx, *ev); err != nil {
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), emitWait)
+	defer cancel()
+	if _, err := retry(ectx, "emit", func() (struct{}, error) { return struct{}{}, s.Emit(ectx, *ev) }); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("key", ev.Key).Str("event", ev.Type).Msg("event not emitted yet; the next write or the reconciler will")
 	}
 }

@@ -172,14 +172,14 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 			return permanent(err)
 		}
 		rec, err := cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error {
-			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
-				return errObsolete
+			if err := stillOurs(r.Meta, j); err != nil {
+				return err
 			}
 			r.Section, r.Raw, r.Findings = res.Section, res.Raw, res.Findings
 			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
-			return ignoreObsolete(err)
+			return settled(ctx, cfg, j, err)
 		}
 		stored = rec.Meta
 	case store.KindPage:
@@ -199,14 +199,14 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 			return permanent(err)
 		}
 		rec, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
-			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
-				return errObsolete
+			if err := stillOurs(r.Meta, j); err != nil {
+				return err
 			}
 			r.Pair, r.Raw, r.Findings = res.Pair, res.Raw, res.Findings
 			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
-			return ignoreObsolete(err)
+			return settled(ctx, cfg, j, err)
 		}
 		stored = rec.Meta
 	default:
@@ -239,6 +239,31 @@ func drafted(m *store.Meta, j store.Job, u store.Usage) error {
 // draftedID names the drafted event of a job's draft.
 func draftedID(j store.Job) string {
 	return fmt.Sprintf("drafted.%s.%s.%d.%.16s", j.Kind, j.Key, j.Seq, j.Inputs)
+}
+
+// errStored is a draft found stored already when storing it: a first try
+// whose answer was lost (a leader election) had written it.
+var errStored = errors.New("draft stored already")
+
+// stillOurs reports whether the record still waits for this job's draft.
+func stillOurs(m store.Meta, j store.Job) error {
+	switch {
+	case m.Inputs.Hash != j.Inputs || m.Seq != j.Seq:
+		return errObsolete
+	case m.Drafted >= j.Seq:
+		return errStored
+	}
+	return nil
+}
+
+// settled ends a job whose draft could not be stored because the record
+// moved on or holds it already: the job the record waits for is queued if
+// it is not yet (its publish may have been lost with a write's answer).
+func settled(ctx context.Context, cfg Config, j store.Job, err error) error {
+	if errors.Is(err, errStored) || errors.Is(err, errObsolete) {
+		return jobs.ResumeKey(ctx, cfg.Store, j.Kind, j.Key)
+	}
+	return err
 }
 
 func ignoreObsolete(err error) error {

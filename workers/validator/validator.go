@@ -15,6 +15,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
@@ -166,8 +167,13 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 	default:
 		return consume.Permanently(fmt.Errorf("unknown job kind %q", j.Kind))
 	}
-	if errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil
+	}
+	if errors.Is(err, errObsolete) {
+		// Judged already, or overtaken: make sure what the record waits
+		// for went out (a redraft job whose publish a lost answer skipped).
+		return jobs.ResumeKey(ctx, cfg.Store, j.Kind, j.Key)
 	}
 	if err != nil {
 		return err

@@ -11,19 +11,24 @@ import (
 	"github.com/versus-dev/versus/internal/store"
 )
 
-// kindOps lets one implementation of each action serve pages and sections.
+// kindOps lets one implementation of each action (and of the diffs) serve
+// pages and sections: the kind's records and where its content is.
 type kindOps[T any] struct {
-	kind   store.Kind
-	update func(ctx context.Context, key string, rev uint64, fn func(*T) error) (T, error)
-	meta   func(*T) *store.Meta
+	store.Records[T]
+	content  func(*T) any // the drafted content
+	approved func(*T) any // the approved snapshot, nil when none
 }
 
 func (s *Service) pageOps() kindOps[store.PageRecord] {
-	return kindOps[store.PageRecord]{store.KindPage, s.Store.UpdatePageAt, func(r *store.PageRecord) *store.Meta { return &r.Meta }}
+	return kindOps[store.PageRecord]{store.PageRecords(s.Store),
+		func(r *store.PageRecord) any { return r.Pair },
+		func(r *store.PageRecord) any { return r.Approved }}
 }
 
 func (s *Service) sectionOps() kindOps[store.SectionRecord] {
-	return kindOps[store.SectionRecord]{store.KindSection, s.Store.UpdateSectionAt, func(r *store.SectionRecord) *store.Meta { return &r.Meta }}
+	return kindOps[store.SectionRecord]{store.SectionRecords(s.Store),
+		func(r *store.SectionRecord) any { return r.Section },
+		func(r *store.SectionRecord) any { return r.Approved }}
 }
 
 // step is one action's change to a record: it moves the record by a
@@ -38,8 +43,8 @@ func run[T any](ctx context.Context, s *Service, ops kindOps[T], actor, key stri
 		return zero, err
 	}
 	now := s.now()
-	rec, err := ops.update(ctx, key, rev, func(r *T) error {
-		m := ops.meta(r)
+	rec, err := ops.Update(ctx, key, rev, func(r *T) error {
+		m := ops.Meta(r)
 		if err := st(r, m, actor); err != nil {
 			return err
 		}
@@ -57,7 +62,7 @@ func run[T any](ctx context.Context, s *Service, ops kindOps[T], actor, key stri
 		if errors.As(err, &ie) {
 			err = refuse(ErrState, "%s", ie.Error())
 		}
-		return rec, fmt.Errorf("%s %s: %w", ops.kind, key, err)
+		return rec, fmt.Errorf("%s %s: %w", ops.Kind(), key, err)
 	}
 	return rec, nil
 }

@@ -239,6 +239,39 @@ func (d *deployment) history(kind store.Kind, key string) []store.Event {
 	}
 }
 
+// wholeHistory is a record's audit log once it ends in the record's state
+// at its revision. The log is written just after the record, so a reader
+// can briefly see a record ahead of it (a writer retrying its event
+// through an election); whole within seconds is the contract.
+func (d *deployment) wholeHistory(kind store.Kind, key string) []store.Event {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		evs := d.history(kind, key)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var m store.Meta
+		var err error
+		if kind == store.KindSection {
+			var r store.SectionRecord
+			r, err = d.web.Store.Section(ctx, key)
+			m = r.Meta
+		} else {
+			var r store.PageRecord
+			r, err = d.web.Store.Page(ctx, key)
+			m = r.Meta
+		}
+		cancel()
+		if err == nil && len(evs) > 0 && evs[len(evs)-1].To == m.State && evs[len(evs)-1].Revision == m.Revision {
+			return evs
+		}
+		if time.Now().After(deadline) {
+			d.t.Errorf("%s %s: history %v does not end in its state %s at revision %d (read: %v)", kind, key, eventTypes(evs), m.State, m.Revision, err)
+			return evs
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // records lists every record's kind and key.
 func (d *deployment) records() [][2]string {
 	var out [][2]string
@@ -261,7 +294,7 @@ func (d *deployment) checkOnce() {
 		d.t.Fatalf("%d records, want %d", len(recs), nPages+nSections)
 	}
 	for _, r := range recs {
-		evs := d.history(store.Kind(r[0]), r[1])
+		evs := d.wholeHistory(store.Kind(r[0]), r[1])
 		count := map[string]int{}
 		for _, e := range evs {
 			count[e.Type]++

@@ -427,7 +427,10 @@ func (s *Store) History(ctx context.Context, kind Kind, key string) ([]Event, er
 			return nil, fmt.Errorf("history %s: %w", key, err)
 		}
 		if got == 0 {
-			break
+			// Fewer than the consumer said were there: a leader change
+			// under the read. A partial history is an error, never an
+			// answer (the read is worth retrying, as a timeout is).
+			return nil, fmt.Errorf("history %s: read %d of %d events: %w", key, len(out), n, nats.ErrTimeout)
 		}
 	}
 	return out, nil

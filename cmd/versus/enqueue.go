@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/versus-dev/versus/internal/app"
 	"github.com/versus-dev/versus/internal/author"
 	"github.com/versus-dev/versus/internal/llm/tokens"
 	"github.com/versus-dev/versus/internal/profile"
@@ -85,9 +86,9 @@ func newEnqueueCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&server, "server", "http://127.0.0.1:8080", "the versus server")
+	fs.StringVar(&server, "server", app.DefaultServer, "the versus server")
 	fs.StringVar(&token, "token", "", "API token with the editor role (default: DATA/admin.token)")
-	fs.StringVar(&data, "data", "versus-data", "data folder, to find admin.token")
+	fs.StringVar(&data, "data", app.DefaultDataDir, "data folder, to find admin.token")
 	fs.BoolVar(&all, "all", false, "every pair of every standard")
 	fs.BoolVar(&noWait, "no-wait", false, "return once queued, without waiting for drafts")
 	fs.DurationVar(&timeout, "timeout", time.Hour, "how long to wait for the drafts")

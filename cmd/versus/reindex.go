@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/versus-dev/versus/internal/app"
 )
 
 func newReindexCmd() *cobra.Command {
@@ -40,8 +42,8 @@ func newReindexCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&server, "server", "http://127.0.0.1:8080", "the versus server")
+	cmd.Flags().StringVar(&server, "server", app.DefaultServer, "the versus server")
 	cmd.Flags().StringVar(&token, "token", "", "an admin API token (default: DATA/admin.token)")
-	cmd.Flags().StringVar(&data, "data", "versus-data", "data folder, to find admin.token")
+	cmd.Flags().StringVar(&data, "data", app.DefaultDataDir, "data folder, to find admin.token")
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/versus-dev/versus/index"
+	"github.com/versus-dev/versus/internal/app"
 )
 
 func newSearchCmd() *cobra.Command {
@@ -68,7 +69,7 @@ func newSearchCmd() *cobra.Command {
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{2, err} })
 	fs := cmd.Flags()
-	fs.StringVar(&server, "server", "http://127.0.0.1:8080", "the versus server (also VERSUS_SERVER)")
+	fs.StringVar(&server, "server", app.DefaultServer, "the versus server (also VERSUS_SERVER)")
 	fs.StringVar(&standard, "standard", "", "only pages naming this standard (id or name)")
 	fs.IntVar(&limit, "limit", 0, "hits to show (server default when 0)")
 	fs.IntVar(&offset, "offset", 0, "hits to skip")

@@ -47,8 +47,8 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&cfg.DataDir, "data", "versus-data", "data folder: JetStream storage, search index, admin token")
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "HTTP listen address")
+	fs.StringVar(&cfg.DataDir, "data", app.DefaultDataDir, "data folder: JetStream storage, search index, admin token")
+	fs.StringVar(&cfg.Addr, "addr", app.DefaultAddr, "HTTP listen address")
 	fs.StringVar(&cfg.ProfilesDir, "profiles", defaultProfilesDir(), "profiles folder (empty: the profiles built into the binary)")
 	fs.IntVar(&cfg.NATSPort, "nats-port", 0, "client port of the embedded NATS server on 127.0.0.1, so separate worker processes can join (0: in-process only)")
 	fs.StringVar(&cfg.Replica, "replica", "", "name of this search replica (default: the host name)")

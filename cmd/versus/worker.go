@@ -42,7 +42,7 @@ func newWorkerCmd() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&cfg.DataDir, "data", "versus-data", "data folder (the indexer keeps its search index here)")
+	fs.StringVar(&cfg.DataDir, "data", app.DefaultDataDir, "data folder (the indexer keeps its search index here)")
 	fs.StringVar(&cfg.ProfilesDir, "profiles", defaultProfilesDir(), "profiles folder (empty: the built-in profiles)")
 	fs.StringVar(&cfg.Addr, "addr", "", "serve /healthz and /metrics on this address (for readiness probes)")
 	fs.StringVar(&cfg.Replica, "replica", "", "search replica name, for the indexer (default: the host name)")

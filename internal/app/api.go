@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/profile"
@@ -105,7 +106,8 @@ func handleJobs(pl *jobs.Planner) http.HandlerFunc {
 		res, err := pl.Enqueue(r.Context(), pairs, actor)
 		if err != nil {
 			zerolog.Ctx(r.Context()).Error().Err(err).Msg("enqueue")
-			writeError(w, http.StatusInternalServerError, "enqueue failed: "+err.Error())
+			code, msg := apierr.Status(err)
+			writeError(w, code, msg)
 			return
 		}
 		writeJSON(w, http.StatusAccepted, res)
@@ -125,7 +127,9 @@ func handleReload(run *Running) http.HandlerFunc {
 				writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "profiles have errors; the previous set is kept", "findings": le.Findings})
 				return
 			}
-			writeError(w, http.StatusInternalServerError, err.Error())
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("reload profiles")
+			code, msg := apierr.Status(err)
+			writeError(w, code, msg)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"standards": run.Profiles.Set().Len(), "stale": n})
@@ -139,12 +143,15 @@ func handleHealth(run *Running) http.HandlerFunc {
 		defer cancel()
 		status := map[string]string{"nats": "ok", "index": "ok"}
 		code := http.StatusOK
+		// What failed is logged; the probe, often public, says only which.
 		if err := run.Store.Ping(ctx); err != nil {
-			status["nats"], code = err.Error(), http.StatusServiceUnavailable
+			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("healthz: nats")
+			status["nats"], code = "unavailable", http.StatusServiceUnavailable
 		}
 		if run.Index != nil {
 			if _, err := run.Index.Count(); err != nil {
-				status["index"], code = err.Error(), http.StatusServiceUnavailable
+				zerolog.Ctx(r.Context()).Warn().Err(err).Msg("healthz: index")
+				status["index"], code = "unavailable", http.StatusServiceUnavailable
 			}
 		}
 		writeJSON(w, code, status)
@@ -159,7 +166,9 @@ func handleReindex(run *Running) http.HandlerFunc {
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
 		start := time.Now()
 		if err := run.Index.Reindex(r.Context(), indexer.Docs(run.Store, run.Profiles.Set())); err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("reindex")
+			code, msg := apierr.Status(err)
+			writeError(w, code, msg)
 			return
 		}
 		n, _ := run.Index.Count()

@@ -96,7 +96,7 @@ func (c Config) UseLLM() bool { return c.LLM.BaseURL != "" || c.LLM.APIKey != ""
 func Run(ctx context.Context, cfg Config) error {
 	log := zerolog.Ctx(ctx)
 	if cfg.DataDir == "" {
-		cfg.DataDir = "versus-data"
+		cfg.DataDir = DefaultDataDir
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -117,6 +117,7 @@ func Run(ctx context.Context, cfg Config) error {
 			cfg.Replica = "local"
 		}
 	}
+	log.Info().Fields(cfg.Effective()).Msg("configuration")
 	run := &Running{Registry: prometheus.NewRegistry()}
 	run.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -182,8 +183,15 @@ func Run(ctx context.Context, cfg Config) error {
 	run.Author = auth.Name()
 	run.Planner = &jobs.Planner{Store: st, Profiles: profiles.Set, Drafter: auth}
 
-	// Catch up: profiles are re-read at start, so anything drafted from an
-	// older version is stale; and any job lost in a crash is republished.
+	// Catch up: an event lost in a crash between a record write and its
+	// publish is emitted; profiles are re-read at start, so anything drafted
+	// from an older version is stale; and any job lost in a crash is
+	// republished.
+	if n, err := st.Reconcile(ctx); err != nil {
+		return fmt.Errorf("reconcile events: %w", err)
+	} else if n > 0 {
+		log.Info().Int("events", n).Msg("emitted events lost in a crash")
+	}
 	if cfg.Parts.Web {
 		if n, err := run.Planner.MarkStale(ctx, "system"); err != nil {
 			return fmt.Errorf("mark stale: %w", err)
@@ -209,6 +217,9 @@ func Run(ctx context.Context, cfg Config) error {
 				errc <- fmt.Errorf("%s: %w", name, err)
 			}
 		}()
+	}
+	if cfg.Parts.Web {
+		go st.ReconcileEvery(ctx, time.Minute)
 	}
 	if cfg.Parts.Drafter {
 		conc := cfg.Drafters
@@ -269,7 +280,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 		addr := cfg.Addr
 		if addr == "" {
-			addr = "127.0.0.1:8080"
+			addr = DefaultAddr
 		}
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {

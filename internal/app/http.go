@@ -26,7 +26,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	if !cfg.Parts.Web {
 		return harden(mux, defaultLimits), nil // a worker's probe endpoints only
 	}
-	a, err := auth.New(ctx, run.Store.JetStream())
+	a, err := auth.New(ctx, run.Store.JetStream(), auth.WithReplicas(run.Store.Settings().Replicas))
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}

@@ -166,12 +166,13 @@ type Auth struct {
 }
 
 // New opens (or creates) the accounts bucket.
-func New(ctx context.Context, js jetstream.JetStream) (*Auth, error) {
+func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Auth, error) {
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      Bucket,
 		Description: "versus accounts: users, API token hashes, session hashes",
 		History:     1,
 		Storage:     jetstream.FileStorage,
+		Replicas:    options(opts).replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", Bucket, err)

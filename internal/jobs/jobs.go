@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -160,17 +161,18 @@ func (p *Planner) ensureSection(ctx context.Context, pr *profile.Profile, actor 
 	rec, err := p.Store.Section(ctx, pr.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		rec, err = p.Store.CreateSection(ctx, store.SectionRecord{
-			Standard: pr.ID,
-			Meta:     store.Meta{State: store.Queued, Inputs: in, Seq: 1},
-		})
+		r := store.SectionRecord{Standard: pr.ID, Meta: store.Meta{Inputs: in}}
+		if err := queue(&r.Meta, in, actor, "new"); err != nil {
+			return false, err
+		}
+		rec, err = p.Store.CreateSection(ctx, r)
 		if errors.Is(err, store.ErrExists) {
 			return p.ensureSection(ctx, pr, actor) // lost a race with another enqueue
 		}
 		if err != nil {
 			return false, err
 		}
-		return true, p.queued(ctx, store.KindSection, pr.ID, in.Hash, rec.Seq, store.Queued, rec.Revision, actor, "new")
+		return true, p.publish(ctx, store.KindSection, pr.ID, rec.Meta, "new")
 	case err != nil:
 		return false, err
 	case rec.Inputs.Hash == in.Hash:
@@ -180,16 +182,24 @@ func (p *Planner) ensureSection(ctx context.Context, pr *profile.Profile, actor 
 }
 
 func (p *Planner) requeueSection(ctx context.Context, pr *profile.Profile, in store.Inputs, actor, reason string) (bool, error) {
-	var from store.State
 	rec, err := p.Store.UpdateSection(ctx, pr.ID, func(r *store.SectionRecord) error {
-		from = r.State
-		r.Inputs, r.Seq, r.Attempt, r.Note, r.State, r.Raw = in, r.Seq+1, 0, "", store.Queued, ""
-		return nil
+		return queue(&r.Meta, in, actor, reason)
 	})
 	if err != nil {
 		return false, err
 	}
-	return true, p.queued(ctx, store.KindSection, pr.ID, in.Hash, rec.Seq, from, rec.Revision, actor, reason)
+	return true, p.publish(ctx, store.KindSection, pr.ID, rec.Meta, reason)
+}
+
+// queue moves a record to queued for a fresh draft from inputs in.
+func queue(m *store.Meta, in store.Inputs, actor, reason string) error {
+	ev, err := m.Move(lifecycle.Queue, actor)
+	if err != nil {
+		return err
+	}
+	ev.Note = reason
+	m.Inputs, m.Seq, m.Attempt, m.Note, m.Raw = in, m.Seq+1, 0, "", ""
+	return nil
 }
 
 func (p *Planner) ensurePage(ctx context.Context, a, b *profile.Profile, actor string) (bool, error) {
@@ -198,42 +208,37 @@ func (p *Planner) ensurePage(ctx context.Context, a, b *profile.Profile, actor s
 	rec, err := p.Store.Page(ctx, slug)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		rec, err = p.Store.CreatePage(ctx, store.PageRecord{
-			Slug: slug, Title: a.ShortName + " vs " + b.ShortName, Standards: [2]string{a.ID, b.ID},
-			Meta: store.Meta{State: store.Queued, Inputs: in, Seq: 1},
-		})
+		r := store.PageRecord{Slug: slug, Title: a.ShortName + " vs " + b.ShortName, Standards: [2]string{a.ID, b.ID}}
+		if err := queue(&r.Meta, in, actor, "new"); err != nil {
+			return false, err
+		}
+		rec, err = p.Store.CreatePage(ctx, r)
 		if errors.Is(err, store.ErrExists) {
 			return p.ensurePage(ctx, a, b, actor)
 		}
 		if err != nil {
 			return false, err
 		}
-		return true, p.queued(ctx, store.KindPage, slug, in.Hash, rec.Seq, store.Queued, rec.Revision, actor, "new")
+		return true, p.publish(ctx, store.KindPage, slug, rec.Meta, "new")
 	case err != nil:
 		return false, err
 	case rec.Inputs.Hash == in.Hash:
 		return false, nil
 	}
-	var from store.State
 	rec, err = p.Store.UpdatePage(ctx, slug, func(r *store.PageRecord) error {
-		from = r.State
 		r.Title = a.ShortName + " vs " + b.ShortName
-		r.Inputs, r.Seq, r.Attempt, r.Note, r.State, r.Raw = in, r.Seq+1, 0, "", store.Queued, ""
-		return nil
+		return queue(&r.Meta, in, actor, "stale")
 	})
 	if err != nil {
 		return false, err
 	}
-	return true, p.queued(ctx, store.KindPage, slug, in.Hash, rec.Seq, from, rec.Revision, actor, "stale")
+	return true, p.publish(ctx, store.KindPage, slug, rec.Meta, "stale")
 }
 
-// queued publishes the draft job and records the event. The job's
-// Nats-Msg-Id makes a repeat of this (after a crash) harmless.
-func (p *Planner) queued(ctx context.Context, kind store.Kind, key, hash string, seq int, from store.State, rev uint64, actor, reason string) error {
-	if err := p.Store.Publish(ctx, store.StageDraft, store.Job{Kind: kind, Key: key, Inputs: hash, Seq: seq, Reason: reason}); err != nil {
-		return err
-	}
-	return p.Store.Emit(ctx, store.Event{Kind: kind, Key: key, Type: "queued", Actor: actor, From: from, To: store.Queued, Revision: rev, Note: reason})
+// publish queues the draft job of a record just queued. The job's
+// Nats-Msg-Id makes a repeat of this (after a crash, by Sweep) harmless.
+func (p *Planner) publish(ctx context.Context, kind store.Kind, key string, m store.Meta, reason string) error {
+	return p.Store.Publish(ctx, store.StageDraft, store.Job{Kind: kind, Key: key, Inputs: m.Inputs.Hash, Seq: m.Seq, Reason: reason})
 }
 
 // MarkStale finds every record drafted from inputs that no longer hold (a
@@ -247,7 +252,7 @@ func (p *Planner) MarkStale(ctx context.Context, actor string) (int, error) {
 		if ok && rec.Inputs.Hash == p.SectionInputs(pr).Hash {
 			continue
 		}
-		if err := p.stale(ctx, store.KindSection, rec.Standard, rec.State, actor); err != nil {
+		if err := p.stale(ctx, store.KindSection, rec.Standard, actor); err != nil {
 			return n, err
 		}
 		n++
@@ -263,7 +268,7 @@ func (p *Planner) MarkStale(ctx context.Context, actor string) (int, error) {
 		if okA && okB && rec.Inputs.Hash == p.PageInputs(a, b).Hash {
 			continue
 		}
-		if err := p.stale(ctx, store.KindPage, rec.Slug, rec.State, actor); err != nil {
+		if err := p.stale(ctx, store.KindPage, rec.Slug, actor); err != nil {
 			return n, err
 		}
 		n++
@@ -276,13 +281,27 @@ func (p *Planner) MarkStale(ctx context.Context, actor string) (int, error) {
 	return n, nil
 }
 
-func (p *Planner) stale(ctx context.Context, kind store.Kind, key string, from store.State, actor string) error {
-	m, err := p.Store.UpdateMeta(ctx, kind, key, func(m *store.Meta) error { m.State = store.Stale; return nil })
-	if err != nil {
-		return err
+func (p *Planner) stale(ctx context.Context, kind store.Kind, key string, actor string) error {
+	_, err := p.Store.UpdateMeta(ctx, kind, key, func(m *store.Meta) error {
+		if m.State == store.Stale {
+			m.Event = nil
+			return errAlready
+		}
+		ev, err := m.Move(lifecycle.MarkStale, actor)
+		if err != nil {
+			return err
+		}
+		ev.Note = "inputs changed"
+		return nil
+	})
+	if errors.Is(err, errAlready) {
+		return nil
 	}
-	return p.Store.Emit(ctx, store.Event{Kind: kind, Key: key, Type: "stale", Actor: actor, From: from, To: store.Stale, Revision: m.Revision, Note: "inputs changed"})
+	return err
 }
+
+// errAlready stops a write that would change nothing.
+var errAlready = errors.New("already so")
 
 // Sweep republishes the job each unfinished record implies. Jobs are
 // deduplicated by id and workers skip work already stored, so this is safe
@@ -307,16 +326,40 @@ func (p *Planner) Sweep(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Resume publishes the job a record's state implies: a draft when its
-// latest sequence is not drafted yet, a validation when it is drafted but
-// not yet judged. It reports whether it published.
+// Resume publishes the job a record's state implies (lifecycle.NextJob):
+// a draft when its latest sequence is not drafted yet, a validation when it
+// is drafted but not yet judged. It reports whether it published.
 func Resume(ctx context.Context, s *store.Store, kind store.Kind, key string, m store.Meta) (bool, error) {
-	j := store.Job{Kind: kind, Key: key, Inputs: m.Inputs.Hash, Seq: m.Seq, Reason: "resume"}
-	switch {
-	case (m.State == store.Queued || m.State == store.Drafting || m.State == store.ChangesRequested) && m.Drafted < m.Seq:
-		return true, s.Publish(ctx, store.StageDraft, j)
-	case m.State == store.Drafting && m.Drafted == m.Seq:
-		return true, s.Publish(ctx, store.StageValidate, j)
+	stage := lifecycle.NextJob(m.State, m.Seq, m.Drafted)
+	if stage == lifecycle.StageNone {
+		return false, nil
 	}
-	return false, nil
+	j := store.Job{Kind: kind, Key: key, Inputs: m.Inputs.Hash, Seq: m.Seq, Reason: "resume"}
+	return true, s.Publish(ctx, stage, j)
+}
+
+// ResumeKey is Resume for a record read now from the store: a worker that
+// finds its job overtaken calls it, so the job the record is waiting for
+// goes out even if the write that made it lost its answer (and its
+// publish) in a leader election. A record gone is nothing to resume.
+func ResumeKey(ctx context.Context, s *store.Store, kind store.Kind, key string) error {
+	var m store.Meta
+	var err error
+	if kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = s.Section(ctx, key)
+		m = r.Meta
+	} else {
+		var r store.PageRecord
+		r, err = s.Page(ctx, key)
+		m = r.Meta
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = Resume(ctx, s, kind, key, m)
+	return err
 }

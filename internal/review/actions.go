@@ -6,53 +6,64 @@ import (
 	"fmt"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/store"
 )
 
-// kindOps lets one implementation of each action serve pages and sections.
+// kindOps lets one implementation of each action (and of the diffs) serve
+// pages and sections: the kind's records and where its content is.
 type kindOps[T any] struct {
-	kind   store.Kind
-	update func(ctx context.Context, key string, rev uint64, fn func(*T) error) (T, error)
-	meta   func(*T) *store.Meta
+	store.Records[T]
+	content  func(*T) any // the drafted content
+	approved func(*T) any // the approved snapshot, nil when none
 }
 
 func (s *Service) pageOps() kindOps[store.PageRecord] {
-	return kindOps[store.PageRecord]{store.KindPage, s.Store.UpdatePageAt, func(r *store.PageRecord) *store.Meta { return &r.Meta }}
+	return kindOps[store.PageRecord]{store.PageRecords(s.Store),
+		func(r *store.PageRecord) any { return r.Pair },
+		func(r *store.PageRecord) any { return r.Approved }}
 }
 
 func (s *Service) sectionOps() kindOps[store.SectionRecord] {
-	return kindOps[store.SectionRecord]{store.KindSection, s.Store.UpdateSectionAt, func(r *store.SectionRecord) *store.Meta { return &r.Meta }}
+	return kindOps[store.SectionRecord]{store.SectionRecords(s.Store),
+		func(r *store.SectionRecord) any { return r.Section },
+		func(r *store.SectionRecord) any { return r.Approved }}
 }
 
-// step is one action's change to a record; it returns the event to emit.
-type step[T any] func(r *T, m *store.Meta) (store.Event, error)
+// step is one action's change to a record: it moves the record by a
+// lifecycle transition (Meta.Move) or logs a change of no state (Meta.Log),
+// which makes the event the write carries.
+type step[T any] func(r *T, m *store.Meta, actor string) error
 
-// run applies st at revision rev and emits its event.
+// run applies st at revision rev; the store emits the write's event.
 func run[T any](ctx context.Context, s *Service, ops kindOps[T], actor, key string, rev uint64, st step[T]) (T, error) {
-	var ev store.Event
 	if err := needRev(rev); err != nil {
 		var zero T
 		return zero, err
 	}
-	rec, err := ops.update(ctx, key, rev, func(r *T) error {
-		m := ops.meta(r)
-		from := m.State
-		e, err := st(r, m)
-		if err != nil {
+	now := s.now()
+	rec, err := ops.Update(ctx, key, rev, func(r *T) error {
+		m := ops.Meta(r)
+		if err := st(r, m, actor); err != nil {
 			return err
 		}
 		m.UpdatedBy = actor
-		e.From, e.To = from, m.State
-		ev = e
+		if m.Event != nil {
+			m.Event.Time = now
+		}
 		return nil
 	})
-	if err != nil {
-		return rec, fmt.Errorf("%s %s: %w", ops.kind, key, err)
+	if errors.Is(err, errUnchanged) {
+		return rec, nil
 	}
-	ev.Kind, ev.Key, ev.Actor = ops.kind, key, actor
-	ev.Revision = ops.meta(&rec).Revision
-	s.emit(ctx, ev)
+	if err != nil {
+		var ie *lifecycle.IllegalError
+		if errors.As(err, &ie) {
+			err = refuse(ErrState, "%s", ie.Error())
+		}
+		return rec, fmt.Errorf("%s %s: %w", ops.Kind(), key, err)
+	}
 	return rec, nil
 }
 
@@ -62,90 +73,108 @@ func (s *Service) claim(actor string) claimStep {
 }
 
 func claimStepFn[T any](c claimStep) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
+	return func(_ *T, m *store.Meta, actor string) error {
 		prev := applyClaim(m, c)
-		return store.Event{Type: EvClaimed, Note: claimNote(prev)}, nil
+		m.Log(EvClaimed, actor).Note = claimNote(prev)
+		return nil
 	}
 }
 
-func releaseStepFn[T any](actor string, now func() store.Event) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		ev := now()
+func releaseStepFn[T any]() step[T] {
+	return func(_ *T, m *store.Meta, actor string) error {
+		note := ""
 		if m.Claim != nil && m.Claim.By != actor {
-			ev.Note = "released " + m.Claim.By + "'s claim"
+			note = "released " + m.Claim.By + "'s claim"
 		}
 		m.Claim = nil
-		ev.Type = EvReleased
-		return ev, nil
+		m.Log(EvReleased, actor).Note = note
+		return nil
 	}
 }
 
-func commentStepFn[T any](actor, text string, c claimStep) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
+func commentStepFn[T any](text string, c claimStep) step[T] {
+	return func(_ *T, m *store.Meta, actor string) error {
 		m.Comments = append(m.Comments, store.Comment{By: actor, At: c.now, Text: text})
-		return store.Event{Type: EvCommented, Note: text}, nil
+		m.Log(EvCommented, actor).Note = text
+		return nil
 	}
 }
 
 func rejectStepFn[T any](note string) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, rejectable, "reject"); err != nil {
-			return store.Event{}, err
+	return func(_ *T, m *store.Meta, actor string) error {
+		ev, err := m.Move(lifecycle.Reject, actor)
+		if err != nil {
+			return err
 		}
-		m.State = store.Rejected
 		m.Claim = nil
-		return store.Event{Type: EvRejected, Note: note}, nil
+		ev.Note = note
+		return nil
 	}
 }
 
 func requestStepFn[T any](note string) step[T] {
-	return func(_ *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, returnable, "request changes on"); err != nil {
-			return store.Event{}, err
+	return func(_ *T, m *store.Meta, actor string) error {
+		ev, err := m.Move(lifecycle.RequestChanges, actor)
+		if err != nil {
+			return err
 		}
-		m.State = store.ChangesRequested
 		m.Note = note
 		m.Seq++
 		m.Attempt = 0
 		m.Claim = nil
-		return store.Event{Type: EvChangesRequested, Note: note}, nil
+		ev.Note = note
+		return nil
 	}
 }
 
 func approveStepFn[T any](note string, setApproved func(*T)) step[T] {
-	return func(r *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, approvable, "approve"); err != nil {
-			return store.Event{}, err
+	return func(r *T, m *store.Meta, actor string) error {
+		if !lifecycle.Allowed(m.State, lifecycle.Approve) {
+			_, err := m.Move(lifecycle.Approve, actor)
+			return err
 		}
 		if finding.HasError(m.Findings) {
-			return store.Event{}, &FindingsError{Findings: m.Findings}
+			return &FindingsError{Findings: m.Findings}
+		}
+		ev, err := m.Move(lifecycle.Approve, actor)
+		if err != nil {
+			return err
 		}
 		setApproved(r)
-		m.State = store.Approved
 		m.Claim = nil
-		e, w := finding.Count(m.Findings)
-		return store.Event{Type: EvApproved, Note: note, Errors: e, Warnings: w}, nil
+		ev.Note = note
+		ev.Errors, ev.Warnings = finding.Count(m.Findings)
+		return nil
 	}
 }
 
 // editStepFn stores edited content with its fresh findings. A record that
 // needed attention returns to review once an edit leaves no error; an
 // approved, stale or rejected record is back in review after an edit.
-func editStepFn[T any](set func(*T), check func(*T) []finding.Finding) step[T] {
-	return func(r *T, m *store.Meta) (store.Event, error) {
-		if err := allowed(m.State, editable, "edit"); err != nil {
-			return store.Event{}, err
+func editStepFn[T any](set func(*T), check func(*T) []finding.Finding, same func(*T) bool) step[T] {
+	return func(r *T, m *store.Meta, actor string) error {
+		if !lifecycle.Allowed(m.State, lifecycle.Edit) {
+			_, err := m.Move(lifecycle.Edit, actor)
+			return err
+		}
+		if same(r) {
+			return errUnchanged // a save that changes nothing writes nothing
 		}
 		set(r)
 		fs := check(r)
 		finding.Sort(fs)
 		m.Findings = fs
-		if m.State != store.NeedsAttention || !finding.HasError(fs) {
-			m.State = store.InReview
+		t := lifecycle.Edit
+		if m.State == store.NeedsAttention && finding.HasError(fs) {
+			t = lifecycle.EditUnresolved
+		}
+		ev, err := m.Move(t, actor)
+		if err != nil {
+			return err
 		}
 		m.Raw = ""
-		e, w := finding.Count(fs)
-		return store.Event{Type: EvEdited, Errors: e, Warnings: w}, nil
+		ev.Errors, ev.Warnings = finding.Count(fs)
+		return nil
 	}
 }
 
@@ -167,7 +196,7 @@ func (s *Service) Claim(ctx context.Context, actor, slug string, rev uint64) (st
 
 // Release gives up the lease on a page.
 func (s *Service) Release(ctx context.Context, actor, slug string, rev uint64) (store.PageRecord, error) {
-	return run(ctx, s, s.pageOps(), actor, slug, rev, releaseStepFn[store.PageRecord](actor, func() store.Event { return store.Event{} }))
+	return run(ctx, s, s.pageOps(), actor, slug, rev, releaseStepFn[store.PageRecord]())
 }
 
 // Comment adds a remark to a page.
@@ -176,10 +205,11 @@ func (s *Service) Comment(ctx context.Context, actor, slug string, rev uint64, t
 	if err != nil {
 		return store.PageRecord{}, err
 	}
-	return run(ctx, s, s.pageOps(), actor, slug, rev, commentStepFn[store.PageRecord](actor, text, s.claim(actor)))
+	return run(ctx, s, s.pageOps(), actor, slug, rev, commentStepFn[store.PageRecord](text, s.claim(actor)))
 }
 
-// Edit replaces a page's pair part and validates it at once.
+// Edit replaces a page's pair part and validates it at once. An edit that
+// changes nothing writes nothing: the record keeps its revision and state.
 func (s *Service) Edit(ctx context.Context, actor, slug string, rev uint64, pair page.Pair) (store.PageRecord, error) {
 	return run(ctx, s, s.pageOps(), actor, slug, rev, editStepFn(
 		func(r *store.PageRecord) {
@@ -189,7 +219,17 @@ func (s *Service) Edit(ctx context.Context, actor, slug string, rev uint64, pair
 			r.Pair.Relate = built
 		},
 		func(r *store.PageRecord) []finding.Finding { return s.checkPair(r) },
+		func(r *store.PageRecord) bool { return sameJSON(r.Pair, pair) },
 	))
+}
+
+// errUnchanged stops a write that would change nothing.
+var errUnchanged = errors.New("unchanged")
+
+// sameJSON reports whether a and b are the same content (nil and empty
+// lists alike), as stored.
+func sameJSON(a, b any) bool {
+	return len(Diff(a, b)) == 0
 }
 
 // Approve approves a page at rev; a page with errors is refused with a

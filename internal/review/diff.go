@@ -126,44 +126,32 @@ type Diffs struct {
 
 // PageDiffs computes a page's diffs.
 func (s *Service) PageDiffs(ctx context.Context, rec store.PageRecord) (Diffs, error) {
-	d := Diffs{Previous: []Change{}, Approved: []Change{}}
-	if rec.Approved != nil {
-		d.HasApproved = true
-		d.Approved = Diff(rec.Approved, rec.Pair)
-	}
-	revs, err := s.Store.PageRevisions(ctx, rec.Slug)
-	if err != nil {
-		return d, err
-	}
-	for i := len(revs) - 1; i >= 0; i-- {
-		if revs[i].Revision >= rec.Revision {
-			continue
-		}
-		if ch := Diff(revs[i].Pair, rec.Pair); len(ch) > 0 {
-			d.PreviousRevision, d.Previous = revs[i].Revision, ch
-			break
-		}
-	}
-	return d, nil
+	return diffs(ctx, s.pageOps(), rec, rec.Slug)
 }
 
 // SectionDiffs computes a section's diffs.
 func (s *Service) SectionDiffs(ctx context.Context, rec store.SectionRecord) (Diffs, error) {
+	return diffs(ctx, s.sectionOps(), rec, rec.Standard)
+}
+
+func diffs[T any](ctx context.Context, ops kindOps[T], rec T, key string) (Diffs, error) {
 	d := Diffs{Previous: []Change{}, Approved: []Change{}}
-	if rec.Approved != nil {
+	cur := ops.content(&rec)
+	if a := ops.approved(&rec); a != nil && !reflect.ValueOf(a).IsNil() {
 		d.HasApproved = true
-		d.Approved = Diff(rec.Approved, rec.Section)
+		d.Approved = Diff(a, cur)
 	}
-	revs, err := s.Store.SectionRevisions(ctx, rec.Standard)
+	revs, err := ops.Revisions(ctx, key)
 	if err != nil {
 		return d, err
 	}
+	rev := ops.Meta(&rec).Revision
 	for i := len(revs) - 1; i >= 0; i-- {
-		if revs[i].Revision >= rec.Revision {
+		if ops.Meta(&revs[i]).Revision >= rev {
 			continue
 		}
-		if ch := Diff(revs[i].Section, rec.Section); len(ch) > 0 {
-			d.PreviousRevision, d.Previous = revs[i].Revision, ch
+		if ch := Diff(ops.content(&revs[i]), cur); len(ch) > 0 {
+			d.PreviousRevision, d.Previous = ops.Meta(&revs[i]).Revision, ch
 			break
 		}
 	}

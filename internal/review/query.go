@@ -105,7 +105,7 @@ func (s *Service) Page(ctx context.Context, slug string) (PageView, error) {
 		}
 	}
 	v.Page = page.Compose(rec.Slug, rec.Title, rec.Standards, rec.Pair, v.Sections[0].Section, v.Sections[1].Section)
-	v.Published = Published(rec, v.Sections[0], v.Sections[1])
+	_, v.Published = store.Published(rec, v.Sections[0], v.Sections[1])
 	if v.History, err = s.Store.History(ctx, store.KindPage, slug); err != nil {
 		return v, err
 	}
@@ -130,10 +130,10 @@ func (s *Service) PublishedPage(ctx context.Context, slug string) (store.PageRec
 			return rec, page.Page{}, err
 		}
 	}
-	if !Published(rec, secs[0], secs[1]) {
+	pg, ok := store.Published(rec, secs[0], secs[1])
+	if !ok {
 		return rec, page.Page{}, fmt.Errorf("%s: %w", slug, ErrNotPublished)
 	}
-	pg, _ := store.Published(rec, secs[0], secs[1]) // its title is the approved one
 	return rec, pg, nil
 }
 
@@ -143,7 +143,8 @@ var ErrNotPublished = errors.New("not published")
 // IsPublished reports whether a page from the queue is published, reading
 // its sections from the store's mirror.
 func (s *Service) IsPublished(p store.PageRecord, sections map[string]store.SectionRecord) bool {
-	return Published(p, sections[p.Standards[0]], sections[p.Standards[1]])
+	_, ok := store.Published(p, sections[p.Standards[0]], sections[p.Standards[1]])
+	return ok
 }
 
 // SectionsByID returns the mirror's sections keyed by standard.

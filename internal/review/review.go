@@ -5,13 +5,10 @@
 package review
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/profile"
@@ -76,16 +73,6 @@ func (s *Service) claimFor() time.Duration {
 	return DefaultClaim
 }
 
-// emit appends ev to the audit log. The record is already written, so a
-// failed emit is logged, not returned: answering "failed" for a write that
-// happened would make the editor retry into a conflict.
-func (s *Service) emit(ctx context.Context, ev store.Event) {
-	ev.Time = s.now()
-	if err := s.Store.Emit(ctx, ev); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("key", ev.Key).Str("event", ev.Type).Msg("emit review event")
-	}
-}
-
 // refusal is an error an editor is shown as is; it unwraps to its class
 // (ErrInvalid, ErrState) for the status code.
 type refusal struct {
@@ -113,33 +100,6 @@ func trimNote(note string) string {
 		note = note[:4000]
 	}
 	return note
-}
-
-// The states each action may start from. Approving a stale record would
-// publish text drafted from facts that have since changed; approving while
-// a redraft is pending would approve text about to be replaced.
-var (
-	approvable = []store.State{store.InReview, store.NeedsAttention}
-	rejectable = []store.State{store.InReview, store.NeedsAttention, store.Stale, store.Approved, store.ChangesRequested}
-	returnable = []store.State{store.InReview, store.NeedsAttention, store.Stale, store.Approved, store.Rejected}
-	editable   = []store.State{store.InReview, store.NeedsAttention, store.Stale, store.Approved, store.Rejected}
-)
-
-func allowed(st store.State, in []store.State, action string) error {
-	for _, x := range in {
-		if st == x {
-			return nil
-		}
-	}
-	return refuse(ErrState, "cannot %s a record in state %s", action, st)
-}
-
-// Published reports whether a page is visible to site visitors: the page
-// and both of its standards' sections approved.
-func Published(p store.PageRecord, a, b store.SectionRecord) bool {
-	return p.State == store.Approved && p.Approved != nil &&
-		a.State == store.Approved && a.Approved != nil &&
-		b.State == store.Approved && b.Approved != nil
 }
 
 // meta gives the shared steps their view of either record kind.

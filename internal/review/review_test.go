@@ -132,12 +132,17 @@ func TestPublished(t *testing.T) {
 	sec := page.Section{}
 	ok := store.PageRecord{Approved: &p, Meta: store.Meta{State: store.Approved}}
 	a := store.SectionRecord{Approved: &sec, Meta: store.Meta{State: store.Approved}}
-	if !review.Published(ok, a, a) {
+	published := func(p store.PageRecord, a, b store.SectionRecord) bool { _, ok := store.Published(p, a, b); return ok }
+	if !published(ok, a, a) {
 		t.Fatal("all approved is published")
 	}
 	b := a
-	b.State = store.InReview // a newer draft in review unpublishes until approved
-	if review.Published(ok, a, b) || review.Published(store.PageRecord{Meta: store.Meta{State: store.Approved}}, a, a) {
+	b.State = store.InReview // a newer draft in review keeps the approved snapshot up
+	if !published(ok, a, b) {
+		t.Fatal("a newer section draft in review took the page down")
+	}
+	b.State = store.Rejected // a rejected section takes its pages down
+	if published(ok, a, b) || published(store.PageRecord{Meta: store.Meta{State: store.Approved}}, a, a) {
 		t.Fatal("published without everything approved")
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 
+	"github.com/rs/zerolog"
+
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -44,7 +47,7 @@ func (s *Service) ClaimSection(ctx context.Context, actor, std string, rev uint6
 
 // ReleaseSection gives up the lease on a section.
 func (s *Service) ReleaseSection(ctx context.Context, actor, std string, rev uint64) (store.SectionRecord, error) {
-	return run(ctx, s, s.sectionOps(), actor, std, rev, releaseStepFn[store.SectionRecord](actor, func() store.Event { return store.Event{} }))
+	return run(ctx, s, s.sectionOps(), actor, std, rev, releaseStepFn[store.SectionRecord]())
 }
 
 // CommentSection adds a remark to a section.
@@ -53,7 +56,7 @@ func (s *Service) CommentSection(ctx context.Context, actor, std string, rev uin
 	if err != nil {
 		return store.SectionRecord{}, err
 	}
-	return run(ctx, s, s.sectionOps(), actor, std, rev, commentStepFn[store.SectionRecord](actor, text, s.claim(actor)))
+	return run(ctx, s, s.sectionOps(), actor, std, rev, commentStepFn[store.SectionRecord](text, s.claim(actor)))
 }
 
 // EditSection replaces a section's content and validates it at once. The
@@ -65,6 +68,10 @@ func (s *Service) EditSection(ctx context.Context, actor, std string, rev uint64
 			r.Section = sec
 		},
 		func(r *store.SectionRecord) []finding.Finding { return s.checkSection(r) },
+		func(r *store.SectionRecord) bool {
+			sec.Standard = r.Standard
+			return sameJSON(r.Section, sec)
+		},
 	))
 }
 
@@ -111,8 +118,14 @@ func (s *Service) ApproveSection(ctx context.Context, actor, std string, rev uin
 	if err != nil {
 		return SectionApproval{Record: rec}, err
 	}
+	// The approval stands whatever the count: a failure to count is
+	// logged, never reported as a failed approval.
 	imp, err := s.SectionImpact(ctx, std)
-	return SectionApproval{Record: rec, Impact: imp}, err
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("standard", std).Msg("count the pages a section approval publishes")
+		imp = Impact{Unblocked: []string{}, Waiting: []string{}}
+	}
+	return SectionApproval{Record: rec, Impact: imp}, nil
 }
 
 // SectionImpact lists the pages naming std that approving it would publish
@@ -153,7 +166,8 @@ func (s *Service) SectionImpact(ctx context.Context, std string) (Impact, error)
 		if err != nil {
 			return imp, err
 		}
-		if cur.State == store.Approved && cur.Approved != nil && o.State == store.Approved && o.Approved != nil {
+		self := lifecycle.Part{State: store.Approved, HasApproved: true} // as if approved
+		if lifecycle.Published(lifecycle.Part{State: cur.State, HasApproved: cur.Approved != nil}, self, lifecycle.Part{State: o.State, HasApproved: o.Approved != nil}) {
 			imp.Unblocked = append(imp.Unblocked, cur.Slug)
 		} else {
 			imp.Waiting = append(imp.Waiting, cur.Slug)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/bench"
 	"github.com/versus-dev/versus/internal/broker"
 	"github.com/versus-dev/versus/internal/clustertest"
@@ -36,10 +37,18 @@ func TestClusterManyWorkers(t *testing.T) {
 	if len(by) < 2 {
 		t.Errorf("calls by drafter %v: the work was not shared", by)
 	}
-	// Every replica (the web process's and each indexer's) has its own
-	// durable consumer of the events and keeps up with it.
-	for _, name := range []string{"web", "indexer-1", "indexer-2"} {
-		d.waitConsumerDrained(store.EventsStream, "indexer-"+name, 20*time.Second)
+	// Every replica (the web process's and each indexer's) follows the
+	// records on its own: approving a page and its sections publishes it
+	// in each index.
+	pg := d.web.Store.Pages()[0]
+	d.approve("/api/pages/" + pg.Slug)
+	d.approve("/api/sections/" + pg.Standards[0])
+	d.approve("/api/sections/" + pg.Standards[1])
+	for _, p := range []*bench.Proc{d.web, d.procs["indexer-1"], d.procs["indexer-2"]} {
+		waitFor(t, 20*time.Second, "the approved page in every replica's index", func() bool {
+			n, err := p.Index.Count()
+			return err == nil && n == 1
+		})
 	}
 	// Workers answer the probes deploy/ points at them.
 	for name, p := range d.procs {
@@ -56,7 +65,7 @@ func TestClusterManyWorkers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	js := d.web.Store.JetStream()
-	for _, name := range []string{store.JobsStream, store.EventsStream, "KV_" + store.PagesBucket, "KV_" + store.SectionsBucket} {
+	for _, name := range []string{store.JobsStream, store.EventsStream, "KV_" + store.PagesBucket, "KV_" + store.SectionsBucket, "KV_" + auth.Bucket} {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
 			t.Fatalf("stream %s: %v", name, err)

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/internal/app"
@@ -240,6 +239,39 @@ func (d *deployment) history(kind store.Kind, key string) []store.Event {
 	}
 }
 
+// wholeHistory is a record's audit log once it ends in the record's state
+// at its revision. The log is written just after the record, so a reader
+// can briefly see a record ahead of it (a writer retrying its event
+// through an election); whole within seconds is the contract.
+func (d *deployment) wholeHistory(kind store.Kind, key string) []store.Event {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		evs := d.history(kind, key)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var m store.Meta
+		var err error
+		if kind == store.KindSection {
+			var r store.SectionRecord
+			r, err = d.web.Store.Section(ctx, key)
+			m = r.Meta
+		} else {
+			var r store.PageRecord
+			r, err = d.web.Store.Page(ctx, key)
+			m = r.Meta
+		}
+		cancel()
+		if err == nil && len(evs) > 0 && evs[len(evs)-1].To == m.State && evs[len(evs)-1].Revision == m.Revision {
+			return evs
+		}
+		if time.Now().After(deadline) {
+			d.t.Errorf("%s %s: history %v does not end in its state %s at revision %d (read: %v)", kind, key, eventTypes(evs), m.State, m.Revision, err)
+			return evs
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // records lists every record's kind and key.
 func (d *deployment) records() [][2]string {
 	var out [][2]string
@@ -262,7 +294,7 @@ func (d *deployment) checkOnce() {
 		d.t.Fatalf("%d records, want %d", len(recs), nPages+nSections)
 	}
 	for _, r := range recs {
-		evs := d.history(store.Kind(r[0]), r[1])
+		evs := d.wholeHistory(store.Kind(r[0]), r[1])
 		count := map[string]int{}
 		for _, e := range evs {
 			count[e.Type]++
@@ -288,26 +320,27 @@ func (d *deployment) calls() map[string]int {
 	return out
 }
 
-// waitConsumerDrained waits until a durable consumer has nothing pending
-// or unacknowledged.
-func (d *deployment) waitConsumerDrained(stream, name string, within time.Duration) {
+// approve approves the record at path (/api/pages/… or /api/sections/…)
+// at its current revision, through the web process as an editor would.
+func (d *deployment) approve(path string) {
 	d.t.Helper()
-	js := d.web.Store.JetStream()
-	deadline := time.Now().Add(within)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		c, err := js.Consumer(ctx, stream, name)
-		var info *jetstream.ConsumerInfo
-		if err == nil {
-			info, err = c.Info(ctx)
+	call := func(method, path string, body []byte) (int, []byte) {
+		req, _ := http.NewRequest(method, "http://"+d.web.Addr+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+d.webToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			d.t.Fatalf("%s %s: %v", method, path, err)
 		}
-		cancel()
-		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("consumer %s on %s not drained within %v: %+v %v", name, stream, within, info, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, body := call("GET", path, nil)
+	var rec struct{ Revision uint64 }
+	if err := json.Unmarshal(body, &rec); code != http.StatusOK || err != nil {
+		d.t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	if code, body := call("POST", path+"/approve", []byte(fmt.Sprintf(`{"revision":%d}`, rec.Revision))); code != http.StatusOK {
+		d.t.Fatalf("approve %s: %d %s", path, code, body)
 	}
 }

@@ -3,47 +3,37 @@ package store
 import (
 	"time"
 
+	"github.com/versus-dev/versus/internal/lifecycle"
+
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/page"
 )
 
-// State is where a page or a standard section is in its life.
-type State string
+// State is where a page or a standard section is in its life; the states,
+// and the moves between them, are the lifecycle package's.
+type State = lifecycle.State
 
-// The states of CONTRACT.md. A record moves queued → drafting → in_review,
-// and from review to approved, rejected or changes_requested (→ queued again).
-// A draft that keeps failing validation ends in needs_attention; a record
-// drafted from a profile that has since changed is stale until redrafted.
+// The states of CONTRACT.md, as lifecycle names them.
 const (
-	Queued           State = "queued"
-	Drafting         State = "drafting"
-	InReview         State = "in_review"
-	ChangesRequested State = "changes_requested"
-	Approved         State = "approved"
-	Rejected         State = "rejected"
-	NeedsAttention   State = "needs_attention"
-	Stale            State = "stale"
+	Queued           = lifecycle.Queued
+	Drafting         = lifecycle.Drafting
+	InReview         = lifecycle.InReview
+	ChangesRequested = lifecycle.ChangesRequested
+	Approved         = lifecycle.Approved
+	Rejected         = lifecycle.Rejected
+	NeedsAttention   = lifecycle.NeedsAttention
+	Stale            = lifecycle.Stale
 )
 
 // States lists every state in display order.
-var States = []State{Queued, Drafting, InReview, ChangesRequested, Approved, Rejected, NeedsAttention, Stale}
-
-// Valid reports whether s is one of States.
-func (s State) Valid() bool {
-	for _, x := range States {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
+var States = lifecycle.States
 
 // Kind tells the two kinds of drafted record apart.
-type Kind string
+type Kind = lifecycle.Kind
 
 const (
-	KindPage    Kind = "page"    // a pair page: its verdict, differences and FAQ
-	KindSection Kind = "section" // a standard's own sections, shared by every page naming it
+	KindPage    = lifecycle.KindPage
+	KindSection = lifecycle.KindSection
 )
 
 // Inputs identify what a draft was made from. Hash is the job identity:
@@ -103,6 +93,11 @@ type Meta struct {
 	Comments  []Comment         `json:"comments,omitempty"`
 	Updated   time.Time         `json:"updated"`
 	UpdatedBy string            `json:"updated_by,omitempty"`
+	// Event is the audit event of the write that made this revision. The
+	// writer emits it after the write; should it die first, the next writer
+	// or the start-up reconciler emits it (the events stream drops a
+	// second copy by its id), so no write's event is lost.
+	Event *Event `json:"event,omitempty"`
 	// Revision is the KV revision the record was read at. It is not stored:
 	// Get and List fill it in, and writes compare-and-set against it.
 	Revision uint64 `json:"revision"`
@@ -188,11 +183,32 @@ type Event struct {
 	Warnings int       `json:"warnings,omitempty"`
 }
 
-// Published is the page site visitors see: the approved pair part composed
-// with both standards' approved sections. A page whose draft was rejected is
-// not shown; one whose newer draft is in review keeps showing the approved one.
+// Move applies transition t, the one way a record's state changes, and
+// makes the write's event, which the caller may add to (a note, usage).
+func (m *Meta) Move(t lifecycle.Transition, actor string) (*Event, error) {
+	from, to, err := lifecycle.Apply(&m.State, t)
+	if err != nil {
+		return nil, err
+	}
+	m.Event = &Event{Type: t.EventType(), Actor: actor, From: from, To: to}
+	return m.Event, nil
+}
+
+// Log makes the event of a write that changes no state (a claim, a comment).
+func (m *Meta) Log(typ, actor string) *Event {
+	m.Event = &Event{Type: typ, Actor: actor, From: m.State, To: m.State}
+	return m.Event
+}
+
+// part is what the publish rule needs of a record.
+func part[T any](m Meta, approved *T) lifecycle.Part {
+	return lifecycle.Part{State: m.State, HasApproved: approved != nil}
+}
+
+// Published is the page site visitors see, by lifecycle.Published: the
+// approved pair part composed with both standards' approved sections.
 func Published(p PageRecord, a, b SectionRecord) (page.Page, bool) {
-	if p.Approved == nil || a.Approved == nil || b.Approved == nil || p.State == Rejected {
+	if !lifecycle.Published(part(p.Meta, p.Approved), part(a.Meta, a.Approved), part(b.Meta, b.Approved)) {
 		return page.Page{}, false
 	}
 	// The title is made of the names as approved (the sections'

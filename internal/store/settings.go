@@ -14,9 +14,12 @@ type Settings struct {
 	// redelivered: short enough to recover quickly, long enough for a GC
 	// pause or a slow KV write.
 	AckWait time.Duration
-	// MaxDeliver is unlimited (-1): a job is never dropped by the server.
-	// Workers decide when a job has failed for good (needs_attention) and
-	// Term it themselves; an LLM outage only delays jobs.
+	// MaxDeliver bounds the deliveries of one job. A job failing
+	// transiently (the LLM or the store unavailable) is handed back with a
+	// delay growing to a minute; at its last delivery the worker gives it
+	// up as needs_attention with the reason, so a job that keeps failing
+	// (or panicking) never loops. 50 deliveries ride out about 45 minutes
+	// of LLM outage.
 	MaxDeliver int
 	// BackOff spaces redeliveries after AckWait expiries (a crashed or
 	// stuck worker), so a poisoned job cannot spin.
@@ -46,7 +49,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		Replicas:      1,
 		AckWait:       30 * time.Second,
-		MaxDeliver:    -1,
+		MaxDeliver:    50,
 		BackOff:       []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute},
 		Duplicates:    10 * time.Minute,
 		MaxAckPending: 256,

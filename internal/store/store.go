@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 )
 
@@ -40,6 +41,12 @@ type Store struct {
 	events   jetstream.Stream
 	now      func() time.Time
 	status   chan nats.Status // reconnects, which restart the mirrors' watches
+	// crashAfterWrite, set by tests, stops a write's event from going out,
+	// as if the process died between the record write and the publish.
+	crashAfterWrite func(Event) bool
+
+	watchMu  sync.Mutex
+	watchers []*Watcher
 }
 
 // Open creates (or updates) the streams and buckets and returns a Store.
@@ -80,8 +87,8 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.pages = newBucket(nc, pkv, func(r *PageRecord) *Meta { return &r.Meta })
-	s.sections = newBucket(nc, skv, func(r *SectionRecord) *Meta { return &r.Meta })
+	s.pages = newBucket(s, KindPage, pkv, func(r *PageRecord) *Meta { return &r.Meta })
+	s.sections = newBucket(s, KindSection, skv, func(r *SectionRecord) *Meta { return &r.Meta })
 	s.status = nc.StatusChanged(nats.CONNECTED)
 	pagesResync, sectionsResync := make(chan struct{}, 1), make(chan struct{}, 1)
 	go func() {
@@ -224,11 +231,11 @@ func (s *Store) UpdateMeta(ctx context.Context, kind Kind, key string, fn func(*
 // --- jobs ---
 
 // Stage is which worker kind a job is for.
-type Stage string
+type Stage = lifecycle.Stage
 
 const (
-	StageDraft    Stage = "draft"
-	StageValidate Stage = "validate"
+	StageDraft    = lifecycle.StageDraft
+	StageValidate = lifecycle.StageValidate
 )
 
 // JobSubject is the subject a job of stage for kind/key is published on.
@@ -420,7 +427,10 @@ func (s *Store) History(ctx context.Context, kind Kind, key string) ([]Event, er
 			return nil, fmt.Errorf("history %s: %w", key, err)
 		}
 		if got == 0 {
-			break
+			// Fewer than the consumer said were there: a leader change
+			// under the read. A partial history is an error, never an
+			// answer (the read is worth retrying, as a timeout is).
+			return nil, fmt.Errorf("history %s: read %d of %d events: %w", key, len(out), n, nats.ErrTimeout)
 		}
 	}
 	return out, nil
@@ -436,6 +446,8 @@ func short(h string) string {
 // --- a typed bucket with an in-memory mirror ---
 
 type bucket[T any] struct {
+	s    *Store
+	kind Kind
 	nc   *nats.Conn // for reads from the stream leader; see get.go
 	kv   jetstream.KeyValue
 	meta func(*T) *Meta
@@ -446,8 +458,8 @@ type bucket[T any] struct {
 	done   chan struct{}
 }
 
-func newBucket[T any](nc *nats.Conn, kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
-	return &bucket[T]{nc: nc, kv: kv, meta: meta, mirror: map[string]T{}}
+func newBucket[T any](s *Store, kind Kind, kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
+	return &bucket[T]{s: s, kind: kind, nc: s.nc, kv: kv, meta: meta, mirror: map[string]T{}}
 }
 
 func (b *bucket[T]) decode(e jetstream.KeyValueEntry) (T, error) {
@@ -486,6 +498,7 @@ func (b *bucket[T]) getRevision(ctx context.Context, key string, rev uint64) (T,
 }
 
 func (b *bucket[T]) create(ctx context.Context, key string, r T) (T, error) {
+	ev := b.stamp(key, b.meta(&r))
 	data, err := json.Marshal(r)
 	if err != nil {
 		return r, err
@@ -498,7 +511,25 @@ func (b *bucket[T]) create(ctx context.Context, key string, r T) (T, error) {
 		return r, fmt.Errorf("create %s: %w", key, err)
 	}
 	b.meta(&r).Revision = rev
+	b.s.written(ctx, ev, rev)
 	return r, nil
+}
+
+// stamp readies the event of a write (its id, kind, key and time) and
+// returns it, or nil for a write without one.
+func (b *bucket[T]) stamp(key string, m *Meta) *Event {
+	ev := m.Event
+	if ev == nil {
+		return nil
+	}
+	if ev.ID == "" {
+		ev.ID = nuid.Next()
+	}
+	if ev.Time.IsZero() {
+		ev.Time = b.s.now().UTC()
+	}
+	ev.Kind, ev.Key, ev.Revision = b.kind, key, 0
+	return ev
 }
 
 // update is read, modify, compare-and-set. With rev == 0 it retries on
@@ -515,10 +546,19 @@ func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(
 			return r, fmt.Errorf("%s: at revision %d, not %d: %w", key, m.Revision, rev, ErrConflict)
 		}
 		base := m.Revision
+		// The event of the revision read must be out before this write
+		// makes the next one: the history keeps the order of the writes.
+		if prev := m.Event; prev != nil {
+			if err := b.s.ensureEmitted(ctx, *prev, base); err != nil {
+				return r, err
+			}
+		}
+		m.Event = nil // each write carries its own event, or none
 		if err := fn(&r); err != nil {
 			return r, err
 		}
 		m = b.meta(&r)
+		ev := b.stamp(key, m)
 		m.Revision = 0
 		m.Updated = time.Now().UTC()
 		data, err := json.Marshal(r)
@@ -528,6 +568,7 @@ func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(
 		nrev, err := b.kv.Update(ctx, key, data, base)
 		if err == nil {
 			m.Revision = nrev
+			b.s.written(ctx, ev, nrev)
 			return r, nil
 		}
 		if !errors.Is(err, jetstream.ErrKeyRevisionMismatch) && !errors.Is(err, jetstream.ErrKeyExists) {
@@ -629,6 +670,7 @@ func (b *bucket[T]) follow(ctx context.Context, w jetstream.KeyWatcher, ready ch
 }
 
 func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
+	defer b.s.notify(Change{Kind: b.kind, Key: e.Key()})
 	if e.Operation() != jetstream.KeyValuePut {
 		b.mu.Lock()
 		delete(b.mirror, e.Key())

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/page"
@@ -274,22 +275,7 @@ func (s *server) pageJSON(v review.PageView) map[string]any {
 }
 
 // actionStatus maps a review action's error to a status and message.
-func actionStatus(err error) (int, string) {
-	var fe *review.FindingsError
-	switch {
-	case errors.As(err, &fe):
-		return http.StatusUnprocessableEntity, fe.Error()
-	case errors.Is(err, review.ErrInvalid):
-		return http.StatusBadRequest, review.Reason(err)
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "not found"
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, "the record changed since the revision you sent; here is the current one"
-	case errors.Is(err, review.ErrState):
-		return http.StatusConflict, review.Reason(err)
-	}
-	return http.StatusInternalServerError, "the action failed; try again"
-}
+func actionStatus(err error) (int, string) { return apierr.Status(err) }
 
 func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -506,11 +492,6 @@ func (s *server) doSectionAction(r *http.Request, actor, std, action string, b a
 		rec, err = s.svc.EditSection(ctx, actor, std, b.Revision, *b.Section)
 	case "approve":
 		a, err := s.svc.ApproveSection(ctx, actor, std, b.Revision, b.Note)
-		if err != nil && a.Record.Revision != 0 && a.Record.State == store.Approved {
-			// Approved, but counting the pages failed: still a success.
-			logErr(ctx, err, "section impact")
-			return a.Record, &review.Impact{Unblocked: []string{}, Waiting: []string{}}, nil
-		}
 		return a.Record, &a.Impact, err
 	case "reject":
 		rec, err = s.svc.RejectSection(ctx, actor, std, b.Revision, b.Note)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/page"
@@ -436,13 +437,15 @@ func formRevision(r *http.Request) (uint64, error) {
 	return n, nil
 }
 
-// pairFromForm reads the edit form: one textarea per field.
-func pairFromForm(r *http.Request) page.Pair {
+// pairFromForm reads the edit form, one textarea per field, over cur: what
+// the form does not carry (the five fixed rows' aspect names) stays as it is.
+func pairFromForm(r *http.Request, cur page.Pair) page.Pair {
 	f := func(k string) string { return strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(k), "\r\n", "\n")) }
 	p := page.Pair{Description: f("description"), Verdict: f("verdict")}
 	rows := []*page.Row{&p.Differences.Scope, &p.Differences.Industry, &p.Differences.Nature, &p.Differences.Testing, &p.Differences.Penalties}
+	was := []page.Row{cur.Differences.Scope, cur.Differences.Industry, cur.Differences.Nature, cur.Differences.Testing, cur.Differences.Penalties}
 	for i, k := range []string{"scope", "industry", "nature", "testing", "penalties"} {
-		rows[i].A, rows[i].B = f("diff."+k+".a"), f("diff."+k+".b")
+		rows[i].Aspect, rows[i].A, rows[i].B = was[i].Aspect, f("diff."+k+".a"), f("diff."+k+".b")
 	}
 	for i := 0; i < 50; i++ {
 		k := fmt.Sprintf("diff.extra.%d.", i)
@@ -482,7 +485,12 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
 	var edited *page.Pair
 	if action == "edit" {
-		p := pairFromForm(r)
+		cur, cerr := s.svc.Store.Page(ctx, slug)
+		if cerr != nil {
+			s.viewError(w, r, cerr, "page")
+			return
+		}
+		p := pairFromForm(r, cur.Pair)
 		b.Pair, edited = &p, &p
 	}
 	u, _ := auth.UserFrom(ctx)
@@ -743,15 +751,8 @@ func (s *server) uiAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 func adminStatus(err error) int {
-	switch {
-	case errors.Is(err, auth.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, auth.ErrExists):
-		return http.StatusConflict
-	case errors.Is(err, auth.ErrNotFound):
-		return http.StatusNotFound
-	}
-	return http.StatusInternalServerError
+	code, _ := apierr.Status(err)
+	return code
 }
 
 func (s *server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request) {

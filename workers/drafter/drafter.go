@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -18,6 +17,7 @@ import (
 	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -64,66 +64,57 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Transient = func(error) bool { return false }
 	}
 	zerolog.Ctx(ctx).Info().Int("concurrency", cfg.Concurrency).Msg("drafter started")
-	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
-		handle(ctx, cfg, msg)
-	})
+	policy := consume.Policy{MaxDeliver: cfg.Store.Settings().MaxDeliver, GiveUp: cfg.giveUp}
+	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
 }
 
-func handle(ctx context.Context, cfg Config, msg jetstream.Msg) {
+func decodeJob(msg jetstream.Msg) (store.Job, error) {
 	var j store.Job
 	if err := json.Unmarshal(msg.Data(), &j); err != nil {
-		zerolog.Ctx(ctx).Error().Err(err).Str("subject", msg.Subject()).Msg("undecodable job dropped")
-		_ = msg.Term()
-		return
+		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
+	}
+	return j, nil
+}
+
+// handle drafts one job and classes its error for the consumer.
+func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return err
 	}
 	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
 	ctx = log.WithContext(ctx)
-	err := draft(ctx, cfg, msg, j)
+	err = draft(ctx, cfg, msg, j)
 	var perm *permanentError
 	switch {
-	case err == nil:
-		_ = msg.Ack()
-	case ctx.Err() != nil:
-		// Stopping: hand the job back so another worker takes it at once.
-		_ = msg.Nak()
-	case !errors.As(err, &perm) || cfg.Transient(err):
-		// The LLM is unavailable, or the store is (a NATS server
-		// restarting): wait it out; neither is the draft's fault.
-		md, _ := msg.Metadata()
-		delay := backoff(md)
+	case err == nil, ctx.Err() != nil:
+		return err
+	case errors.As(err, &perm) && !cfg.Transient(err):
+		return consume.Permanently(err)
+	case perm != nil:
+		// The LLM is unavailable: wait it out, it is not the draft's
+		// fault; the record is queued again meanwhile, not drafting.
+		if herr := handBack(ctx, cfg, j, err); herr != nil {
+			log.Warn().Err(herr).Msg("hand the job back")
+		}
+		var after time.Duration
 		if cfg.RetryAfter != nil {
-			if ra, ok := cfg.RetryAfter(err); ok && ra > delay {
-				delay = ra
-			}
+			after, _ = cfg.RetryAfter(err)
 		}
-		what := "store unavailable"
-		if perm != nil {
-			what = "LLM unavailable"
-		}
-		log.Warn().Err(err).Dur("retry_in", delay).Msg(what + "; job handed back")
-		_ = msg.NakWithDelay(delay)
+		return consume.Transiently(fmt.Errorf("LLM unavailable: %w", err), after)
 	default:
-		log.Error().Err(err).Msg("draft failed")
-		if ferr := fail(ctx, cfg, j, err); ferr != nil {
-			log.Error().Err(ferr).Msg("record the failure")
-			_ = msg.NakWithDelay(5 * time.Second)
-			return
-		}
-		_ = msg.Ack()
+		// The store is unavailable (a NATS server restarting).
+		return consume.Transiently(fmt.Errorf("store unavailable: %w", err), 0)
 	}
 }
 
-// backoff grows with each delivery of the same job, with jitter, up to a minute.
-func backoff(md *jetstream.MsgMetadata) time.Duration {
-	n := uint64(1)
-	if md != nil {
-		n = md.NumDelivered
+// giveUp records a job that failed for good as needs_attention.
+func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return nil // nothing to record it on
 	}
-	d := time.Second << min(n-1, 6)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return d/2 + rand.N(d/2+1)
+	return fail(ctx, cfg, j, cause)
 }
 
 // errObsolete marks a job that newer work has overtaken.
@@ -152,16 +143,8 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		// Drafted before (a redelivery after a crash or a lost connection
 		// between the store write and the ack): never pay for it twice, just
 		// make sure its event and its validation job went out.
-		if meta.State == store.Drafting && meta.Drafted == j.Seq {
-			e, w := finding.Count(meta.Findings)
-			if err := cfg.Store.Emit(ctx, store.Event{
-				ID:   draftedID(j), // the same as the first try's: stored once
-				Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
-				Revision: meta.Revision, Errors: e, Warnings: w,
-			}); err != nil {
-				return err
-			}
-		}
+		// Its event went out with the write, or goes out with the next
+		// write or the reconciler (store.Reconcile).
 		_, err := jobs.Resume(ctx, cfg.Store, j.Kind, j.Key, meta)
 		return err
 	}
@@ -189,16 +172,15 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 			return permanent(err)
 		}
 		rec, err := cfg.Store.UpdateSection(ctx, j.Key, func(r *store.SectionRecord) error {
-			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
-				return errObsolete
+			if err := stillOurs(r.Meta, j); err != nil {
+				return err
 			}
 			r.Section, r.Raw, r.Findings = res.Section, res.Raw, res.Findings
 			keep(&r.Meta, j, res.Answer)
-			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
-			return nil
+			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
-			return ignoreObsolete(err)
+			return settled(ctx, cfg, j, err)
 		}
 		stored = rec.Meta
 	case store.KindPage:
@@ -218,16 +200,15 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 			return permanent(err)
 		}
 		rec, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
-			if r.Inputs.Hash != j.Inputs || r.Seq != j.Seq {
-				return errObsolete
+			if err := stillOurs(r.Meta, j); err != nil {
+				return err
 			}
 			r.Pair, r.Raw, r.Findings = res.Pair, res.Raw, res.Findings
 			keep(&r.Meta, j, res.Answer)
-			r.Drafted, r.Usage, r.Drafter, r.State = j.Seq, r.Usage.Add(res.Usage), r.Inputs.Model, store.Drafting
-			return nil
+			return drafted(&r.Meta, j, res.Usage)
 		})
 		if err != nil {
-			return ignoreObsolete(err)
+			return settled(ctx, cfg, j, err)
 		}
 		stored = rec.Meta
 	default:
@@ -238,22 +219,53 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		outcome = "undecodable"
 	}
 	cfg.count(kind, outcome, time.Since(start), usage)
-	e, w := finding.Count(stored.Findings)
-	if err := cfg.Store.Emit(ctx, store.Event{
-		ID:   draftedID(j),
-		Kind: j.Kind, Key: j.Key, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.Drafting,
-		Revision: stored.Revision, Usage: &usage, Errors: e, Warnings: w,
-	}); err != nil {
-		return err
-	}
 	zerolog.Ctx(ctx).Debug().Int("tokens", usage.Total()).Dur("took", time.Since(start)).Msg("drafted")
 	return cfg.Store.Publish(ctx, store.StageValidate, store.Job{Kind: j.Kind, Key: j.Key, Inputs: j.Inputs, Seq: j.Seq, Reason: j.Reason})
 }
 
-// draftedID names the drafted event of a job's draft, so that emitting it
-// again after a redelivery is deduplicated by the events stream.
+// drafted records a stored draft: the drafted transition, its usage and
+// findings on the event. The event id is the job's, so a second copy (a
+// redelivery racing the first) is dropped by the events stream.
+func drafted(m *store.Meta, j store.Job, u store.Usage) error {
+	ev, err := m.Move(lifecycle.Drafted, "drafter")
+	if err != nil {
+		return err
+	}
+	m.Drafted, m.Usage, m.Drafter = j.Seq, m.Usage.Add(u), m.Inputs.Model
+	ev.ID = draftedID(j)
+	ev.Usage = &u
+	ev.Errors, ev.Warnings = finding.Count(m.Findings)
+	return nil
+}
+
+// draftedID names the drafted event of a job's draft.
 func draftedID(j store.Job) string {
 	return fmt.Sprintf("drafted.%s.%s.%d.%.16s", j.Kind, j.Key, j.Seq, j.Inputs)
+}
+
+// errStored is a draft found stored already when storing it: a first try
+// whose answer was lost (a leader election) had written it.
+var errStored = errors.New("draft stored already")
+
+// stillOurs reports whether the record still waits for this job's draft.
+func stillOurs(m store.Meta, j store.Job) error {
+	switch {
+	case m.Inputs.Hash != j.Inputs || m.Seq != j.Seq:
+		return errObsolete
+	case m.Drafted >= j.Seq:
+		return errStored
+	}
+	return nil
+}
+
+// settled ends a job whose draft could not be stored because the record
+// moved on or holds it already: the job the record waits for is queued if
+// it is not yet (its publish may have been lost with a write's answer).
+func settled(ctx context.Context, cfg Config, j store.Job, err error) error {
+	if errors.Is(err, errStored) || errors.Is(err, errObsolete) {
+		return jobs.ResumeKey(ctx, cfg.Store, j.Kind, j.Key)
+	}
+	return err
 }
 
 func ignoreObsolete(err error) error {
@@ -270,16 +282,61 @@ func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error)
 		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
 			return errObsolete
 		}
-		if m.Drafted < j.Seq {
-			m.State = store.Drafting
+		if m.Drafted >= j.Seq || m.State == store.Drafting {
+			return errUnchanged // drafted already, or a redelivery of the job in hand
 		}
-		return nil
+		_, err := m.Move(lifecycle.StartDrafting, "drafter")
+		return err
 	}
 	m, err := s.UpdateMeta(ctx, j.Kind, j.Key, check)
+	if errors.Is(err, errUnchanged) {
+		return readMeta(ctx, s, j)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return m, errObsolete
 	}
 	return m, err
+}
+
+// errUnchanged stops a write that would change nothing.
+var errUnchanged = errors.New("unchanged")
+
+func readMeta(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error) {
+	var m store.Meta
+	var err error
+	if j.Kind == store.KindSection {
+		var r store.SectionRecord
+		r, err = s.Section(ctx, j.Key)
+		m = r.Meta
+	} else {
+		var r store.PageRecord
+		r, err = s.Page(ctx, j.Key)
+		m = r.Meta
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return m, errObsolete
+	}
+	return m, err
+}
+
+// handBack marks a job given back during an LLM outage: the record is
+// queued again, not shown as drafting while nobody drafts it.
+func handBack(ctx context.Context, cfg Config, j store.Job, cause error) error {
+	_, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq || m.State != store.Drafting || m.Drafted >= j.Seq {
+			return errObsolete
+		}
+		ev, err := m.Move(lifecycle.HandBack, "drafter")
+		if err != nil {
+			return err
+		}
+		ev.Note = cause.Error()
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return ignoreObsolete(err)
 }
 
 // fail records a draft that cannot succeed by retrying (the model refused
@@ -291,15 +348,19 @@ func fail(ctx context.Context, cfg Config, j store.Job, cause error) error {
 		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
 			return errObsolete
 		}
-		m.State, m.Findings, m.Drafted = store.NeedsAttention, []finding.Finding{f}, j.Seq
+		ev, err := m.Move(lifecycle.NeedsAttn, "drafter")
+		if err != nil {
+			return err
+		}
+		m.Findings, m.Drafted = []finding.Finding{f}, j.Seq
+		ev.Note, ev.Errors = cause.Error(), 1
 		return nil
 	}
-	m, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
-	if err != nil {
-		return ignoreObsolete(err)
+	_, err := cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, set)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, lifecycle.ErrIllegal) {
+		return nil // gone, or moved on past the job
 	}
-	return cfg.Store.Emit(ctx, store.Event{Kind: j.Kind, Key: j.Key, Type: "needs_attention", Actor: "drafter",
-		From: store.Drafting, To: store.NeedsAttention, Revision: m.Revision, Note: cause.Error(), Errors: 1})
+	return ignoreObsolete(err)
 }
 
 func (cfg Config) count(kind, outcome string, took time.Duration, u store.Usage) {

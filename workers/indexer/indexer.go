@@ -1,21 +1,16 @@
 // Package indexer is the worker that keeps a search replica's Bleve index
-// in step with the published pages. Each replica runs its own, with its own
-// durable consumer of the events stream: a page or section event makes it
-// recompute what is published for the pages concerned.
+// in step with the published pages. Each replica runs its own, following
+// the page and section records through the store's KV watch.
 package indexer
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"iter"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
 	"github.com/versus-dev/versus/index"
-	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -49,42 +44,56 @@ func Docs(s *store.Store, set *profile.Set) iter.Seq[index.Doc] {
 	}
 }
 
-// Run catches up from the KV and then follows the events until ctx is done.
+// Run catches up from the KV and then follows the records' changes until
+// ctx is done. It follows state, not events: every change to a page or a
+// section record (the KV watch behind the store's mirrors) makes it
+// recompute what is published for the pages concerned, so no lost or
+// reordered event can leave the index wrong.
 func Run(ctx context.Context, cfg Config) error {
 	log := zerolog.Ctx(ctx)
-	// Subscribe before catching up, so no change falls between the two.
-	cons, err := cfg.Store.EventConsumer(ctx, "indexer-"+cfg.Replica)
-	if err != nil {
-		return err
-	}
+	// Watch before catching up, so no change falls between the two.
+	w := cfg.Store.Watch()
+	defer cfg.Store.Unwatch(w)
 	if err := cfg.Index.Reindex(ctx, Docs(cfg.Store, cfg.Profiles())); err != nil {
 		return err
 	}
 	log.Info().Str("replica", cfg.Replica).Msg("indexer caught up")
-	return consume.Run(ctx, cons, consume.Options{Concurrency: 1, Grace: 10 * time.Second}, func(ctx context.Context, msg jetstream.Msg) {
-		var ev store.Event
-		if err := json.Unmarshal(msg.Data(), &ev); err != nil {
-			_ = msg.Term()
-			return
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.Ready():
 		}
-		if err := apply(ctx, cfg, ev); err != nil {
-			log.Error().Err(err).Str("key", ev.Key).Msg("index update")
-			_ = msg.NakWithDelay(time.Second)
-			return
+		failed := false
+		for _, c := range w.Take() {
+			if err := apply(ctx, cfg, c); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				log.Error().Err(err).Str("key", c.Key).Msg("index update")
+				w.Put(c) // again after a pause
+				failed = true
+			}
 		}
-		_ = msg.Ack()
-	})
+		if failed {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+		}
+	}
 }
 
-// apply recomputes the pages an event may have changed. Recomputing from
-// the records (not trusting the event) makes it idempotent and order-proof.
-func apply(ctx context.Context, cfg Config, ev store.Event) error {
-	switch ev.Kind {
+// apply recomputes the pages a change may have changed. Recomputing from
+// the records makes it idempotent and order-proof.
+func apply(ctx context.Context, cfg Config, c store.Change) error {
+	switch c.Kind {
 	case store.KindPage:
-		return refresh(ctx, cfg, ev.Key)
+		return refresh(ctx, cfg, c.Key)
 	case store.KindSection:
 		for _, p := range cfg.Store.Pages() {
-			if p.Standards[0] == ev.Key || p.Standards[1] == ev.Key {
+			if p.Standards[0] == c.Key || p.Standards[1] == c.Key {
 				if err := refresh(ctx, cfg, p.Slug); err != nil {
 					return err
 				}
@@ -95,10 +104,7 @@ func apply(ctx context.Context, cfg Config, ev store.Event) error {
 }
 
 func refresh(ctx context.Context, cfg Config, slug string) error {
-	pg, ok, err := cfg.Store.PublishedPage(ctx, slug)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
+	pg, ok := cfg.Store.PublishedFromMirror(slug)
 	if !ok {
 		cfg.count("delete")
 		return cfg.Index.Delete(ctx, slug)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/versus-dev/versus/internal/consume"
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/jobs"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
@@ -41,20 +43,54 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	zerolog.Ctx(ctx).Info().Int("max_redrafts", cfg.MaxRedrafts).Msg("validator started")
-	return consume.Run(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, func(ctx context.Context, msg jetstream.Msg) {
-		var j store.Job
-		if err := json.Unmarshal(msg.Data(), &j); err != nil {
-			_ = msg.Term()
-			return
+	policy := consume.Policy{MaxDeliver: cfg.Store.Settings().MaxDeliver, GiveUp: cfg.giveUp,
+		Backoff: func(uint64) time.Duration { return 2 * time.Second }}
+	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
+}
+
+func decodeJob(msg jetstream.Msg) (store.Job, error) {
+	var j store.Job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil {
+		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
+	}
+	return j, nil
+}
+
+// handle judges one job. Its errors are the store's (transient) or an
+// unknown kind (permanent).
+func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return err
+	}
+	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
+	return judge(log.WithContext(ctx), cfg, j)
+}
+
+// giveUp records a validation that failed for good as needs_attention.
+func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
+	j, err := decodeJob(msg)
+	if err != nil {
+		return nil
+	}
+	f := finding.Finding{Rule: "validate.error", Severity: finding.Error, Message: cause.Error(),
+		Hint: "request changes to redraft, or edit the draft"}
+	_, err = cfg.Store.UpdateMeta(ctx, j.Kind, j.Key, func(m *store.Meta) error {
+		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
+			return errObsolete
 		}
-		log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
-		if err := judge(log.WithContext(ctx), cfg, j); err != nil {
-			log.Error().Err(err).Msg("validate")
-			_ = msg.NakWithDelay(2 * time.Second)
-			return
+		ev, err := m.Move(lifecycle.NeedsAttn, "validator")
+		if err != nil {
+			return err
 		}
-		_ = msg.Ack()
+		m.Findings = append(m.Findings, f)
+		ev.Note, ev.Errors = cause.Error(), 1
+		return nil
 	})
+	if err == nil || errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) || errors.Is(err, lifecycle.ErrIllegal) {
+		return nil
+	}
+	return err
 }
 
 var errObsolete = errors.New("obsolete job")
@@ -80,17 +116,24 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 		finding.Sort(fs)
 		v.from = m.State
 		m.Findings = fs
+		t := lifecycle.Validated
 		switch {
 		case !finding.HasError(fs):
-			m.State, m.Raw = store.InReview, ""
+			m.Raw = ""
 		case m.Attempt < cfg.MaxRedrafts:
+			t = lifecycle.Redraft
 			m.Attempt++
 			m.Seq++
-			m.State = store.Queued
 			v.redraft = true
 		default:
-			m.State = store.NeedsAttention
+			t = lifecycle.NeedsAttn
 		}
+		ev, err := m.Move(t, "validator")
+		if err != nil {
+			return err
+		}
+		ev.ID = fmt.Sprintf("validated.%s.%s.%d", j.Kind, j.Key, j.Seq)
+		ev.Errors, ev.Warnings = finding.Count(fs)
 		v.to = m.State
 		return nil
 	}
@@ -122,29 +165,20 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 		})
 		v.meta = r.Meta
 	default:
-		return fmt.Errorf("unknown job kind %q", j.Kind)
+		return consume.Permanently(fmt.Errorf("unknown job kind %q", j.Kind))
 	}
-	if errors.Is(err, errObsolete) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil
+	}
+	if errors.Is(err, errObsolete) {
+		// Judged already, or overtaken: make sure what the record waits
+		// for went out (a redraft job whose publish a lost answer skipped).
+		return jobs.ResumeKey(ctx, cfg.Store, j.Kind, j.Key)
 	}
 	if err != nil {
 		return err
 	}
 	cfg.count(string(j.Kind), v)
-	e, w := finding.Count(v.meta.Findings)
-	typ := "validated"
-	if v.to == store.NeedsAttention {
-		typ = "needs_attention"
-	} else if v.redraft {
-		typ = "redraft"
-	}
-	if err := cfg.Store.Emit(ctx, store.Event{
-		ID:   fmt.Sprintf("validated.%s.%s.%d", j.Kind, j.Key, j.Seq),
-		Kind: j.Kind, Key: j.Key, Type: typ, Actor: "validator", From: v.from, To: v.to,
-		Revision: v.meta.Revision, Errors: e, Warnings: w,
-	}); err != nil {
-		return err
-	}
 	if v.redraft {
 		// The drafter gets the findings back from the record (Meta.Findings
 		// and Raw), so the redraft fixes them rather than rolling the dice again.

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Defaults of the configuration, defined once: cmd/versus's flags and Run
+// both take them from here.
+const (
+	DefaultDataDir = "versus-data"
+	DefaultAddr    = "127.0.0.1:8080"
+	// DefaultServer is where the client commands find a local `versus up`.
+	DefaultServer = "http://" + DefaultAddr
+)
+
+// secretWords mark fields whose values are never logged.
+var secretWords = []string{"key", "password", "secret", "token", "seed", "creds", "nkey"}
+
+// Effective is the configuration as it will run, flattened to dotted
+// names, with every secret masked ("***" when set, "" when not). Fields
+// added later are listed (and masked by name) without touching this.
+func (c Config) Effective() map[string]any {
+	out := map[string]any{}
+	flatten("", reflect.ValueOf(c), out)
+	return out
+}
+
+func flatten(prefix string, v reflect.Value, out map[string]any) {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := strings.ToLower(f.Name)
+		if prefix != "" {
+			name = prefix + "." + name
+		}
+		fv := v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Func || fv.Kind() == reflect.Chan:
+			continue
+		case secret(f.Name) && fv.Kind() == reflect.String:
+			if fv.String() != "" {
+				out[name] = "***"
+			} else {
+				out[name] = ""
+			}
+		case fv.Kind() == reflect.Struct && fv.Type() != reflect.TypeOf(time.Time{}):
+			flatten(name, fv, out)
+		case fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface:
+			if fv.IsNil() {
+				out[name] = nil
+			} else {
+				out[name] = fmt.Sprintf("(%s)", fv.Elem().Type())
+			}
+		case fv.Type() == reflect.TypeOf(time.Duration(0)):
+			out[name] = time.Duration(fv.Int()).String()
+		default:
+			out[name] = fv.Interface()
+		}
+	}
+}
+
+func secret(field string) bool {
+	f := strings.ToLower(field)
+	for _, w := range secretWords {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
+}

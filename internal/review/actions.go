@@ -219,7 +219,12 @@ func (s *Service) Edit(ctx context.Context, actor, slug string, rev uint64, pair
 			r.Pair.Relate = built
 		},
 		func(r *store.PageRecord) []finding.Finding { return s.checkPair(r) },
-		func(r *store.PageRecord) bool { return sameJSON(r.Pair, pair) },
+		func(r *store.PageRecord) bool {
+			// The form does not carry How They Relate, so compare with it kept.
+			edited := pair
+			edited.Relate = r.Pair.Relate
+			return sameJSON(r.Pair, edited)
+		},
 	))
 }
 

@@ -3,6 +3,7 @@ package compose
 import (
 	"strings"
 
+	"github.com/versus-dev/versus/internal/overlap"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -59,7 +60,10 @@ func (w *writer) faq() []page.QA {
 	// Certification: a certifiable standard, else one that is not a law.
 	cert := w.certSubject()
 	if cert != nil {
-		add("cert", w.certQs(*cert), w.certAnswer(*cert, w.other(*cert))...)
+		qs := w.certQs(*cert)
+		// A "how does it work" question gets an answer that starts with how.
+		how := strings.HasPrefix(qs[w.pick("q.cert", len(qs))], "How ")
+		add("cert", qs, w.certAnswer(*cert, w.other(*cert), how)...)
 	}
 
 	// The rest in an order set by the pair, so pages differ in what they ask.
@@ -295,7 +299,7 @@ func (w *writer) certQs(f facts) []string {
 }
 
 // certAnswer says whether and how f is certified, against the other standard.
-func (w *writer) certAnswer(f, o facts) []string {
+func (w *writer) certAnswer(f, o facts, how bool) []string {
 	if w.saidTesting {
 		// The page has already set out both regimes in full: name only
 		// the part that bears on certification.
@@ -316,6 +320,11 @@ func (w *writer) certAnswer(f, o facts) []string {
 	case f.law && f.certify:
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
+	case f.certify && how && f.testing != "":
+		return []string{w.say("faq.cert."+f.name,
+			f.name+" certification runs this way: "+f.testing+"; "+contrast+".",
+			"For "+f.name+" certification, the steps are: "+f.testing+"; "+contrast+".",
+		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
 			"Yes, organizations can be certified against "+f.name+paren(f.testing)+"; "+contrast+".",
@@ -366,11 +375,40 @@ func (w *writer) overlapQs() []string {
 
 func (w *writer) overlapAnswer() []string {
 	if o := w.overlap; o != nil {
-		how := "A direct mapping between the two"
-		if o.Basis == "hub" || o.Via != "" {
-			how = "A mapping through the common-controls hub " + o.Via
+		// Name each side as the figures count it: a stand-in by its own
+		// name (HIPAA through NIST's guide to the Security Rule). Names only:
+		// the figures, ids and editions are in How They Relate.
+		side := func(f facts, s page.OverlapSide) string {
+			if n := overlap.Name(s.Framework); n != "" {
+				return n + " (counted for " + f.name + ")"
+			}
+			return page.Possessive(f.name) + " requirements"
 		}
-		return []string{w.say("faq.overlap.map", w.fill(how+" relates {A}'s requirements to {B}'s; How They Relate gives the figures for each side."))}
+		sa, sb := side(w.fa, o.A), side(w.fb, o.B)
+		both := sa + " and " + sb
+		if overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
+			both = page.Possessive(w.fa.name) + " and " + page.Possessive(w.fb.name) + " requirements"
+		}
+		if o.Basis == "hub" || o.Via != "" {
+			hub := overlap.Name(o.Via)
+			if hub == "" {
+				hub = "a common-controls hub"
+			}
+			return []string{w.say("faq.overlap.hub",
+				"No mapping links "+w.fa.name+" and "+w.fb.name+" directly, but "+both+" both map to "+hub+"; How They Relate counts, for each side, how many reach a shared control.",
+				"Only indirectly: "+both+" each map to "+hub+", a common-controls hub, and How They Relate counts how many on each side meet at a shared control.",
+			) + " " + w.say("faq.overlap.caveat",
+				"A shared control shows where the work is alike, not that meeting one satisfies the other.",
+				"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+			)}
+		}
+		return []string{w.say("faq.overlap.map",
+			"A direct requirement-level mapping links "+sa+" to "+strings.TrimSuffix(sb, " requirements")+"; How They Relate counts how many on each side it covers.",
+			"They are mapped requirement by requirement: "+sa+" are linked directly to "+strings.TrimSuffix(sb, " requirements")+", and How They Relate gives the counts for each side.",
+		) + " " + w.say("faq.overlap.caveat",
+			"A mapped pair shows where the work is alike, not that meeting one satisfies the other.",
+			"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+		)}
 	}
 	shared := sharedIndustries(w.a.Industries, w.b.Industries)
 	if len(shared) == 0 {

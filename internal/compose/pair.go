@@ -54,7 +54,7 @@ func (w *writer) description() string {
 		start = w.pick("description", len(cands))
 	}
 	for i := range cands {
-		c := cands[(start+i)%len(cands)]
+		c := w.possessives(cands[(start+i)%len(cands)])
 		// The description is one sentence: a scope with a stop would split it.
 		if n := len(c); n >= minDescription && n <= maxDescription && len(sentences(c)) == 1 {
 			w.seen(c)

@@ -70,7 +70,7 @@ func mix(x uint64) uint64 {
 func (w *writer) say(key string, variants ...string) string {
 	start := w.pick(key, len(variants))
 	for i := range variants {
-		v := w.alternate(key, variants[(start+i)%len(variants)])
+		v := w.possessives(w.alternate(key, variants[(start+i)%len(variants)]))
 		if v == "" || w.repeats(v) {
 			continue
 		}
@@ -78,6 +78,17 @@ func (w *writer) say(key string, variants ...string) string {
 		return v
 	}
 	return ""
+}
+
+// possessives writes the pair's names ending in s as people do ("CIS
+// Controls'", not "CIS Controls's"): templates say "{A}'s" for every name.
+func (w *writer) possessives(s string) string {
+	for _, n := range []string{w.fa.name, w.fb.name} {
+		if p := page.Possessive(n); p != n+"'s" {
+			s = strings.ReplaceAll(s, n+"'s", p)
+		}
+	}
+	return s
 }
 
 // alternate resolves every "[x|y|z]" group of a template to one option,

@@ -181,8 +181,8 @@ func (w *writer) uptake() string {
 	switch {
 	case a.required && b.required:
 		return w.say("v.uptake", w.fills(
-			"{A} [applies to|binds|reaches] {fA}; {B} [applies to|binds|reaches] {fB}.",
-			"[Those bound by {A} are|{A} reaches] {fA}, while [those bound by {B} are|{B} reaches] {fB}.",
+			"{A} [applies to|binds|reaches] {wA}; {B} [applies to|binds|reaches] {wB}.",
+			"[Those bound by {A} are|{A} reaches] {wA}, while [those bound by {B} are|{B} reaches] {wB}.",
 		)...)
 	case a.required != b.required:
 		r, v := a, b
@@ -190,8 +190,8 @@ func (w *writer) uptake() string {
 			r, v = b, a
 		}
 		return w.say("v.uptake", ones2(r, v,
-			"{R} [applies to|binds|reaches] {fR}, while {V} is taken up by choice {uV}.",
-			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {fR}.",
+			"{R} [applies to|binds|reaches] {wR}, while {V} is taken up by choice {uV}.",
+			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {wR}.",
 		)...)
 	}
 	return w.say("v.uptake", w.fills(
@@ -224,8 +224,8 @@ func (w *writer) closing() string {
 			r, v = b, a
 		}
 		return w.say("v.close", ones2(r, v,
-			"{R} is a duty for {fR}; taking up {V} is a separate decision about {sV}.",
-			"Meeting {R} is owed by {fR}, while {V} is a separate choice, made for {sV}.",
+			"{R} is a duty for {wR}; taking up {V} is a separate decision about {sV}.",
+			"Meeting {R} is owed by {wR}, while {V} is a separate choice, made for {sV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(
@@ -276,7 +276,7 @@ var relClosings = map[profile.RelationKind][]string{
 
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {
-	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
 	out := make([]string, len(tmpls))
 	for i, t := range tmpls {
 		out[i] = rep.Replace(t)

@@ -183,14 +183,17 @@ type facts struct {
 	industries  string // "in technology, energy and healthcare" or "across all sectors"
 	shared      []string
 	forWhom     string
-	nature      string
-	testing     string
-	testingRaw  string            // as in the profile, less the final stop
-	rep         *strings.Replacer // fills single-standard templates
-	penalties   string
-	required    bool
-	certify     bool
-	law         bool
+	// who is forWhom without its examples and conditions, for the verdict
+	// ("US covered entities and their business associates").
+	who        string
+	nature     string
+	testing    string
+	testingRaw string            // as in the profile, less the final stop
+	rep        *strings.Replacer // fills single-standard templates
+	penalties  string
+	required   bool
+	certify    bool
+	law        bool
 	// report: assurance ends in an examiner\'s report, not a certificate (SOC 2).
 	report bool
 	// usedIn is industries with "mostly" where it reads well ("mostly in banking").
@@ -223,6 +226,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 	if f.forWhom == "" {
 		f.forWhom = "the organizations in its scope"
 	}
+	f.who = shortWho(f.forWhom)
 	if f.issuer == "" {
 		f.issuer = "its issuer"
 	} else {
@@ -456,7 +460,7 @@ func (w *writer) replacer() *strings.Replacer {
 		"{tA}", a.testing, "{tB}", b.testing,
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
-		"{fA}", a.forWhom, "{fB}", b.forWhom, "{uA}", a.usedIn, "{uB}", b.usedIn,
+		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,
 		"{jA}", reach(w.a.Jurisdiction), "{jB}", reach(w.b.Jurisdiction),
 		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort),
 	)
@@ -484,4 +488,39 @@ func reachShort(j string) string {
 	base, _, _ := strings.Cut(strings.TrimSpace(j), " (")
 	base, _, _ = strings.Cut(base, ",")
 	return reach(base)
+}
+
+// shortWho keeps the core of a mandatory-for line, for a verdict that names
+// both standards' audiences in one sentence: it drops parentheses ("(health
+// plans, …)"), examples ("such as banks, insurers and investment firms") and
+// trailing conditions (", when the contract specifies …", ", as transposed
+// …", ", under FISMA"). The FAQ keeps the whole line.
+func shortWho(s string) string {
+	for {
+		i := strings.Index(s, " (")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], ")")
+		if j < 0 {
+			break
+		}
+		s = s[:i] + s[i+j+1:]
+	}
+	if i := strings.Index(s, " such as "); i >= 0 {
+		if j := strings.Index(s[i:], ", and "); j >= 0 {
+			s = s[:i] + " and " + s[i+j+len(", and "):]
+		}
+	}
+	if i := strings.Index(s, ", wherever "); i >= 0 {
+		if j := strings.Index(s[i+2:], ", "); j >= 0 {
+			s = s[:i] + s[i+2+j+1:]
+		}
+	}
+	for _, c := range []string{", when ", ", as transposed ", ", through ", ", under ", ", if "} {
+		if i := strings.Index(s, c); i > 0 {
+			s = s[:i]
+		}
+	}
+	return strings.TrimSpace(s)
 }

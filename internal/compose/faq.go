@@ -157,7 +157,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"No, {x} does not replace {y}: {x} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
 				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
 			)...),
-			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "How {x} verifies it: {tx}.")...))
+			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "{x} verifies it through {tx}.")...))
 		w.saidTesting = true // the answer above sets out the regime
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
@@ -195,11 +195,11 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		}
 		add(k, qs,
 			w.say("faq.rel.prec", r.fills(
-				"{x} takes precedence over {y}{forScope}: where {x} covers the same ground, its rules apply in place of {y}'s.",
-				"{Scope} follow {x} where it covers the same ground as {y}, because {x} takes precedence over {y}.",
+				"{x} is the act to follow{forScope}: {y} defers to it wherever {x} sets equivalent rules, so the same duties are not owed twice.",
+				"{x} comes first{forScope}: {y} gives way wherever {x} sets equivalent rules, so the same duties are not owed twice.",
 			)...),
 			w.say("faq.rel.prec.2", r.fills(
-				"{y}'s rules reach them only where {x} has no equivalent, and {y} still applies to {fy}.",
+				"{y} is not set aside altogether: it still governs whatever {x} leaves uncovered, and it binds {wy} beyond {x}'s reach.",
 			)...))
 	case profile.RelSupportsEvidence:
 		var qs []string
@@ -254,7 +254,7 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 	}
 	return []string{w.say("faq.oblig."+f.name,
 		f.name+" "+how+" "+f.forWhom+"; "+contrast+".",
-		capFirst(f.forWhom)+" must meet "+f.name+"; "+contrast+".",
+		capFirst(f.who)+" must meet "+f.name+"; "+contrast+".",
 	)}
 }
 
@@ -300,6 +300,7 @@ func (w *writer) certQs(f facts) []string {
 
 // certAnswer says whether and how f is certified, against the other standard.
 func (w *writer) certAnswer(f, o facts, how bool) []string {
+	steps := f.testing // a "how does it work" answer gives every step
 	if w.saidTesting {
 		// The page has already set out both regimes in full: name only
 		// the part that bears on certification.
@@ -320,14 +321,14 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 	case f.law && f.certify:
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
-	case f.certify && how && f.testing != "":
+	case f.certify && how && steps != "":
 		return []string{w.say("faq.cert."+f.name,
-			f.name+" certification runs this way: "+f.testing+"; "+contrast+".",
-			"For "+f.name+" certification, the steps are: "+f.testing+"; "+contrast+".",
+			f.name+" certification runs this way: "+steps+"; "+contrast+".",
+			"For "+f.name+" certification, the steps are: "+steps+"; "+contrast+".",
 		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
-			"Yes, organizations can be certified against "+f.name+paren(f.testing)+"; "+contrast+".",
+			"Yes, "+f.name+" has a certification route"+paren(f.testing)+"; "+contrast+".",
 			"Yes: "+f.name+" certification is available"+paren(f.testing)+"; "+contrast+".",
 		)}
 	case f.report:
@@ -402,9 +403,12 @@ func (w *writer) overlapAnswer() []string {
 				"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
 			)}
 		}
+		if overlap.Name(o.A.Framework) == "" {
+			sb = strings.TrimSuffix(sb, " requirements") // "ISO 27001's requirements to SOC 2's"
+		}
 		return []string{w.say("faq.overlap.map",
-			"A direct requirement-level mapping links "+sa+" to "+strings.TrimSuffix(sb, " requirements")+"; How They Relate counts how many on each side it covers.",
-			"They are mapped requirement by requirement: "+sa+" are linked directly to "+strings.TrimSuffix(sb, " requirements")+", and How They Relate gives the counts for each side.",
+			"A direct requirement-level mapping links "+sa+" to "+sb+"; How They Relate counts how many on each side it covers.",
+			"They are mapped requirement by requirement: "+sa+" are linked directly to "+sb+", and How They Relate gives the counts for each side.",
 		) + " " + w.say("faq.overlap.caveat",
 			"A mapped pair shows where the work is alike, not that meeting one satisfies the other.",
 			"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",

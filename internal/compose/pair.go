@@ -91,15 +91,26 @@ var relDescriptions = map[profile.RelationKind][]string{
 // whether a standard is binding or certifiable names that standard alone
 // (or holds each claim in its own clause).
 func (w *writer) verdict() string {
-	identity := w.say("v.identity", w.fills(
-		"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
-		"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
-		"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
-		"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
-		"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} [is|stands as] {kB} [for|on|covering] {sB}.",
-		"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
-		"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
-	)...)
+	identity := ""
+	if w.fa.kind == w.fb.kind {
+		// Two of a kind: say it once ("both EU laws"), then each subject.
+		kinds := plural(w.fa)
+		identity = w.say("v.identity.same", w.fills(
+			"{A} and {B} are both "+kinds+": {A} [covers|deals with] {sA}, and {B} [covers|deals with] {sB}.",
+			"Both {A} and {B} are "+kinds+"; {A} [covers|addresses] {sA}, [while|whereas] {B} [covers|addresses] {sB}.",
+		)...)
+	}
+	if identity == "" {
+		identity = w.say("v.identity", w.fills(
+			"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
+			"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
+			"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
+			"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
+			"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} is {kB} [on|covering] {sB}.",
+			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
+			"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
+		)...)
+	}
 	parts := []string{identity}
 	for i, r := range w.rels {
 		if i == 2 {
@@ -134,6 +145,13 @@ func (w *writer) verdict() string {
 		)...)
 	}
 	return strings.TrimSpace(text)
+}
+
+// plural is f's kind for two standards: "EU laws", "international
+// management system standards".
+func plural(f facts) string {
+	k := strings.TrimPrefix(strings.TrimPrefix(f.kind, "an "), "a ")
+	return k + "s"
 }
 
 // relVerdicts say a relation in the verdict, one kind each. They state only

@@ -157,7 +157,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"No, {x} does not replace {y}: {x} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
 				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
 			)...),
-			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "{x} verifies it through {tx}.")...))
+			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "Across its levels, {x} uses {tx}.")...))
 		w.saidTesting = true // the answer above sets out the regime
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
@@ -451,6 +451,17 @@ func (w *writer) issuerAnswer() string {
 
 func reach(j string) string {
 	j = strings.TrimSpace(j)
+	// "US (used internationally)": where it comes from, then beyond;
+	// "US (California)": the place in the parenthesis.
+	if b, note, ok := strings.Cut(j, " ("); ok && !strings.Contains(note, ",") {
+		note = strings.TrimSuffix(note, ")")
+		switch {
+		case note == "used internationally":
+			return reach(b) + " and beyond"
+		case isAcronym(b) && !isAcronym(note) && !strings.Contains(note, " "):
+			return "in " + note
+		}
+	}
 	base, _, _ := strings.Cut(j, " (")
 	base, _, _ = strings.Cut(base, ",")
 	switch strings.ToLower(strings.TrimSpace(base)) {

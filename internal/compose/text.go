@@ -437,7 +437,13 @@ func andList(items []string) string {
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	last := " and "
+	for _, it := range items {
+		if strings.Contains(it, " and ") {
+			last = " as well as " // "fintech as well as SaaS and cloud providers"
+		}
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
 
 // fill replaces {A}, {B} and the other placeholders of a template with the

@@ -282,7 +282,9 @@ func issuerRef(issuer string) string {
 	}
 	for _, w := range strings.Fields(issuer) {
 		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
-			return "the " + issuer
+			// Two bodies, each with its article: "the European Parliament
+			// and the Council of the European Union".
+			return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
 		}
 	}
 	return issuer

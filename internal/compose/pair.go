@@ -3,6 +3,7 @@ package compose
 import (
 	"strings"
 
+	"github.com/versus-dev/versus/internal/overlap"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -127,6 +128,9 @@ func (w *writer) verdict() string {
 			w.saidTesting = true
 		}
 	}
+	if len(w.rels) == 0 {
+		parts = append(parts, w.overlapVerdict()) // with no relation on file, the mapping is what links them
+	}
 	parts = append(parts, w.closing())
 
 	text := parts[0]
@@ -145,6 +149,37 @@ func (w *writer) verdict() string {
 		)...)
 	}
 	return strings.TrimSpace(text)
+}
+
+// overlapVerdict says, for a pair with mapping data and no relation on file,
+// how the mapping links them, naming hubs and stand-ins as How They Relate
+// does; "" when no mapping relates them.
+func (w *writer) overlapVerdict() string {
+	o := w.overlap
+	if o == nil {
+		return ""
+	}
+	name := func(f facts, s page.OverlapSide) string {
+		if n := overlap.Name(s.Framework); n != "" {
+			return n + " (for " + f.name + ")"
+		}
+		return f.name
+	}
+	a, b := name(w.fa, o.A), name(w.fb, o.B)
+	if o.Basis == "hub" || o.Via != "" {
+		hub := overlap.Name(o.Via)
+		if hub == "" {
+			return ""
+		}
+		return w.say("v.overlap", "No mapping joins "+a+" and "+b+" directly; their requirements meet only through "+hub+", a common-controls hub.",
+			"Their requirements meet only indirectly, through "+hub+", to which both "+a+" and "+b+" are mapped.")
+	}
+	first := "A direct requirement-level mapping links " + a + " and " + b + ", so work done for one can be traced to the other."
+	if a != w.fa.name || b != w.fb.name {
+		return w.say("v.overlap", first) // a stand-in's name is long: one plain shape
+	}
+	return w.say("v.overlap", first,
+		"The requirements of "+a+" and "+b+" are mapped to each other directly, which shows where the two ask for similar work.")
 }
 
 // plural is f's kind for two standards: "EU laws", "international

@@ -390,6 +390,22 @@ func (w *writer) overlapAnswer() []string {
 		if overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
 			both = page.Possessive(w.fa.name) + " and " + page.Possessive(w.fb.name) + " requirements"
 		}
+		caveat := func() string {
+			return w.say("faq.overlap.caveat",
+				"A shared control shows where the work is alike, not that meeting one satisfies the other.",
+				"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+			)
+		}
+		if w.saidOverlap && overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
+			// The verdict said how they are linked: say what the figures count.
+			how := "the direct mapping covers"
+			if o.Basis == "hub" || o.Via != "" {
+				how = "reach a control shared through " + overlap.Name(o.Via)
+			}
+			return []string{w.say("faq.overlap.said",
+				"How They Relate counts how many of "+page.Possessive(w.fa.name)+" and "+page.Possessive(w.fb.name)+" requirements "+how+", side by side.",
+			) + " " + caveat()}
+		}
 		if o.Basis == "hub" || o.Via != "" {
 			hub := overlap.Name(o.Via)
 			if hub == "" {

@@ -128,20 +128,26 @@ func (w *writer) verdict() string {
 			w.saidTesting = true
 		}
 	}
+	var ov string
 	if len(w.rels) == 0 {
-		parts = append(parts, w.overlapVerdict()) // with no relation on file, the mapping is what links them
+		ov = w.overlapVerdict() // with no relation on file, the mapping is what links them
+		parts = append(parts, ov)
+		w.saidOverlap = ov != ""
 	}
 	parts = append(parts, w.closing())
 
 	text := parts[0]
+	kept := map[string]bool{}
 	for _, e := range parts[1:] {
 		if e == "" {
 			continue
 		}
 		if t := text + " " + e; wordCount(t) <= maxVerdict {
 			text = t
+			kept[e] = true
 		}
 	}
+	w.saidOverlap = w.saidOverlap && kept[ov]
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",

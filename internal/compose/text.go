@@ -22,6 +22,9 @@ type writer struct {
 	// saidTesting: the verdict already set the two testing regimes side by
 	// side, so the FAQ does not repeat them.
 	saidTesting bool
+	// saidOverlap: the verdict already said how the mapping links the two,
+	// so the FAQ's overlap answer says what the figures count instead.
+	saidOverlap bool
 	fa          facts
 	fb          facts
 	used        map[string]bool

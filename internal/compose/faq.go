@@ -398,13 +398,12 @@ func (w *writer) overlapAnswer() []string {
 		}
 		if w.saidOverlap && overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
 			// The verdict said how they are linked: say what the figures count.
-			how := "the direct mapping covers"
+			both := page.Possessive(w.fa.name) + " and " + page.Possessive(w.fb.name) + " requirements"
+			ans := "Requirement by requirement, through a direct mapping: How They Relate counts, side by side, how many of " + both + " it covers."
 			if o.Basis == "hub" || o.Via != "" {
-				how = "reach a control shared through " + overlap.Name(o.Via)
+				ans = "At the controls they share through " + overlap.Name(o.Via) + ": How They Relate counts, side by side, how many of " + both + " reach one."
 			}
-			return []string{w.say("faq.overlap.said",
-				"How They Relate counts how many of "+page.Possessive(w.fa.name)+" and "+page.Possessive(w.fb.name)+" requirements "+how+", side by side.",
-			) + " " + caveat()}
+			return []string{w.say("faq.overlap.said", ans) + " " + caveat()}
 		}
 		if o.Basis == "hub" || o.Via != "" {
 			hub := overlap.Name(o.Via)

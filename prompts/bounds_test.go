@@ -182,3 +182,26 @@ func TestPairRelationFacts(t *testing.T) {
 		t.Errorf("pair prompt denies the relation it states:\n%s", usr)
 	}
 }
+
+// A named hub is named as prose names it, and a stand-in framework's note
+// reaches the model, so drafted prose says what the figures count.
+func TestPairOverlapNames(t *testing.T) {
+	ps := loadProfiles(t)
+	a, b := *ps["gdpr"], *ps["iso-27001"]
+	d := NewPairData(&a, &b)
+	reqs := 93
+	d.Overlap = &page.Overlap{Basis: "hub", Via: "scf-2025.2.2", ViaName: "the Secure Controls Framework (SCF)", Source: "mapping v1",
+		A: page.OverlapSide{Framework: "gdpr", Mapped: 40, Note: "a test stand-in"}, B: page.OverlapSide{Framework: "iso27001-2022", Requirements: &reqs, Mapped: 80}}
+	_, usr, err := Pair().Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"through the Secure Controls Framework (SCF), a common-controls hub; in prose name it so, never by its id scf-2025.2.2, mapping v1)",
+		"- GDPR's figures count the requirements of a test stand-in: say so wherever you use them.",
+	} {
+		if !strings.Contains(usr, want) {
+			t.Errorf("pair prompt lacks %q:\n%s", want, usr)
+		}
+	}
+}

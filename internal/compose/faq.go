@@ -3,6 +3,7 @@ package compose
 import (
 	"strings"
 
+	"github.com/versus-dev/versus/internal/overlap"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -59,7 +60,10 @@ func (w *writer) faq() []page.QA {
 	// Certification: a certifiable standard, else one that is not a law.
 	cert := w.certSubject()
 	if cert != nil {
-		add("cert", w.certQs(*cert), w.certAnswer(*cert, w.other(*cert))...)
+		qs := w.certQs(*cert)
+		// A "how does it work" question gets an answer that starts with how.
+		how := strings.HasPrefix(qs[w.pick("q.cert", len(qs))], "How ")
+		add("cert", qs, w.certAnswer(*cert, w.other(*cert), how)...)
 	}
 
 	// The rest in an order set by the pair, so pages differ in what they ask.
@@ -153,7 +157,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"No, {x} does not replace {y}: {x} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
 				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
 			)...),
-			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "How {x} verifies it: {tx}.")...))
+			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "Across its levels, {x} uses {tx}.")...))
 		w.saidTesting = true // the answer above sets out the regime
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
@@ -191,11 +195,11 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		}
 		add(k, qs,
 			w.say("faq.rel.prec", r.fills(
-				"{x} takes precedence over {y}{forScope}: where {x} covers the same ground, its rules apply in place of {y}'s.",
-				"{Scope} follow {x} where it covers the same ground as {y}, because {x} takes precedence over {y}.",
+				"{x} is the act to follow{forScope}: {y} defers to it wherever {x} sets equivalent rules, so the same duties are not owed twice.",
+				"{x} comes first{forScope}: {y} gives way wherever {x} sets equivalent rules, so the same duties are not owed twice.",
 			)...),
 			w.say("faq.rel.prec.2", r.fills(
-				"{y}'s rules reach them only where {x} has no equivalent, and {y} still applies to {fy}.",
+				"{y} is not set aside altogether: it still governs whatever {x} leaves uncovered, and it binds {wy} beyond {x}'s reach.",
 			)...))
 	case profile.RelSupportsEvidence:
 		var qs []string
@@ -250,7 +254,7 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 	}
 	return []string{w.say("faq.oblig."+f.name,
 		f.name+" "+how+" "+f.forWhom+"; "+contrast+".",
-		capFirst(f.forWhom)+" must meet "+f.name+"; "+contrast+".",
+		capFirst(f.who)+" must meet "+f.name+"; "+contrast+".",
 	)}
 }
 
@@ -295,7 +299,8 @@ func (w *writer) certQs(f facts) []string {
 }
 
 // certAnswer says whether and how f is certified, against the other standard.
-func (w *writer) certAnswer(f, o facts) []string {
+func (w *writer) certAnswer(f, o facts, how bool) []string {
+	steps := f.testing // a "how does it work" answer gives every step
 	if w.saidTesting {
 		// The page has already set out both regimes in full: name only
 		// the part that bears on certification.
@@ -316,9 +321,14 @@ func (w *writer) certAnswer(f, o facts) []string {
 	case f.law && f.certify:
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
+	case f.certify && how && steps != "":
+		return []string{w.say("faq.cert."+f.name,
+			f.name+" certification runs this way: "+steps+"; "+contrast+".",
+			"For "+f.name+" certification, the steps are: "+steps+"; "+contrast+".",
+		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
-			"Yes, organizations can be certified against "+f.name+paren(f.testing)+"; "+contrast+".",
+			"Yes, "+f.name+" has a certification route"+paren(f.testing)+"; "+contrast+".",
 			"Yes: "+f.name+" certification is available"+paren(f.testing)+"; "+contrast+".",
 		)}
 	case f.report:
@@ -366,11 +376,58 @@ func (w *writer) overlapQs() []string {
 
 func (w *writer) overlapAnswer() []string {
 	if o := w.overlap; o != nil {
-		how := "A direct mapping between the two"
-		if o.Basis == "hub" || o.Via != "" {
-			how = "A mapping through the common-controls hub " + o.Via
+		// Name each side as the figures count it: a stand-in by its own
+		// name (HIPAA through NIST's guide to the Security Rule). Names only:
+		// the figures, ids and editions are in How They Relate.
+		side := func(f facts, s page.OverlapSide) string {
+			if n := overlap.Name(s.Framework); n != "" {
+				return n + " (counted for " + f.name + ")"
+			}
+			return page.Possessive(f.name) + " requirements"
 		}
-		return []string{w.say("faq.overlap.map", w.fill(how+" relates {A}'s requirements to {B}'s; How They Relate gives the figures for each side."))}
+		sa, sb := side(w.fa, o.A), side(w.fb, o.B)
+		both := sa + " and " + sb
+		if overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
+			both = page.Possessive(w.fa.name) + " and " + page.Possessive(w.fb.name) + " requirements"
+		}
+		caveat := func() string {
+			return w.say("faq.overlap.caveat",
+				"A shared control shows where the work is alike, not that meeting one satisfies the other.",
+				"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+			)
+		}
+		if w.saidOverlap && overlap.Name(o.A.Framework) == "" && overlap.Name(o.B.Framework) == "" {
+			// The verdict said how they are linked: say what the figures count.
+			both := page.Possessive(w.fa.name) + " and " + page.Possessive(w.fb.name) + " requirements"
+			ans := "Requirement by requirement, through a direct mapping: How They Relate counts, side by side, how many of " + both + " it covers."
+			if o.Basis == "hub" || o.Via != "" {
+				ans = "At the controls they share through " + overlap.Name(o.Via) + ": How They Relate counts, side by side, how many of " + both + " reach one."
+			}
+			return []string{w.say("faq.overlap.said", ans) + " " + caveat()}
+		}
+		if o.Basis == "hub" || o.Via != "" {
+			hub := overlap.Name(o.Via)
+			if hub == "" {
+				hub = "a common-controls hub"
+			}
+			return []string{w.say("faq.overlap.hub",
+				"No mapping links "+w.fa.name+" and "+w.fb.name+" directly, but "+both+" both map to "+hub+"; How They Relate counts, for each side, how many reach a shared control.",
+				"Only indirectly: "+both+" each map to "+hub+", a common-controls hub, and How They Relate counts how many on each side meet at a shared control.",
+			) + " " + w.say("faq.overlap.caveat",
+				"A shared control shows where the work is alike, not that meeting one satisfies the other.",
+				"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+			)}
+		}
+		if overlap.Name(o.A.Framework) == "" {
+			sb = strings.TrimSuffix(sb, " requirements") // "ISO 27001's requirements to SOC 2's"
+		}
+		return []string{w.say("faq.overlap.map",
+			"A direct requirement-level mapping links "+sa+" to "+sb+"; How They Relate counts how many on each side it covers.",
+			"They are mapped requirement by requirement: "+sa+" are linked directly to "+sb+", and How They Relate gives the counts for each side.",
+		) + " " + w.say("faq.overlap.caveat",
+			"A mapped pair shows where the work is alike, not that meeting one satisfies the other.",
+			"Meeting a requirement on one side does not by itself meet the one it maps to on the other.",
+		)}
 	}
 	shared := sharedIndustries(w.a.Industries, w.b.Industries)
 	if len(shared) == 0 {
@@ -409,6 +466,17 @@ func (w *writer) issuerAnswer() string {
 
 func reach(j string) string {
 	j = strings.TrimSpace(j)
+	// "US (used internationally)": where it comes from, then beyond;
+	// "US (California)": the place in the parenthesis.
+	if b, note, ok := strings.Cut(j, " ("); ok && !strings.Contains(note, ",") {
+		note = strings.TrimSuffix(note, ")")
+		switch {
+		case note == "used internationally":
+			return reach(b) + " and beyond"
+		case isAcronym(b) && !isAcronym(note) && !strings.Contains(note, " "):
+			return "in " + note
+		}
+	}
 	base, _, _ := strings.Cut(j, " (")
 	base, _, _ = strings.Cut(base, ",")
 	switch strings.ToLower(strings.TrimSpace(base)) {

@@ -3,6 +3,7 @@ package compose
 import (
 	"strings"
 
+	"github.com/versus-dev/versus/internal/overlap"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -54,7 +55,7 @@ func (w *writer) description() string {
 		start = w.pick("description", len(cands))
 	}
 	for i := range cands {
-		c := cands[(start+i)%len(cands)]
+		c := w.possessives(cands[(start+i)%len(cands)])
 		// The description is one sentence: a scope with a stop would split it.
 		if n := len(c); n >= minDescription && n <= maxDescription && len(sentences(c)) == 1 {
 			w.seen(c)
@@ -91,15 +92,26 @@ var relDescriptions = map[profile.RelationKind][]string{
 // whether a standard is binding or certifiable names that standard alone
 // (or holds each claim in its own clause).
 func (w *writer) verdict() string {
-	identity := w.say("v.identity", w.fills(
-		"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
-		"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
-		"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
-		"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
-		"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} [is|stands as] {kB} [for|on|covering] {sB}.",
-		"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
-		"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
-	)...)
+	identity := ""
+	if w.fa.kind == w.fb.kind {
+		// Two of a kind: say it once ("both EU laws"), then each subject.
+		kinds := plural(w.fa)
+		identity = w.say("v.identity.same", w.fills(
+			"{A} and {B} are both "+kinds+": {A} [covers|deals with] {sA}, and {B} [covers|deals with] {sB}.",
+			"Both {A} and {B} are "+kinds+"; {A} [covers|addresses] {sA}, [while|whereas] {B} [covers|addresses] {sB}.",
+		)...)
+	}
+	if identity == "" {
+		identity = w.say("v.identity", w.fills(
+			"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
+			"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
+			"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
+			"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
+			"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} is {kB} [on|covering] {sB}.",
+			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
+			"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
+		)...)
+	}
 	parts := []string{identity}
 	for i, r := range w.rels {
 		if i == 2 {
@@ -116,17 +128,26 @@ func (w *writer) verdict() string {
 			w.saidTesting = true
 		}
 	}
+	var ov string
+	if len(w.rels) == 0 {
+		ov = w.overlapVerdict() // with no relation on file, the mapping is what links them
+		parts = append(parts, ov)
+		w.saidOverlap = ov != ""
+	}
 	parts = append(parts, w.closing())
 
 	text := parts[0]
+	kept := map[string]bool{}
 	for _, e := range parts[1:] {
 		if e == "" {
 			continue
 		}
 		if t := text + " " + e; wordCount(t) <= maxVerdict {
 			text = t
+			kept[e] = true
 		}
 	}
+	w.saidOverlap = w.saidOverlap && kept[ov]
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",
@@ -134,6 +155,44 @@ func (w *writer) verdict() string {
 		)...)
 	}
 	return strings.TrimSpace(text)
+}
+
+// overlapVerdict says, for a pair with mapping data and no relation on file,
+// how the mapping links them, naming hubs and stand-ins as How They Relate
+// does; "" when no mapping relates them.
+func (w *writer) overlapVerdict() string {
+	o := w.overlap
+	if o == nil {
+		return ""
+	}
+	name := func(f facts, s page.OverlapSide) string {
+		if n := overlap.Name(s.Framework); n != "" {
+			return n + " (for " + f.name + ")"
+		}
+		return f.name
+	}
+	a, b := name(w.fa, o.A), name(w.fb, o.B)
+	if o.Basis == "hub" || o.Via != "" {
+		hub := overlap.Name(o.Via)
+		if hub == "" {
+			return ""
+		}
+		return w.say("v.overlap", "No mapping joins "+a+" and "+b+" directly; their requirements meet only through "+hub+", a common-controls hub.",
+			"Their requirements meet only indirectly, through "+hub+", to which both "+a+" and "+b+" are mapped.")
+	}
+	first := "A direct requirement-level mapping links " + a + " and " + b + ", so work done for one can be traced to the other."
+	if a != w.fa.name || b != w.fb.name {
+		return w.say("v.overlap", first) // a stand-in's name is long: one plain shape
+	}
+	return w.say("v.overlap", first,
+		"The requirements of "+a+" and "+b+" are mapped to each other directly, which shows where the two ask for similar work.")
+}
+
+// plural is f's kind for two standards: "EU laws", "international
+// management system standards".
+func plural(f facts) string {
+	k := strings.TrimPrefix(strings.TrimPrefix(f.kind, "an "), "a ")
+	return k + "s"
 }
 
 // relVerdicts say a relation in the verdict, one kind each. They state only
@@ -181,8 +240,8 @@ func (w *writer) uptake() string {
 	switch {
 	case a.required && b.required:
 		return w.say("v.uptake", w.fills(
-			"{A} [applies to|binds|reaches] {fA}; {B} [applies to|binds|reaches] {fB}.",
-			"[Those bound by {A} are|{A} reaches] {fA}, while [those bound by {B} are|{B} reaches] {fB}.",
+			"{A} [applies to|binds|reaches] {wA}; {B} [applies to|binds|reaches] {wB}.",
+			"[Those bound by {A} are|{A} reaches] {wA}, while [those bound by {B} are|{B} reaches] {wB}.",
 		)...)
 	case a.required != b.required:
 		r, v := a, b
@@ -190,8 +249,8 @@ func (w *writer) uptake() string {
 			r, v = b, a
 		}
 		return w.say("v.uptake", ones2(r, v,
-			"{R} [applies to|binds|reaches] {fR}, while {V} is taken up by choice {uV}.",
-			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {fR}.",
+			"{R} [applies to|binds|reaches] {wR}, while {V} is taken up by choice {uV}.",
+			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {wR}.",
 		)...)
 	}
 	return w.say("v.uptake", w.fills(
@@ -224,8 +283,8 @@ func (w *writer) closing() string {
 			r, v = b, a
 		}
 		return w.say("v.close", ones2(r, v,
-			"{R} is a duty for {fR}; taking up {V} is a separate decision about {sV}.",
-			"Meeting {R} is owed by {fR}, while {V} is a separate choice, made for {sV}.",
+			"{R} is a duty for {wR}; taking up {V} is a separate decision about {sV}.",
+			"Meeting {R} is owed by {wR}, while {V} is a separate choice, made for {sV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(
@@ -276,7 +335,7 @@ var relClosings = map[profile.RelationKind][]string{
 
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {
-	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
 	out := make([]string, len(tmpls))
 	for i, t := range tmpls {
 		out[i] = rep.Replace(t)

@@ -58,7 +58,7 @@ func (r rel) fill(tmpl string) string {
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
 		"{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
 		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),
-		"{fx}", r.x.forWhom, "{fy}", r.y.forWhom, "{px}", r.x.penalties, "{py}", r.y.penalties,
+		"{fx}", r.x.forWhom, "{fy}", r.y.forWhom, "{wx}", r.x.who, "{wy}", r.y.who, "{px}", r.x.penalties, "{py}", r.y.penalties,
 	).Replace(tmpl)
 }
 

@@ -22,6 +22,9 @@ type writer struct {
 	// saidTesting: the verdict already set the two testing regimes side by
 	// side, so the FAQ does not repeat them.
 	saidTesting bool
+	// saidOverlap: the verdict already said how the mapping links the two,
+	// so the FAQ's overlap answer says what the figures count instead.
+	saidOverlap bool
 	fa          facts
 	fb          facts
 	used        map[string]bool
@@ -70,7 +73,7 @@ func mix(x uint64) uint64 {
 func (w *writer) say(key string, variants ...string) string {
 	start := w.pick(key, len(variants))
 	for i := range variants {
-		v := w.alternate(key, variants[(start+i)%len(variants)])
+		v := w.possessives(w.alternate(key, variants[(start+i)%len(variants)]))
 		if v == "" || w.repeats(v) {
 			continue
 		}
@@ -78,6 +81,17 @@ func (w *writer) say(key string, variants ...string) string {
 		return v
 	}
 	return ""
+}
+
+// possessives writes the pair's names ending in s as people do ("CIS
+// Controls'", not "CIS Controls's"): templates say "{A}'s" for every name.
+func (w *writer) possessives(s string) string {
+	for _, n := range []string{w.fa.name, w.fb.name} {
+		if p := page.Possessive(n); p != n+"'s" {
+			s = strings.ReplaceAll(s, n+"'s", p)
+		}
+	}
+	return s
 }
 
 // alternate resolves every "[x|y|z]" group of a template to one option,
@@ -172,14 +186,17 @@ type facts struct {
 	industries  string // "in technology, energy and healthcare" or "across all sectors"
 	shared      []string
 	forWhom     string
-	nature      string
-	testing     string
-	testingRaw  string            // as in the profile, less the final stop
-	rep         *strings.Replacer // fills single-standard templates
-	penalties   string
-	required    bool
-	certify     bool
-	law         bool
+	// who is forWhom without its examples and conditions, for the verdict
+	// ("US covered entities and their business associates").
+	who        string
+	nature     string
+	testing    string
+	testingRaw string            // as in the profile, less the final stop
+	rep        *strings.Replacer // fills single-standard templates
+	penalties  string
+	required   bool
+	certify    bool
+	law        bool
 	// report: assurance ends in an examiner\'s report, not a certificate (SOC 2).
 	report bool
 	// usedIn is industries with "mostly" where it reads well ("mostly in banking").
@@ -212,6 +229,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 	if f.forWhom == "" {
 		f.forWhom = "the organizations in its scope"
 	}
+	f.who = shortWho(f.forWhom)
 	if f.issuer == "" {
 		f.issuer = "its issuer"
 	} else {
@@ -267,7 +285,9 @@ func issuerRef(issuer string) string {
 	}
 	for _, w := range strings.Fields(issuer) {
 		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
-			return "the " + issuer
+			// Two bodies, each with its article: "the European Parliament
+			// and the Council of the European Union".
+			return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
 		}
 	}
 	return issuer
@@ -422,7 +442,13 @@ func andList(items []string) string {
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	last := " and "
+	for _, it := range items {
+		if strings.Contains(it, " and ") {
+			last = " as well as " // "fintech as well as SaaS and cloud providers"
+		}
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
 
 // fill replaces {A}, {B} and the other placeholders of a template with the
@@ -445,7 +471,7 @@ func (w *writer) replacer() *strings.Replacer {
 		"{tA}", a.testing, "{tB}", b.testing,
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
-		"{fA}", a.forWhom, "{fB}", b.forWhom, "{uA}", a.usedIn, "{uB}", b.usedIn,
+		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,
 		"{jA}", reach(w.a.Jurisdiction), "{jB}", reach(w.b.Jurisdiction),
 		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort),
 	)
@@ -473,4 +499,39 @@ func reachShort(j string) string {
 	base, _, _ := strings.Cut(strings.TrimSpace(j), " (")
 	base, _, _ = strings.Cut(base, ",")
 	return reach(base)
+}
+
+// shortWho keeps the core of a mandatory-for line, for a verdict that names
+// both standards' audiences in one sentence: it drops parentheses ("(health
+// plans, …)"), examples ("such as banks, insurers and investment firms") and
+// trailing conditions (", when the contract specifies …", ", as transposed
+// …", ", under FISMA"). The FAQ keeps the whole line.
+func shortWho(s string) string {
+	for {
+		i := strings.Index(s, " (")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], ")")
+		if j < 0 {
+			break
+		}
+		s = s[:i] + s[i+j+1:]
+	}
+	if i := strings.Index(s, " such as "); i >= 0 {
+		if j := strings.Index(s[i:], ", and "); j >= 0 {
+			s = s[:i] + " and " + s[i+j+len(", and "):]
+		}
+	}
+	if i := strings.Index(s, ", wherever "); i >= 0 {
+		if j := strings.Index(s[i+2:], ", "); j >= 0 {
+			s = s[:i] + s[i+2+j+1:]
+		}
+	}
+	for _, c := range []string{", when ", ", as transposed ", ", through ", ", under ", ", if "} {
+		if i := strings.Index(s, c); i > 0 {
+			s = s[:i]
+		}
+	}
+	return strings.TrimSpace(s)
 }

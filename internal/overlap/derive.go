@@ -12,16 +12,20 @@ import (
 // Upstream is where the library files come from.
 const Upstream = "github.com/intuitem/ciso-assistant-community backend/library/libraries"
 
-// hubPrefixes name the common-controls frameworks that pairs may be related
-// through, in the order ties are broken: the Secure Controls Framework, Cisco's
-// and Adobe's Common Controls Frameworks. Prefixes, so that a newer edition in
-// a newer library is still a hub.
-var hubPrefixes = []string{"scf-", "cisco-ccf-", "adobe-ccf-"}
+// hubs are the common-controls frameworks that pairs may be related
+// through, in the order ties are broken, each with the name prose gives it.
+// Prefixes, so that a newer edition in a newer library is still a hub. The
+// name carries no edition: the id and version belong in the figures' table.
+var hubs = []struct{ prefix, name string }{
+	{"scf-", "the Secure Controls Framework (SCF)"},
+	{"cisco-ccf-", "Cisco's Common Control Framework (CCF)"},
+	{"adobe-ccf-", "Adobe's Common Controls Framework"},
+}
 
-// hubRank is the hub's place in hubPrefixes, or -1 when id is not a hub.
+// hubRank is the hub's place in hubs, or -1 when id is not a hub.
 func hubRank(id string) int {
-	for i, p := range hubPrefixes {
-		if strings.HasPrefix(id, p) {
+	for i, h := range hubs {
+		if strings.HasPrefix(id, h.prefix) {
 			return i
 		}
 	}
@@ -32,12 +36,32 @@ func hubRank(id string) int {
 func IsHub(id string) bool { return hubRank(id) >= 0 }
 
 // Notes say what a framework is where it is not the standard itself but
-// stands in for it, or is one part of it. A page that shows the figures must
-// say so. Curated: the library cannot tell.
+// stands in for it, or is one part or edition of it: a noun phrase a page
+// puts after "the figures count the requirements of". A page that shows the
+// figures must say so. Curated: the library cannot tell.
 var Notes = map[string]string{
-	"nist-sp-800-66-rev2": "NIST SP 800-66 Rev. 2, NIST's guide to implementing the HIPAA Security Rule, stands in for HIPAA",
+	"nist-sp-800-66-rev2": "NIST SP 800-66 Rev. 2, NIST's guide to implementing the HIPAA Security Rule",
 	"cis-controls-v8":     "CIS Controls v8, the edition the mappings cover (v8.1 revised it in 2024)",
 	"annex-technical-and-methodological-requirements-nis2": "the annex of Commission Implementing Regulation (EU) 2024/2690, which sets the technical and methodological requirements of NIS2 for DNS, cloud, data centre, managed (security) service and other digital providers",
+}
+
+// proseNames name, without digits, the frameworks that stand in for a
+// standard, for sentences that must not carry numbers of their own (an FAQ
+// answer); the full note, with edition, is on the figures' lines.
+var proseNames = map[string]string{
+	"nist-sp-800-66-rev2": "NIST's guide to implementing the HIPAA Security Rule",
+	"annex-technical-and-methodological-requirements-nis2": "the annex of the NIS2 Implementing Regulation",
+}
+
+// Name is how a sentence names a framework that is not simply the standard
+// itself: a hub ("the Secure Controls Framework (SCF)") or a stand-in
+// ("NIST's guide to implementing the HIPAA Security Rule"); "" for any other.
+// Names carry no digits, so prose never gains a number of its own.
+func Name(framework string) string {
+	if i := hubRank(framework); i >= 0 {
+		return hubs[i].name
+	}
+	return proseNames[framework]
 }
 
 // Data is the derived overlap data that overlap.json holds.

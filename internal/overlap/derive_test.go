@@ -72,14 +72,14 @@ func TestFor(t *testing.T) {
 		// a1→h1←d1,d2 and a3→h3←d2; h2 has no delta side, h0 is not assessable.
 		name: "hub",
 		a:    prof("pa", "alpha"), b: prof("pd", "delta"),
-		want: &page.Overlap{Basis: "hub", Via: "scf-test", Source: "mapping-alpha-and-scf-test v1 + mapping-delta-and-scf-test v4",
+		want: &page.Overlap{Basis: "hub", Via: "scf-test", ViaName: "the Secure Controls Framework (SCF)", Source: "mapping-alpha-and-scf-test v1 + mapping-delta-and-scf-test v4",
 			A:             page.OverlapSide{Framework: "alpha", Requirements: ip(3), Mapped: 2},
 			B:             page.OverlapSide{Framework: "delta", Requirements: ip(2), Mapped: 2},
 			Relationships: page.Relationships{Equal: 2, Superset: 1, Intersect: 2}},
 	}, {
 		name: "hub, reversed",
 		a:    prof("pd", "delta"), b: prof("pa", "alpha"),
-		want: &page.Overlap{Basis: "hub", Via: "scf-test", Source: "mapping-delta-and-scf-test v4 + mapping-alpha-and-scf-test v1",
+		want: &page.Overlap{Basis: "hub", Via: "scf-test", ViaName: "the Secure Controls Framework (SCF)", Source: "mapping-delta-and-scf-test v4 + mapping-alpha-and-scf-test v1",
 			A:             page.OverlapSide{Framework: "delta", Requirements: ip(2), Mapped: 2},
 			B:             page.OverlapSide{Framework: "alpha", Requirements: ip(3), Mapped: 2},
 			Relationships: page.Relationships{Equal: 2, Subset: 1, Intersect: 2}},

@@ -149,9 +149,9 @@ func (d *Data) For(a, b *profile.Profile) *page.Overlap {
 	if best == nil {
 		return nil
 	}
-	o := &page.Overlap{Basis: best.Basis, Via: best.Via, Source: best.Source, Relationships: best.Relationships}
-	o.A = page.OverlapSide{Framework: best.A, Mapped: best.AMapped, Requirements: d.requirements(best.A)}
-	o.B = page.OverlapSide{Framework: best.B, Mapped: best.BMapped, Requirements: d.requirements(best.B)}
+	o := &page.Overlap{Basis: best.Basis, Via: best.Via, ViaName: Name(best.Via), Source: best.Source, Relationships: best.Relationships}
+	o.A = d.side(best.A, best.AMapped)
+	o.B = d.side(best.B, best.BMapped)
 	if flip {
 		o.A, o.B = o.B, o.A
 		o.Relationships.Subset, o.Relationships.Superset = o.Relationships.Superset, o.Relationships.Subset
@@ -160,6 +160,16 @@ func (d *Data) For(a, b *profile.Profile) *page.Overlap {
 		}
 	}
 	return o
+}
+
+// side is one framework's side of a path, with the note a page must show
+// when the framework stands in for its standard.
+func (d *Data) side(id string, mapped int) page.OverlapSide {
+	s := page.OverlapSide{Framework: id, Mapped: mapped, Requirements: d.requirements(id)}
+	if f, ok := d.Framework(id); ok {
+		s.Note = f.Note
+	}
+	return s
 }
 
 func (d *Data) requirements(id string) *int {

@@ -31,6 +31,9 @@ func overlapChart(a, b string, o *Overlap) []byte {
 	how := "Direct mapping"
 	if o.Basis == "hub" || o.Via != "" {
 		how = "Through the hub " + o.Via
+		if o.ViaName != "" {
+			how = "Through " + o.ViaName + ", " + o.Via
+		}
 	}
 	height := 30 + rowH*len(rows) + 24
 	var w bytes.Buffer
@@ -64,6 +67,9 @@ func overlapChart(a, b string, o *Overlap) []byte {
 // reach the SVG even escaped.
 func chartText(s string) string {
 	return strings.Map(func(r rune) rune {
+		if r == '\'' {
+			return '\u2019' // "Cisco's": a typographic apostrophe, not a quote
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || strings.ContainsRune(".-_/()+,;%", r) {
 			return r
 		}

@@ -36,8 +36,19 @@ func TestToHTMLRelate(t *testing.T) {
 	hostile := clonePage(p)
 	hostile.Sections[0].Heading = `<script>alert(1)</script>"/><svg onload=alert(1)>`
 	hostile.Overlap.Via = `"><script>alert(2)</script>`
+	hostile.Overlap.ViaName = `<script>alert(3)</script>`
+	hostile.Overlap.A.Note = `<img src=x onerror=alert(4)>`
 	if html := ToHTML(hostile); scriptTag.Match(html) {
 		t.Errorf("HTML carries a script: %s", scriptTag.Find(html))
+	}
+	named := clonePage(p)
+	named.Overlap.ViaName = "Cisco's Common Control Framework (CCF)"
+	named.Overlap.B.Note = "a stand-in"
+	out = string(ToHTML(named))
+	for _, want := range []string{"Through Cisco’s Common Control Framework (CCF), scf-2025.2.2", "Through Cisco&#39;s Common Control Framework (CCF), a common-controls hub,", "For SOC 2, the figures count the requirements of a stand-in."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML with a named hub lacks %q", want)
+		}
 	}
 	none := records(t)["gdpr-vs-hipaa"]
 	if out := string(ToHTML(none)); strings.Contains(out, "<svg") || !strings.Contains(out, "GDPR and HIPAA stand apart") {

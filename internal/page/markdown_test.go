@@ -448,3 +448,46 @@ func TestRelateOptionalOnInput(t *testing.T) {
 		t.Errorf("relations/overlap did not come back: %+v %+v", back.Relations, back.Overlap)
 	}
 }
+
+// The hub's prose name and a stand-in's note are said on the page and come
+// back from the Markdown; a mapping line of the older form (the hub's id
+// alone) still reads, with no name.
+func TestOverlapNamesRoundTrip(t *testing.T) {
+	p := records(t)["iso-27001-vs-soc-2"]
+	p.Overlap.ViaName = "the Secure Controls Framework (SCF)"
+	p.Overlap.B.Note = "SOC 2's trust services criteria, 2017 edition with the 2022 points of focus (a test note)"
+	md := string(Render(p))
+	for _, want := range []string{
+		"Through the Secure Controls Framework (SCF), a common-controls hub, 98 of ISO 27001's 123 requirements and 61 of the requirements counted for SOC 2 map to shared controls.",
+		"For SOC 2, the figures count the requirements of " + p.Overlap.B.Note + ".",
+		"Mapping: through the Secure Controls Framework (SCF), scf-2025.2.2; source ",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("page lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md[strings.Index(md, "## How They Relate"):strings.Index(md, "| Figure")], "scf-2025") {
+		t.Error("the hub's id is in the How They Relate prose; it belongs in the mapping line")
+	}
+	back, fs := Parse([]byte(md))
+	if len(fs) > 0 {
+		t.Errorf("findings: %v", fs)
+	}
+	if !reflect.DeepEqual(back.Overlap, p.Overlap) {
+		t.Errorf("overlap came back as %+v, want %+v", back.Overlap, p.Overlap)
+	}
+
+	old := strings.Replace(md, "through the Secure Controls Framework (SCF), scf-2025.2.2;", "through scf-2025.2.2;", 1)
+	back, fs = Parse([]byte(old))
+	if len(fs) > 0 || back.Overlap == nil || back.Overlap.Via != "scf-2025.2.2" || back.Overlap.ViaName != "" {
+		t.Errorf("older mapping line: overlap %+v, findings %v", back.Overlap, fs)
+	}
+}
+
+func TestPossessive(t *testing.T) {
+	for in, want := range map[string]string{"CIS Controls": "CIS Controls'", "ISO 27001": "ISO 27001's", "SOX": "SOX's", "NIS2": "NIS2's"} {
+		if got := Possessive(in); got != want {
+			t.Errorf("Possessive(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

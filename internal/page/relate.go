@@ -71,6 +71,10 @@ func renderRelate(b *bytes.Buffer, p Page) {
 	if o := p.Overlap; o != nil {
 		para(b, OverlapSentence(a, c, o))
 		b.WriteByte('\n')
+		for _, l := range noteLines(a, c, o) {
+			para(b, l)
+			b.WriteByte('\n')
+		}
 		b.WriteString("| Figure | " + cell(a) + " | " + cell(c) + " |\n")
 		b.WriteString("|---|---|---|\n")
 		b.WriteString("| Framework | " + cell(o.A.Framework) + " | " + cell(o.B.Framework) + " |\n")
@@ -99,19 +103,46 @@ func mappingLine(o *Overlap) string {
 	basis := "direct"
 	if o.Basis == "hub" || o.Via != "" {
 		basis = "through " + norm(o.Via)
+		if n := norm(o.ViaName); n != "" {
+			basis = "through " + n + ", " + norm(o.Via)
+		}
 	}
 	r := o.Relationships
 	return fmt.Sprintf("Mapping: %s; source %s. Relationships: %d equal, %d subset, %d superset, %d intersect.",
 		basis, norm(o.Source), r.Equal, r.Subset, r.Superset, r.Intersect)
 }
 
+// Possessive is name's possessive as a page writes it: "ISO 27001's", and
+// "CIS Controls'" for a name ending in a lower-case s (an upper-case S ends
+// an acronym, which takes 's).
+func Possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "'"
+	}
+	return name + "'s"
+}
+
+// hubName is how prose names the hub: its name, or its id when the record
+// carries none.
+func hubName(o *Overlap) string {
+	if n := norm(o.ViaName); n != "" {
+		return n
+	}
+	return norm(o.Via)
+}
+
 // OverlapSentence says in words how much of each side the mapping covers.
 func OverlapSentence(a, b string, o *Overlap) string {
 	side := func(name string, s OverlapSide) string {
-		if s.Requirements == nil {
-			return fmt.Sprintf("%d of %s's requirements", s.Mapped, name)
+		switch {
+		case s.Note != "" && s.Requirements == nil:
+			return fmt.Sprintf("%d of the requirements counted for %s", s.Mapped, name)
+		case s.Note != "":
+			return fmt.Sprintf("%d of the %d requirements counted for %s", s.Mapped, *s.Requirements, name)
+		case s.Requirements == nil:
+			return fmt.Sprintf("%d of %s requirements", s.Mapped, Possessive(name))
 		}
-		return fmt.Sprintf("%d of %s's %d requirements", s.Mapped, name, *s.Requirements)
+		return fmt.Sprintf("%d of %s %d requirements", s.Mapped, Possessive(name), *s.Requirements)
 	}
 	var unknown []string
 	for _, s := range []struct {
@@ -124,14 +155,34 @@ func OverlapSentence(a, b string, o *Overlap) string {
 	}
 	var out string
 	if o.Basis == "hub" || o.Via != "" {
-		out = fmt.Sprintf("No direct mapping relates the two; through the common-controls hub %s, %s and %s map to shared controls.", norm(o.Via), side(a, o.A), side(b, o.B))
+		out = fmt.Sprintf("No mapping relates the two directly. Through %s, a common-controls hub, %s and %s map to shared controls.", hubName(o), side(a, o.A), side(b, o.B))
 	} else {
-		out = fmt.Sprintf("A direct mapping between the two relates %s to %s.", side(a, o.A), side(b, o.B))
+		out = fmt.Sprintf("A direct mapping relates %s to %s.", side(a, o.A), side(b, o.B))
 	}
 	if len(unknown) > 0 {
 		out += " The library holds no framework file for " + strings.Join(unknown, " or ") + ", so its total is unknown."
 	}
 	return out
+}
+
+// noteLines say, for each side whose framework is not simply the standard,
+// what the figures count: "For HIPAA, the figures count the requirements of
+// NIST SP 800-66 Rev. 2, …". Parse reads them back into the sides' notes.
+func noteLines(a, b string, o *Overlap) []string {
+	var out []string
+	for _, s := range []struct {
+		name string
+		note string
+	}{{a, o.A.Note}, {b, o.B.Note}} {
+		if n := norm(s.note); n != "" {
+			out = append(out, notePrefix(s.name)+strings.TrimRight(n, ".")+".")
+		}
+	}
+	return out
+}
+
+func notePrefix(name string) string {
+	return "For " + name + ", the figures count the requirements of "
 }
 
 // relate reads the How They Relate part back. Derived sentences (the overlap
@@ -186,6 +237,16 @@ func (ps *parser) relate(b *block) {
 	}
 	for _, it := range paras {
 		v := it.value(unescapeLine)
+		if o != nil {
+			if n, ok := strings.CutPrefix(v, notePrefix(a)); ok {
+				o.A.Note = strings.TrimSuffix(n, ".")
+				continue
+			}
+			if n, ok := strings.CutPrefix(v, notePrefix(c)); ok {
+				o.B.Note = strings.TrimSuffix(n, ".")
+				continue
+			}
+		}
 		if o != nil && strings.HasPrefix(v, "Mapping: ") {
 			if !parseMappingLine(v, o) {
 				ps.add(RuleRelation, finding.Error, sec, "overlap", ps.lines[it.i].num,
@@ -226,6 +287,9 @@ func parseMappingLine(v string, o *Overlap) bool {
 		o.Basis = "direct"
 	} else if via, ok := strings.CutPrefix(basis, "through "); ok {
 		o.Basis, o.Via = "hub", via
+		if i := strings.LastIndex(via, ", "); i >= 0 {
+			o.ViaName, o.Via = via[:i], via[i+2:]
+		}
 	} else {
 		return false
 	}

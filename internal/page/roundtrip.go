@@ -62,7 +62,12 @@ func Canonical(p Page) Page {
 			o.Basis = "hub"
 		}
 		o.Via, o.Source = norm(o.Via), norm(o.Source)
+		o.ViaName = ""
+		if o.Basis == "hub" {
+			o.ViaName = norm(p.Overlap.ViaName) // said only with a hub
+		}
 		o.A.Framework, o.B.Framework = norm(o.A.Framework), norm(o.B.Framework)
+		o.A.Note, o.B.Note = noteCanon(o.A.Note), noteCanon(o.B.Note)
 		q.Overlap = &o
 	}
 	q.Independent = ""
@@ -75,6 +80,10 @@ func Canonical(p Page) Page {
 	}
 	return nonNil(q)
 }
+
+// noteCanon is a stand-in note as its line gives it back: one space, no
+// final stop.
+func noteCanon(s string) string { return strings.TrimRight(norm(s), ".") }
 
 func normList(l []string) []string {
 	out := make([]string, len(l))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/versus-dev/versus/internal/app"
 	"github.com/versus-dev/versus/internal/doctor"
 )
 
@@ -39,7 +40,7 @@ Exit 0: healthy (or repaired); 1: damage found in a dry run; 2: could not run.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data", "versus-data", "the data folder of the stopped server")
+	cmd.Flags().StringVar(&dataDir, "data", app.DefaultDataDir, "the data folder of the stopped server")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what is wrong and what a repair would do; change nothing")
 	return cmd
 }

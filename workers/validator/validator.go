@@ -18,6 +18,7 @@ import (
 	"github.com/versus-dev/versus/internal/jobs"
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/metrics"
+	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/store"
 	"github.com/versus-dev/versus/internal/validate"
@@ -31,6 +32,10 @@ type Config struct {
 	Concurrency int
 	Grace       time.Duration
 	Metrics     *metrics.Pipeline
+	// Verdicts holds every page's verdict, so a new verdict is checked
+	// against all others without comparing every pair. Nil: Run makes one
+	// and fills it from the store.
+	Verdicts *validate.VerdictIndex
 }
 
 // ConsumerName is the durable consumer all validators share.
@@ -42,7 +47,15 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	zerolog.Ctx(ctx).Info().Int("max_redrafts", cfg.MaxRedrafts).Msg("validator started")
+	if cfg.Verdicts == nil {
+		cfg.Verdicts = validate.NewVerdictIndex(validate.NearDuplicateThreshold)
+		for _, r := range cfg.Store.Pages() {
+			if r.Pair.Verdict != "" {
+				cfg.Verdicts.Put(r.Slug, r.Pair.Verdict)
+			}
+		}
+	}
+	zerolog.Ctx(ctx).Info().Int("max_redrafts", cfg.MaxRedrafts).Int("verdicts", cfg.Verdicts.Len()).Msg("validator started")
 	policy := consume.Policy{MaxDeliver: cfg.Store.Settings().MaxDeliver, GiveUp: cfg.giveUp,
 		Backoff: func(uint64) time.Duration { return 2 * time.Second }}
 	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
@@ -160,10 +173,19 @@ func judge(ctx context.Context, cfg Config, j store.Job) error {
 				if !okA || !okB {
 					return []finding.Finding{{Rule: "pair.unknown-standard", Severity: finding.Error, Message: "a standard of this page has no profile"}}
 				}
-				return validate.Pair(r.Pair, a, b, set)
+				// The pair part is judged with the two sections it will be
+				// shown with, and its verdict against every other page's.
+				fs := validate.PairInPage(r.Pair, sectionsOf(cfg.Store, a.ID, b.ID), a, b, set)
+				if cfg.Verdicts != nil {
+					fs = append(fs, cfg.Verdicts.Check(r.Slug, r.Pair.Verdict)...)
+				}
+				return fs
 			})
 		})
 		v.meta = r.Meta
+		if err == nil && cfg.Verdicts != nil && r.Pair.Verdict != "" {
+			cfg.Verdicts.Put(r.Slug, r.Pair.Verdict)
+		}
 	default:
 		return consume.Permanently(fmt.Errorf("unknown job kind %q", j.Kind))
 	}
@@ -204,4 +226,23 @@ func (cfg Config) count(kind string, v verdict) {
 			m.ValidationFailures.WithLabelValues(f.Rule).Inc()
 		}
 	}
+}
+
+// sectionsOf returns the sections a page of a and b is shown with: each
+// standard's approved section, or its current draft before any approval.
+// A section not drafted yet is empty and its checks find nothing.
+func sectionsOf(st *store.Store, a, b string) [2]page.Section {
+	var out [2]page.Section
+	for i, id := range [2]string{a, b} {
+		r, ok := st.MirrorSection(id)
+		if !ok {
+			continue
+		}
+		if r.Approved != nil {
+			out[i] = *r.Approved
+		} else {
+			out[i] = r.Section
+		}
+	}
+	return out
 }

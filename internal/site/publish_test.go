@@ -274,7 +274,9 @@ func TestComparePageFoundAndShared(t *testing.T) {
 		seenUnrelated = seenUnrelated || !isRel
 	}
 	// The differences table reads on a phone: labelled cells and row headers.
-	tables := find(doc, func(n *html.Node) bool { return n.Data == "table" && slices.Contains(strings.Fields(attr(n, "class")), "differences") })
+	tables := find(doc, func(n *html.Node) bool {
+		return n.Data == "table" && slices.Contains(strings.Fields(attr(n, "class")), "differences")
+	})
 	if len(tables) != 1 {
 		t.Fatalf("%d differences tables", len(tables))
 	}

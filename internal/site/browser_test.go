@@ -187,6 +187,23 @@ func TestBrowserComparePage(t *testing.T) {
 			}
 		}
 		browsertest.SaveShot(t, vp.shot, browsertest.Get(t, ctx, "screenshot", chromedp.CaptureScreenshot()))
+		// How They Relate: the relation on file and the overlap chart,
+		// drawn without script and inside the screen.
+		chart := browsertest.Get(t, ctx, "overlap chart", chromedp.Evaluate[[]float64](`(() => {
+			const s = document.querySelector('#how-they-relate ~ figure.overlap-chart svg, figure.overlap-chart svg');
+			if (!s) return [];
+			const r = s.getBoundingClientRect();
+			return [r.width, r.right];
+		})()`))
+		if len(chart) != 2 || chart[0] == 0 {
+			t.Errorf("%d px: no overlap chart on the ISO 27001 vs SOC 2 page", vp.width)
+		} else if chart[1] > float64(vp.width)+1 {
+			t.Errorf("%d px: the overlap chart ends at %.0f px, past the screen", vp.width, chart[1])
+		}
+		if vp.width == 1280 {
+			browsertest.Do(t, ctx, "scroll to How They Relate", chromedp.Evaluate[chromedp.Void](`document.getElementById('how-they-relate').scrollIntoView()`))
+			browsertest.SaveShot(t, "relate.png", browsertest.Get(t, ctx, "relate screenshot", chromedp.CaptureScreenshot()))
+		}
 		if vp.width == 390 {
 			browsertest.Do(t, ctx, "scroll to the table", chromedp.Evaluate[chromedp.Void](`document.getElementById('key-differences').scrollIntoView()`))
 			browsertest.SaveShot(t, "compare-phone-table.png", browsertest.Get(t, ctx, "table screenshot", chromedp.CaptureScreenshot()))

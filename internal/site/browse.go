@@ -309,7 +309,8 @@ func (s *Site) SitemapPart(w http.ResponseWriter, r *http.Request) {
 func writeXML(w http.ResponseWriter, v any) {
 	b, err := xml.MarshalIndent(v, "", " ")
 	if err != nil {
-		http.Error(w, "sitemap: "+err.Error(), http.StatusInternalServerError)
+		// Marshalling our own structs cannot fail on input; say nothing internal.
+		http.Error(w, "the sitemap could not be written", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

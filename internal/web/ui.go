@@ -755,16 +755,22 @@ func adminStatus(err error) int {
 	return code
 }
 
+// adminFail shows the admin page with what went wrong: the error table's
+// words for refusals the admin can act on, a fixed sentence (and the log)
+// for anything internal, never an internal error's text.
+func (s *server) adminFail(w http.ResponseWriter, r *http.Request, err error, what string) {
+	code, msg := apierr.Status(err)
+	if code == http.StatusInternalServerError {
+		logErr(r.Context(), err, what)
+		msg = "That could not be done now (" + what + "); try again, or see the server log."
+	}
+	s.adminView(w, r, code, view{Error: msg}, adminData{})
+}
+
 func (s *server) uiAdminCreateUser(w http.ResponseWriter, r *http.Request) {
 	_, err := s.auth.CreateUser(r.Context(), strings.TrimSpace(r.PostFormValue("name")), auth.Role(r.PostFormValue("role")), r.PostFormValue("password"))
 	if err != nil {
-		code := adminStatus(err)
-		msg := err.Error()
-		if code == http.StatusInternalServerError {
-			logErr(r.Context(), err, "create user")
-			msg = "The user could not be created now."
-		}
-		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		s.adminFail(w, r, err, "create user")
 		return
 	}
 	http.Redirect(w, r, "/admin?done=user", http.StatusSeeOther)
@@ -774,13 +780,7 @@ func (s *server) uiAdminCreateToken(w http.ResponseWriter, r *http.Request) {
 	user := strings.TrimSpace(r.PostFormValue("user"))
 	raw, _, err := s.auth.CreateToken(r.Context(), user, r.PostFormValue("label"))
 	if err != nil {
-		code := adminStatus(err)
-		msg := err.Error()
-		if code == http.StatusInternalServerError {
-			logErr(r.Context(), err, "create token")
-			msg = "The token could not be created now."
-		}
-		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		s.adminFail(w, r, err, "create token")
 		return
 	}
 	// Shown once, in this response only (no redirect: it would need the
@@ -790,7 +790,7 @@ func (s *server) uiAdminCreateToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) uiAdminRevokeToken(w http.ResponseWriter, r *http.Request) {
 	if err := s.auth.RevokeToken(r.Context(), r.PathValue("id")); err != nil {
-		s.adminView(w, r, adminStatus(err), view{Error: "The token could not be revoked: " + err.Error()}, adminData{})
+		s.adminFail(w, r, err, "revoke token")
 		return
 	}
 	http.Redirect(w, r, "/admin?done=revoke", http.StatusSeeOther)
@@ -799,13 +799,7 @@ func (s *server) uiAdminRevokeToken(w http.ResponseWriter, r *http.Request) {
 func (s *server) uiAdminUserAction(w http.ResponseWriter, r *http.Request) {
 	action := r.PathValue("action")
 	if err := s.userAction(r, r.PathValue("name"), action); err != nil {
-		code := adminStatus(err)
-		msg := err.Error()
-		if code == http.StatusInternalServerError {
-			logErr(r.Context(), err, "user "+action)
-			msg = "The user could not be changed now."
-		}
-		s.adminView(w, r, code, view{Error: msg}, adminData{})
+		s.adminFail(w, r, err, "user "+action)
 		return
 	}
 	http.Redirect(w, r, "/admin?done="+url.QueryEscape(action), http.StatusSeeOther)
@@ -813,7 +807,7 @@ func (s *server) uiAdminUserAction(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) uiAdminEndSession(w http.ResponseWriter, r *http.Request) {
 	if err := s.auth.EndSessionID(r.Context(), r.PathValue("id")); err != nil {
-		s.adminView(w, r, adminStatus(err), view{Error: "The session could not be ended: " + err.Error()}, adminData{})
+		s.adminFail(w, r, err, "end session")
 		return
 	}
 	http.Redirect(w, r, "/admin?done=end", http.StatusSeeOther)

@@ -5,7 +5,6 @@ package drafter
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -68,22 +67,12 @@ func Run(ctx context.Context, cfg Config) error {
 	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
 }
 
-func decodeJob(msg jetstream.Msg) (store.Job, error) {
-	var j store.Job
-	if err := json.Unmarshal(msg.Data(), &j); err != nil {
-		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
-	}
-	return j, nil
-}
-
 // handle drafts one job and classes its error for the consumer.
 func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
-	j, err := decodeJob(msg)
+	ctx, j, err := jobs.Decode(ctx, msg)
 	if err != nil {
 		return err
 	}
-	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
-	ctx = log.WithContext(ctx)
 	err = draft(ctx, cfg, msg, j)
 	var perm *permanentError
 	switch {
@@ -95,7 +84,7 @@ func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
 		// The LLM is unavailable: wait it out, it is not the draft's
 		// fault; the record is queued again meanwhile, not drafting.
 		if herr := handBack(ctx, cfg, j, err); herr != nil {
-			log.Warn().Err(herr).Msg("hand the job back")
+			zerolog.Ctx(ctx).Warn().Err(herr).Msg("hand the job back")
 		}
 		var after time.Duration
 		if cfg.RetryAfter != nil {
@@ -110,7 +99,7 @@ func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
 
 // giveUp records a job that failed for good as needs_attention.
 func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
-	j, err := decodeJob(msg)
+	ctx, j, err := jobs.Decode(ctx, msg)
 	if err != nil {
 		return nil // nothing to record it on
 	}

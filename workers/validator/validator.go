@@ -5,7 +5,6 @@ package validator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -61,28 +60,19 @@ func Run(ctx context.Context, cfg Config) error {
 	return consume.RunJobs(ctx, cons, consume.Options{Concurrency: cfg.Concurrency, Grace: cfg.Grace}, policy, cfg.handle)
 }
 
-func decodeJob(msg jetstream.Msg) (store.Job, error) {
-	var j store.Job
-	if err := json.Unmarshal(msg.Data(), &j); err != nil {
-		return j, consume.Permanently(fmt.Errorf("undecodable job on %s: %w", msg.Subject(), err))
-	}
-	return j, nil
-}
-
 // handle judges one job. Its errors are the store's (transient) or an
 // unknown kind (permanent).
 func (cfg Config) handle(ctx context.Context, msg jetstream.Msg) error {
-	j, err := decodeJob(msg)
+	ctx, j, err := jobs.Decode(ctx, msg)
 	if err != nil {
 		return err
 	}
-	log := zerolog.Ctx(ctx).With().Str("kind", string(j.Kind)).Str("key", j.Key).Int("seq", j.Seq).Logger()
-	return judge(log.WithContext(ctx), cfg, j)
+	return judge(ctx, cfg, j)
 }
 
 // giveUp records a validation that failed for good as needs_attention.
 func (cfg Config) giveUp(ctx context.Context, msg jetstream.Msg, cause error) error {
-	j, err := decodeJob(msg)
+	ctx, j, err := jobs.Decode(ctx, msg)
 	if err != nil {
 		return nil
 	}

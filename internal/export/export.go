@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/versus-dev/versus/internal/site"
 )
 
 // Formats are the kinds of export.
@@ -57,30 +59,13 @@ type Stats struct {
 // the ones it no longer writes and nothing else.
 const manifestName = ".versus-export.json"
 
-// entry is one page of GET /api/published.
-type entry struct {
-	Slug        string    `json:"slug"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"`
-	Standards   [2]string `json:"standards"`
-	Reviewed    time.Time `json:"reviewed"`
-	URL         string    `json:"url"`
-	ETag        string    `json:"etag"`
-}
-
-type standard struct {
-	ID        string `json:"id"`
-	ShortName string `json:"short_name"`
-	Name      string `json:"name"`
-	URL       string `json:"url"`
-	Pages     int    `json:"pages"`
-}
-
-type list struct {
-	BaseURL   string     `json:"base_url"`
-	Pages     []entry    `json:"pages"`
-	Standards []standard `json:"standards"`
-}
+// The answer of GET /api/published is the site's own type: export reads
+// what the site serves, field for field.
+type (
+	entry    = site.PublishedEntry
+	standard = site.StandardEntry
+	list     = site.PublishedList
+)
 
 // Run exports what the server publishes.
 func Run(ctx context.Context, o Options) (Stats, error) {

@@ -40,11 +40,16 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 		zerolog.Ctx(ctx).Info().Str("file", path).Msg("wrote the first admin token")
 	}
 	svc := &review.Service{Store: run.Store, CurrentProfiles: run.Profiles.Set}
-	web.Mount(mux, svc, a, web.WithLogger(*zerolog.Ctx(ctx)))
-	mountSite(mux, cfg, run)
-	if err := mountWebhooks(ctx, mux, cfg, run, a); err != nil {
+	hooks, err := mountWebhooks(ctx, mux, cfg, run, a)
+	if err != nil {
 		return nil, err
 	}
+	webOpts := []web.Option{web.WithLogger(*zerolog.Ctx(ctx))}
+	if hooks != nil {
+		webOpts = append(webOpts, web.WithDeliveries(hooks))
+	}
+	web.Mount(mux, svc, a, webOpts...)
+	mountSite(mux, cfg, run)
 	mux.Handle("GET /api/standards", handleStandards(run.Profiles.Set))
 	mux.Handle("POST /api/jobs", a.API(auth.RoleEditor, handleJobs(run.Planner)))
 	mux.Handle("POST /api/profiles/reload", a.API(auth.RoleAdmin, handleReload(run)))

@@ -56,13 +56,13 @@ func (v versions) PublishedVersions(ctx context.Context) ([]webhook.Page, error)
 // update and unpublish (nudged by every record event, checked every 30 s
 // besides) and serves the delivery log to admins. Without URLs the log
 // answers empty.
-func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Running, a *auth.Auth) error {
+func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Running, a *auth.Auth) (*webhook.Hooks, error) {
 	if len(cfg.Webhooks.URLs) == 0 {
 		mux.Handle("GET /api/webhooks/deliveries", a.API(auth.RoleAdmin, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			_, _ = w.Write([]byte(`{"urls":0,"deliveries":[]}` + "\n"))
 		})))
-		return nil
+		return nil, nil
 	}
 	src := versions{published: newPublished(run.Store), base: cfg.PublicURL}
 	hooks, err := webhook.New(ctx, run.Store.JetStream(), src, webhook.Config{
@@ -71,12 +71,12 @@ func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Run
 		Replicas: cfg.Settings.Replicas,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Any record event may change what is published.
 	sub, err := run.Conn.Subscribe("versus.events.>", func(*nats.Msg) { hooks.Nudge() })
 	if err != nil {
-		return fmt.Errorf("webhook: follow events: %w", err)
+		return nil, fmt.Errorf("webhook: follow events: %w", err)
 	}
 	log := zerolog.Ctx(ctx).With().Str("worker", "webhooks").Logger()
 	go func() {
@@ -86,5 +86,5 @@ func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Run
 		}
 	}()
 	mux.Handle("GET /api/webhooks/deliveries", a.API(auth.RoleAdmin, hooks.LogHandler()))
-	return nil
+	return hooks, nil
 }

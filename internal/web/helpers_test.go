@@ -50,7 +50,7 @@ const (
 var errFinding = finding.Finding{Rule: "meta.placeholder", Severity: finding.Error, Section: page.SectionVerdict, Field: "verdict", Message: "the verdict has a placeholder"}
 var warnFinding = finding.Finding{Rule: "length.answer", Severity: finding.Warning, Section: page.SectionFAQ, Field: "faq[1].answer", Message: "the answer is short"}
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...web.Option) *env {
 	t.Helper()
 	_, nc := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -85,7 +85,7 @@ func newEnv(t *testing.T) *env {
 		e.tokens[u.name] = raw
 	}
 	e.seed(ctx)
-	e.srv = httptest.NewServer(web.Handler(svc, a))
+	e.srv = httptest.NewServer(web.Handler(svc, a, opts...))
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/review"
 	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/internal/webhook"
 )
 
 // view is what every template gets.
@@ -707,7 +708,14 @@ type adminData struct {
 	Roles    []auth.Role
 	NewToken string
 	NewFor   string
+	// Hooks says webhooks are configured; Deliveries are their last attempts.
+	Hooks      bool
+	Deliveries []webhook.Attempt
 }
+
+// deliveriesShown is how many webhook attempts the admin page lists; the
+// API (GET /api/webhooks/deliveries?limit=N) gives more.
+const deliveriesShown = 50
 
 func (s *server) adminView(w http.ResponseWriter, r *http.Request, status int, v view, d adminData) {
 	ctx := r.Context()
@@ -727,6 +735,14 @@ func (s *server) adminView(w http.ResponseWriter, r *http.Request, status int, v
 		logErr(ctx, err, "admin")
 		s.uiFail(w, r, http.StatusInternalServerError, "Accounts are not available now.")
 		return
+	}
+	if s.deliveries != nil {
+		d.Hooks = true
+		if d.Deliveries, err = s.deliveries.Log(ctx, deliveriesShown); err != nil {
+			// The accounts are what this page is for: show them without the log.
+			logErr(ctx, err, "webhook log")
+			v.Error = "The webhook delivery log is not available now."
+		}
 	}
 	d.Roles = auth.Roles
 	v.Title, v.Nav, v.Data = "Users, tokens and sessions", "admin", d

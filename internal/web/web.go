@@ -15,6 +15,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/review"
+	"github.com/versus-dev/versus/internal/webhook"
 )
 
 //go:embed templates/*.html static/*
@@ -27,11 +28,20 @@ type Option func(*server)
 // request already carries a logger.
 func WithLogger(l zerolog.Logger) Option { return func(s *server) { s.log = &l } }
 
+// DeliveryLog is the webhook delivery log the admin page shows.
+type DeliveryLog interface {
+	Log(ctx context.Context, n int) ([]webhook.Attempt, error)
+}
+
+// WithDeliveries shows the last webhook deliveries on the admin page.
+func WithDeliveries(d DeliveryLog) Option { return func(s *server) { s.deliveries = d } }
+
 type server struct {
-	svc  *review.Service
-	auth *auth.Auth
-	log  *zerolog.Logger
-	tpl  *templates
+	svc        *review.Service
+	auth       *auth.Auth
+	log        *zerolog.Logger
+	tpl        *templates
+	deliveries DeliveryLog // nil: no webhooks configured
 }
 
 // Handler returns the review app and API on a fresh mux.

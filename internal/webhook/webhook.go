@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -396,7 +397,12 @@ func (h *Hooks) deliver(ctx context.Context, m jetstream.Msg) {
 	body, _ := json.Marshal(d.Event)
 	start := h.now()
 	status, err := h.post(ctx, d.Target, d.Event, body)
-	a := Attempt{Time: start.UTC(), Event: d.Event.ID, Type: d.Event.Type, Slug: d.Event.Slug, Target: d.Target,
+	shown := Redact(d.Target)
+	if err != nil {
+		// The HTTP client's errors quote the whole URL.
+		err = errors.New(strings.ReplaceAll(err.Error(), d.Target, shown))
+	}
+	a := Attempt{Time: start.UTC(), Event: d.Event.ID, Type: d.Event.Type, Slug: d.Event.Slug, Target: shown,
 		Attempt: attempt, Status: status, Duration: time.Since(start).Round(time.Millisecond).String()}
 	switch {
 	case err == nil:
@@ -405,7 +411,7 @@ func (h *Hooks) deliver(ctx context.Context, m jetstream.Msg) {
 	case attempt >= h.cfg.MaxAttempts:
 		a.Outcome, a.Error = "failed", err.Error()
 		_ = m.Term()
-		zerolog.Ctx(ctx).Error().Err(err).Str("target", d.Target).Str("slug", d.Event.Slug).Int("attempts", attempt).Msg("webhook gave up")
+		zerolog.Ctx(ctx).Error().Err(err).Str("target", shown).Str("slug", d.Event.Slug).Int("attempts", attempt).Msg("webhook gave up")
 	default:
 		a.Outcome, a.Error = "retrying", err.Error()
 		_ = m.NakWithDelay(h.backoff(attempt))
@@ -500,4 +506,19 @@ func (h *Hooks) LogHandler() http.Handler {
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"urls": len(h.cfg.URLs), "deliveries": log})
 	})
+}
+
+// Redact is a receiver's URL as logs and the delivery log show it: scheme
+// and host only. Many receivers (chat hooks, CDN purge URLs) carry their
+// secret in the path or query.
+func Redact(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return "(unreadable URL)"
+	}
+	shown := u.Scheme + "://" + u.Host
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		shown += "/…"
+	}
+	return shown
 }

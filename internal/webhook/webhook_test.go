@@ -347,3 +347,19 @@ func TestTwoTrackers(t *testing.T) {
 		t.Errorf("%d deliveries, want each of the 20 once", n)
 	}
 }
+
+// TestRedact: the delivery log and the server log show where a delivery
+// went, never the secret a receiver URL carries in its path or query.
+func TestRedact(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"https://hooks.example.com/services/T00/B00/s3cr3t", "https://hooks.example.com/…"},
+		{"https://cdn.example.com/purge?token=s3cr3t", "https://cdn.example.com/…"},
+		{"http://127.0.0.1:8081/", "http://127.0.0.1:8081"},
+		{"http://127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"::not a url", "(unreadable URL)"},
+	} {
+		if got := webhook.Redact(c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

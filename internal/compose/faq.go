@@ -91,10 +91,10 @@ func (w *writer) faq() []page.QA {
 		func() {
 			if a.law || b.law || a.required || b.required {
 				add("penalty", w.fills("What happens if an organization fails to comply with {A} or {B}?", "What are the penalties under {A} and {B}?", "What does non-compliance cost under {A} and {B}?"),
-					w.say("faq.pen", w.fills(
-						"Under {A}, {pA}; under {B}, {pB}.",
-						"The consequences differ: for {A}, {pA}; for {B}, {pB}.",
-					)...))
+					w.say("faq.pen",
+						capFirst(penaltyClause(a.name, w.a.Penalties))+"; "+penaltyClause(b.name, w.b.Penalties)+".",
+						capFirst(penaltyClause(b.name, w.b.Penalties))+"; "+penaltyClause(a.name, w.a.Penalties)+".",
+					))
 			}
 		},
 		func() {
@@ -112,7 +112,11 @@ func (w *writer) faq() []page.QA {
 				if w.pick("faq.replace", 2) == 1 {
 					x, y = b, a
 				}
-				add("replace", []string{"Does " + x.name + " replace " + y.name + "?", "Is " + x.name + " a substitute for " + y.name + "?"},
+				qs := []string{"Does " + x.name + " replace " + y.name + "?", "Is " + x.name + " a substitute for " + y.name + "?"}
+				if x.law && y.law {
+					qs = []string{"Is " + x.name + " the same as " + y.name + "?", "Is " + x.name + " just " + page.Possessive(y.name) + " equivalent?"}
+				}
+				add("replace", qs,
 					w.say("faq.replace", "No, "+x.name+" and "+y.name+" are separate: "+x.name+" covers "+x.scope+", "+y.name+" covers "+y.scope+", and neither builds on or replaces the other."))
 			}
 		},
@@ -148,7 +152,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 			add(k+".2", r.fills("Does meeting {y} mean meeting {x}?", "If we comply with {y}, do we comply with {x}?"),
 				w.say("faq.rel.built.2", r.fills(
 					"Not automatically: meeting {y} gives a head start on {x}, but {x} has its own check ({tx}).",
-					"It helps without settling it, because {x} builds on {y} yet is checked on its own terms ({tx}).",
+					"No, not by itself: {x} builds on {y} yet is checked on its own terms ({tx}).",
 				)...))
 		}
 	case profile.RelAssessedAgainst:
@@ -172,7 +176,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"Not strictly: {x} gives guidance for implementing {y}{forScope}, while {y} itself is checked on its own terms ({ty}).",
 			)...))
 		if r.y.certify && !r.x.certify {
-			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there a {x} certificate?"),
+			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there {anx} certificate?"),
 				w.say("faq.rel.guide.cert", r.fills(
 					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {sy}.",
 				)...))
@@ -214,12 +218,12 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		add(k, qs,
 			w.say("faq.rel.evid", r.fills(
 				"Not on its own: {x} can support evidence for {y}{forScope}, but it does not prove compliance with {y}.",
-				"It helps without settling the question, since {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
+				"No, not by itself: {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
 			)...),
 			w.say("faq.rel.evid.how", r.fills("{y} is judged on its own terms ({ty}).", "What counts for {y} is its own regime ({ty}).")...))
 		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y} compliance?"),
 			w.say("faq.rel.evid.2", r.fills(
-				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y}'s own requirements on {sy} still need checking against {y} itself.",
+				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y} still has to be checked against its own requirements on {sy}.",
 			)...))
 	case profile.RelSupersedes:
 		add(k, r.fills("Does {x} replace {y}?", "Is {y} still valid now that {x} exists?"),
@@ -227,11 +231,11 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 	case profile.RelAlternative:
 		add(k, r.fills("Which is better, {x} or {y}?", "Should we choose {x} or {y}?"),
 			w.say("faq.rel.alt", r.fills(
-				"Neither is better in general: they are alternative routes to a similar goal, and what differs is the result, {rx} for {x} against {ry} for {y}.",
+				"Neither is better in general: they are alternative routes to a similar goal, and what differs is where each ends, {x} in {rx} and {y} in {ry}.",
 			)...))
 		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should we get both {x} and {y}?"),
 			w.say("faq.rel.alt.2", r.fills(
-				"Not necessarily, since either can answer the same need; organizations whose customers ask for both often run one set of controls for {x} and {y} and have it checked twice.",
+				"Not necessarily, since either can answer the same need; organizations whose customers ask for both can run one set of controls and show it against {x} and {y} in turn.",
 			)...))
 	}
 }
@@ -243,7 +247,7 @@ func (w *writer) obligationQs(f facts) []string {
 // obligationAnswer says whom a binding standard reaches, against the other.
 func (w *writer) obligationAnswer(f, o facts) []string {
 	how := "applies to"
-	if f.kindBare == kindNoun(profile.KindContractualStandard) {
+	if f.kindBare == kindNoun(profile.KindContractualStandard) && !strings.Contains(f.forWhom, "contract") {
 		how = "is imposed by contract on"
 	}
 	var contrast string
@@ -291,11 +295,11 @@ func (w *writer) certSubject() *facts {
 func (w *writer) certQs(f facts) []string {
 	switch {
 	case f.law:
-		return []string{"Is there a " + f.name + " certification?", "Can an organization be certified under " + f.name + "?"}
+		return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified under " + f.name + "?"}
 	case f.certify:
 		return []string{"Can an organization be certified against " + f.name + "?", "How does " + f.name + " certification work?", "Can we get certified against " + f.name + "?"}
 	}
-	return []string{"Is there a " + f.name + " certification?", "Can an organization be certified against " + f.name + "?"}
+	return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified against " + f.name + "?"}
 }
 
 // certAnswer says whether and how f is certified, against the other standard.
@@ -305,6 +309,11 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 		// The page has already set out both regimes in full: name only
 		// the part that bears on certification.
 		f.testing, o.testing = certPart(f), certPart(o)
+	}
+	// The answer sets out both regimes: the testing question would only
+	// repeat them.
+	if f.testing != "" && o.testing != "" {
+		w.saidTesting = true
 	}
 	var contrast string
 	switch {
@@ -324,7 +333,7 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 	case f.certify && how && steps != "":
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" certification runs this way: "+steps+"; "+contrast+".",
-			"For "+f.name+" certification, the steps are: "+steps+"; "+contrast+".",
+			"For "+f.name+" certification, "+stepsLead(steps)+steps+"; "+contrast+".",
 		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
@@ -492,7 +501,10 @@ func reach(j string) string {
 // certPart is the part of a testing line that bears on certification:
 // the one naming it, else the first that is not a "no ...".
 func certPart(f facts) string {
-	parts := strings.Split(f.testing, ", ")
+	parts := strings.FieldsFunc(strings.ReplaceAll(clause(f.testingRaw), "; ", ", "), func(r rune) bool { return r == ',' })
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
 	for _, p := range parts {
 		if strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
 			return p
@@ -512,4 +524,12 @@ func paren(s string) string {
 		return ""
 	}
 	return " (" + s + ")"
+}
+
+// stepsLead introduces a testing line as steps only when it has several.
+func stepsLead(steps string) string {
+	if strings.Contains(steps, ", ") {
+		return "the steps are: "
+	}
+	return "the route is "
 }

@@ -104,11 +104,11 @@ func (w *writer) verdict() string {
 	if identity == "" {
 		identity = w.say("v.identity", w.fills(
 			"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
-			"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
+			"[Put simply|In short|At heart|In essence], {A} is {kA} that [targets|addresses|deals with] {sA}, and {B} is {kB} that [targets|addresses|takes on] {sB}.",
 			"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
 			"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
 			"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} is {kB} [on|covering] {sB}.",
-			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
+			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {A}, {kA}, is about {sA}, and {B}, {kB}, is about {sB}.",
 			"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
 		)...)
 	}
@@ -248,6 +248,13 @@ func (w *writer) uptake() string {
 		if b.required {
 			r, v = b, a
 		}
+		if restates(r.who, r.scope) {
+			// The identity sentence has just named that audience.
+			return w.say("v.uptake", ones2(r, v,
+				"{R} binds the organizations within its scope, while {V} is taken up by choice {uV}.",
+				"{V} is taken up by choice {uV}, whereas {R} binds every organization within its scope.",
+			)...)
+		}
 		return w.say("v.uptake", ones2(r, v,
 			"{R} [applies to|binds|reaches] {wR}, while {V} is taken up by choice {uV}.",
 			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {wR}.",
@@ -255,13 +262,19 @@ func (w *writer) uptake() string {
 	}
 	return w.say("v.uptake", w.fills(
 		"Neither is imposed by law: [organizations take up|adopters choose] {A} {uA}, and {B} {inB}.",
-		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, {B} {inB}.",
-		"[No law imposes either|Neither is a legal duty]; {A} [is taken up|is used] {uA}, {B} {uB}.",
+		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, and {B} {inB}.",
+		"[No law imposes either|Neither is a legal duty]; {A} [is taken up|is used] {uA}, and {B} {uB}.",
 	)...)
 }
 
 // assurance contrasts how each is checked; both testing lines make it the pair's own.
 func (w *writer) assurance() string {
+	if w.fa.law && w.fb.law {
+		return w.say("v.assure", w.fills(
+			"Enforcement differs between {A} ({tA}) and {B} ({tB}).",
+			"The two are enforced in different ways: {A} ({tA}) and {B} ({tB}).",
+		)...)
+	}
 	return w.say("v.assure", w.fills(
 		"Assurance differs between {A} ({tA}) and {B} ({tB}).",
 		"The two are checked in different ways: {A} ({tA}) and {B} ({tB}).",

@@ -296,8 +296,9 @@ func (w *writer) closing() string {
 			r, v = b, a
 		}
 		return w.say("v.close", ones2(r, v,
-			"{R} is a duty for {wR}; taking up {V} is a separate decision about {sV}.",
-			"Meeting {R} is owed by {wR}, while {V} is a separate choice, made for {sV}.",
+			// The uptake sentence has named {R}'s audience: not again.
+			"{R} is a duty for those it reaches {jR}; taking up {V} is a separate decision about {sV}.",
+			"Meeting {R} is owed by those it reaches {jR}, while {V} is a separate choice, made for {sV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(
@@ -348,7 +349,7 @@ var relClosings = map[profile.RelationKind][]string{
 
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {
-	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	rep := strings.NewReplacer("{R}", r.name, "{jR}", r.place, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
 	out := make([]string, len(tmpls))
 	for i, t := range tmpls {
 		out[i] = rep.Replace(t)

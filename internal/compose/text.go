@@ -203,6 +203,8 @@ type facts struct {
 	usedIn string
 	// reach is where it applies, for prose ("in the US", "internationally").
 	reach string
+	// place is where it binds, as narrow as the profile says ("in California").
+	place string
 }
 
 // factsOf shapes p's facts for sentences. seed picks which of the
@@ -241,6 +243,10 @@ func factsOf(p *profile.Profile, seed int) facts {
 	}
 	f.issuerShort = issuerShort(p.Issuer)
 	f.reach = reachShort(p.Jurisdiction)
+	f.place = f.reach
+	if r := reach(p.Jurisdiction); !strings.ContainsAny(r, "(,") && !strings.HasSuffix(r, " and beyond") {
+		f.place = r // "in California", where reach says "in the US"
+	}
 	f.usedIn = f.industries
 	if strings.HasPrefix(f.industries, "in ") {
 		f.usedIn = "mostly " + f.industries

@@ -147,7 +147,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"Yes, {x} is built on {y}{forScope}, so much of its substance comes from {y}.",
 				"Yes, {y} is the basis of {x}{forScope}, and much of what {y} sets out reappears in {x}.",
 			)...),
-			w.say("faq.rel.built.test", r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")...))
+			w.say("faq.rel.built.test", builtTest(r)...))
 		if r.y.kindBare != "guidance standard" {
 			add(k+".2", r.fills("Does meeting {y} mean meeting {x}?", "If we comply with {y}, do we comply with {x}?"),
 				w.say("faq.rel.built.2", r.fills(
@@ -166,7 +166,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
 				w.say("faq.rel.assess.2", r.fills(
-					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {fx}.",
+					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {wx}.",
 				)...))
 		}
 	case profile.RelGuidanceFor:
@@ -233,11 +233,20 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 			w.say("faq.rel.alt", r.fills(
 				"Neither is better in general: they are alternative routes to a similar goal, and what differs is where each ends, {x} in {rx} and {y} in {ry}.",
 			)...))
-		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should we get both {x} and {y}?"),
+		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should an organization pursue both {x} and {y}?"),
 			w.say("faq.rel.alt.2", r.fills(
 				"Not necessarily, since either can answer the same need; organizations whose customers ask for both can run one set of controls and show it against {x} and {y} in turn.",
 			)...))
 	}
+}
+
+// builtTest says how the derived standard is checked, when it has a
+// check of its own to speak of.
+func builtTest(r rel) []string {
+	if !checked(r.x) {
+		return nil
+	}
+	return r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")
 }
 
 func (w *writer) obligationQs(f facts) []string {
@@ -314,6 +323,11 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 	// repeat them.
 	if f.testing != "" && o.testing != "" {
 		w.saidTesting = true
+	}
+	// A sentence that says "no certificate" need not say it again in brackets.
+	o.testing = strings.TrimPrefix(o.testing, "no certification, but ")
+	if !f.certify {
+		f.testing = strings.TrimPrefix(f.testing, "no certification, but ")
 	}
 	var contrast string
 	switch {

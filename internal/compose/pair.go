@@ -260,6 +260,12 @@ func (w *writer) uptake() string {
 			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {wR}.",
 		)...)
 	}
+	if a.industries == b.industries {
+		return w.say("v.uptake", w.fills(
+			"Neither is imposed by law, and both are taken up {inA}.",
+			"No law imposes either; organizations take up both {inA}.",
+		)...)
+	}
 	return w.say("v.uptake", w.fills(
 		"Neither is imposed by law: [organizations take up|adopters choose] {A} {uA}, and {B} {inB}.",
 		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, and {B} {inB}.",
@@ -286,7 +292,11 @@ func (w *writer) assurance() string {
 func (w *writer) closing() string {
 	if len(w.rels) > 0 {
 		r := w.rels[0]
-		return w.say("v.close", r.fills(relClosings[r.kind]...)...)
+		cands := relClosings[r.kind]
+		if r.kind == profile.RelBuiltOn && !checked(r.x) {
+			cands = cands[:1] // it has no way of checking of its own to add
+		}
+		return w.say("v.close", r.fills(cands...)...)
 	}
 	a, b := w.fa, w.fb
 	switch {
@@ -315,7 +325,7 @@ func (w *writer) closing() string {
 // relClosings give the advice each kind implies.
 var relClosings = map[profile.RelationKind][]string{
 	profile.RelBuiltOn: {
-		"An organization that already meets {y} has a head start on {x}.",
+		"An organization that already follows {y} has a head start on {x}.",
 		"Work done for {y} carries over to {x}, which adds its own way of checking it.",
 	},
 	profile.RelAssessedAgainst: {
@@ -346,6 +356,10 @@ var relClosings = map[profile.RelationKind][]string{
 		"Let the audience decide, since {x} is the more common reference {jx} and {y} {jy}.",
 	},
 }
+
+// checked reports whether f has an assessment of its own: a certificate,
+// an examiner's report, or an obligation someone enforces.
+func checked(f facts) bool { return f.certify || f.report || f.required }
 
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {

@@ -332,7 +332,7 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 	var contrast string
 	switch {
 	case o.law:
-		contrast = o.name + " is a law, enforced rather than certified" + paren(o.testing)
+		contrast = o.name + " is a law, enforced rather than certified" + paren(enforcement(o, o.testing))
 	case o.certify:
 		contrast = o.name + " has its own certification" + paren(o.testing)
 	case o.report:
@@ -384,8 +384,12 @@ func (w *writer) firstAnswer() []string {
 		if b.certify {
 			c, o = b, a
 		}
-		return []string{w.say("faq.first", "If a certificate is the goal, start with "+c.name+paren(c.testing)+"; "+o.name+" then helps with "+o.scope+".",
-			"Organizations that need an audited result usually begin with "+c.name+paren(c.testing)+" and draw on "+o.name+" for "+o.scope+".")}
+		// They answer different needs, so the advice is the subject, not
+		// the certificate: "start with the certifiable one" would be wrong
+		// for a pair such as COBIT and IEC 62443.
+		return []string{w.say("faq.first",
+			"Start with the one whose subject is the need: "+c.name+" covers "+c.scope+", and it leads to a certificate"+paren(c.testing)+"; "+o.name+" covers "+o.scope+".",
+			"Let the need set the order: "+o.name+" is for "+o.scope+"; "+c.name+" is for "+c.scope+", and it ends in a certificate"+paren(c.testing)+".")}
 	}
 	return []string{w.say("faq.first", w.fills(
 		"It depends on the need: start with {A} when the priority is {sA}, and with {B} when it is {sB}.",
@@ -546,4 +550,19 @@ func stepsLead(steps string) string {
 		return "the steps are: "
 	}
 	return "the route is "
+}
+
+// enforcement is the part of a law's testing line that says how it is
+// enforced: a law is "enforced rather than certified (supervisory authority
+// investigations)", never "(Article 42 certification covers ...)".
+func enforcement(f facts, testing string) string {
+	if !strings.Contains(testing, "certif") {
+		return testing
+	}
+	for _, p := range strings.Split(strings.ReplaceAll(clause(f.testingRaw), "; ", ", "), ", ") {
+		if p = strings.TrimSpace(p); p != "" && !strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
+	return ""
 }

@@ -83,10 +83,7 @@ func (w *writer) faq() []page.QA {
 				return
 			}
 			add("test", w.fills("How is compliance with {A} and {B} checked?", "How are {A} and {B} audited or assessed?", "Who checks compliance with {A} and {B}?"),
-				w.say("faq.test", w.fills(
-					"Checks differ for {A} ({tA}) and {B} ({tB}).",
-					"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
-				)...))
+				w.say("faq.test", w.testAnswer()...))
 		},
 		func() {
 			if a.law || b.law || a.required || b.required {
@@ -565,4 +562,19 @@ func enforcement(f facts, testing string) string {
 		}
 	}
 	return ""
+}
+
+// testAnswer sets the two testing regimes side by side, or says they are
+// one and the same when the profiles give the same line.
+func (w *writer) testAnswer() []string {
+	if w.fa.testing == w.fb.testing {
+		return w.fills(
+			"The same way for both: {A} and {B} each go through {tA}.",
+			"Alike: {tA}, for {A} as for {B}.",
+		)
+	}
+	return w.fills(
+		"Checks differ for {A} ({tA}) and {B} ({tB}).",
+		"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
+	)
 }

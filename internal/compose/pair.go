@@ -275,6 +275,13 @@ func (w *writer) uptake() string {
 
 // assurance contrasts how each is checked; both testing lines make it the pair's own.
 func (w *writer) assurance() string {
+	if w.fa.testing == w.fb.testing {
+		// "Assurance differs between ISO 22301 (x) and ISO 42001 (x)" is false.
+		return w.say("v.assure", w.fills(
+			"{A} and {B} are checked in the same way ({tA}).",
+			"Assurance works alike for {A} and {B}: {tA}.",
+		)...)
+	}
 	if w.fa.law && w.fb.law {
 		return w.say("v.assure", w.fills(
 			"Enforcement differs between {A} ({tA}) and {B} ({tB}).",

@@ -42,7 +42,7 @@ func (w *writer) faq() []page.QA {
 		add("oblig", w.fills("Who has to comply with {A}, and who with {B}?", "Does {A} or {B} apply to my organization?", "Who is bound by {A} and who by {B}?"),
 			w.say("faq.oblig", w.fills(
 				"{A} applies to {fA}; {B} applies to {fB}.",
-				"The two reach different groups: {A} binds {fA}, while {B} binds {fB}.",
+				"Each sets its own reach: {A} binds {fA}, while {B} binds {fB}.",
 			)...))
 	case a.required || b.required:
 		f := a

@@ -183,7 +183,9 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 			w.say("faq.rel.ext", r.fills(
 				"{x} extends {y}{forScope}: it adds {sx} to what {y} covers, {sy}.",
 			)...))
-		if r.x.certify && r.y.certify && r.x.kindBare == r.y.kindBare {
+		// One audit of one management system: said only of two ISO-style
+		// management system standards, the only ones that share that structure.
+		if r.x.certify && r.y.certify && r.x.kindBare == kindNoun(profile.KindManagementSystem) && r.y.kindBare == r.x.kindBare {
 			add(k+".2", r.fills("Can {x} and {y} be audited together?", "Can one audit cover {x} and {y}?"),
 				w.say("faq.rel.ext.2", r.fills(
 					"Yes. {x} and {y} share the structure of ISO management system standards, so an organization can run one management system and have both audited together.",

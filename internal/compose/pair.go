@@ -76,7 +76,7 @@ func (w *writer) description() string {
 // relDescriptions lead a related pair's description with its relation.
 var relDescriptions = map[profile.RelationKind][]string{
 	profile.RelBuiltOn:          {"{x} vs {y}: how {x} is built on {y}, and where scope, testing and penalties part ways.", "{x} and {y} compared: {x} builds on {y}; see what it adds and how each is checked."},
-	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each asks of contractors.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
+	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each of the two requires.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
 	profile.RelGuidanceFor:      {"{x} vs {y}: how {x} guides the implementation of {y}, and which one is audited.", "{x} and {y} compared: guidance and requirements, side by side."},
 	profile.RelExtends:          {"{x} vs {y}: how {x} extends {y}, and what each covers and certifies.", "{x} and {y} compared: what {x} adds to {y}, and how each is audited."},
 	profile.RelTakesPrecedence:  {"{x} vs {y}: why {x} takes precedence over {y}{forScope}, and how the two differ.", "{x} and {y} compared: which applies{forScope}, and how scope and penalties differ."},

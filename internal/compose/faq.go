@@ -42,7 +42,7 @@ func (w *writer) faq() []page.QA {
 		add("oblig", w.fills("Who has to comply with {A}, and who with {B}?", "Does {A} or {B} apply to my organization?", "Who is bound by {A} and who by {B}?"),
 			w.say("faq.oblig", w.fills(
 				"{A} applies to {fA}; {B} applies to {fB}.",
-				"The two reach different groups: {A} binds {fA}, while {B} binds {fB}.",
+				"Each sets its own reach: {A} binds {fA}, while {B} binds {fB}.",
 			)...))
 	case a.required || b.required:
 		f := a
@@ -83,18 +83,15 @@ func (w *writer) faq() []page.QA {
 				return
 			}
 			add("test", w.fills("How is compliance with {A} and {B} checked?", "How are {A} and {B} audited or assessed?", "Who checks compliance with {A} and {B}?"),
-				w.say("faq.test", w.fills(
-					"Checks differ for {A} ({tA}) and {B} ({tB}).",
-					"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
-				)...))
+				w.say("faq.test", w.testAnswer()...))
 		},
 		func() {
 			if a.law || b.law || a.required || b.required {
 				add("penalty", w.fills("What happens if an organization fails to comply with {A} or {B}?", "What are the penalties under {A} and {B}?", "What does non-compliance cost under {A} and {B}?"),
-					w.say("faq.pen", w.fills(
-						"Under {A}, {pA}; under {B}, {pB}.",
-						"The consequences differ: for {A}, {pA}; for {B}, {pB}.",
-					)...))
+					w.say("faq.pen",
+						capFirst(penaltyClause(a.name, w.a.Penalties))+"; "+penaltyClause(b.name, w.b.Penalties)+".",
+						capFirst(penaltyClause(b.name, w.b.Penalties))+"; "+penaltyClause(a.name, w.a.Penalties)+".",
+					))
 			}
 		},
 		func() {
@@ -112,7 +109,11 @@ func (w *writer) faq() []page.QA {
 				if w.pick("faq.replace", 2) == 1 {
 					x, y = b, a
 				}
-				add("replace", []string{"Does " + x.name + " replace " + y.name + "?", "Is " + x.name + " a substitute for " + y.name + "?"},
+				qs := []string{"Does " + x.name + " replace " + y.name + "?", "Is " + x.name + " a substitute for " + y.name + "?"}
+				if x.law && y.law {
+					qs = []string{"Is " + x.name + " the same as " + y.name + "?", "Is " + x.name + " just " + page.Possessive(y.name) + " equivalent?"}
+				}
+				add("replace", qs,
 					w.say("faq.replace", "No, "+x.name+" and "+y.name+" are separate: "+x.name+" covers "+x.scope+", "+y.name+" covers "+y.scope+", and neither builds on or replaces the other."))
 			}
 		},
@@ -143,12 +144,12 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"Yes, {x} is built on {y}{forScope}, so much of its substance comes from {y}.",
 				"Yes, {y} is the basis of {x}{forScope}, and much of what {y} sets out reappears in {x}.",
 			)...),
-			w.say("faq.rel.built.test", r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")...))
+			w.say("faq.rel.built.test", builtTest(r)...))
 		if r.y.kindBare != "guidance standard" {
 			add(k+".2", r.fills("Does meeting {y} mean meeting {x}?", "If we comply with {y}, do we comply with {x}?"),
 				w.say("faq.rel.built.2", r.fills(
 					"Not automatically: meeting {y} gives a head start on {x}, but {x} has its own check ({tx}).",
-					"It helps without settling it, because {x} builds on {y} yet is checked on its own terms ({tx}).",
+					"No, not by itself: {x} builds on {y} yet is checked on its own terms ({tx}).",
 				)...))
 		}
 	case profile.RelAssessedAgainst:
@@ -162,7 +163,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
 				w.say("faq.rel.assess.2", r.fills(
-					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {fx}.",
+					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {wx}.",
 				)...))
 		}
 	case profile.RelGuidanceFor:
@@ -172,7 +173,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"Not strictly: {x} gives guidance for implementing {y}{forScope}, while {y} itself is checked on its own terms ({ty}).",
 			)...))
 		if r.y.certify && !r.x.certify {
-			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there a {x} certificate?"),
+			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there {anx} certificate?"),
 				w.say("faq.rel.guide.cert", r.fills(
 					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {sy}.",
 				)...))
@@ -182,7 +183,9 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 			w.say("faq.rel.ext", r.fills(
 				"{x} extends {y}{forScope}: it adds {sx} to what {y} covers, {sy}.",
 			)...))
-		if r.x.certify && r.y.certify && r.x.kindBare == r.y.kindBare {
+		// One audit of one management system: said only of two ISO-style
+		// management system standards, the only ones that share that structure.
+		if r.x.certify && r.y.certify && r.x.kindBare == kindNoun(profile.KindManagementSystem) && r.y.kindBare == r.x.kindBare {
 			add(k+".2", r.fills("Can {x} and {y} be audited together?", "Can one audit cover {x} and {y}?"),
 				w.say("faq.rel.ext.2", r.fills(
 					"Yes. {x} and {y} share the structure of ISO management system standards, so an organization can run one management system and have both audited together.",
@@ -214,12 +217,12 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		add(k, qs,
 			w.say("faq.rel.evid", r.fills(
 				"Not on its own: {x} can support evidence for {y}{forScope}, but it does not prove compliance with {y}.",
-				"It helps without settling the question, since {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
+				"No, not by itself: {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
 			)...),
 			w.say("faq.rel.evid.how", r.fills("{y} is judged on its own terms ({ty}).", "What counts for {y} is its own regime ({ty}).")...))
 		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y} compliance?"),
 			w.say("faq.rel.evid.2", r.fills(
-				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y}'s own requirements on {sy} still need checking against {y} itself.",
+				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y} still has to be checked against its own requirements on {sy}.",
 			)...))
 	case profile.RelSupersedes:
 		add(k, r.fills("Does {x} replace {y}?", "Is {y} still valid now that {x} exists?"),
@@ -227,13 +230,22 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 	case profile.RelAlternative:
 		add(k, r.fills("Which is better, {x} or {y}?", "Should we choose {x} or {y}?"),
 			w.say("faq.rel.alt", r.fills(
-				"Neither is better in general: they are alternative routes to a similar goal, and what differs is the result, {rx} for {x} against {ry} for {y}.",
+				"Neither is better in general: they are alternative routes to a similar goal, and what differs is where each ends, {x} in {rx} and {y} in {ry}.",
 			)...))
-		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should we get both {x} and {y}?"),
+		add(k+".2", r.fills("Do we need both {x} and {y}?", "Should an organization pursue both {x} and {y}?"),
 			w.say("faq.rel.alt.2", r.fills(
-				"Not necessarily, since either can answer the same need; organizations whose customers ask for both often run one set of controls for {x} and {y} and have it checked twice.",
+				"Not necessarily, since either can answer the same need; organizations whose customers ask for both can run one set of controls and show it against {x} and {y} in turn.",
 			)...))
 	}
+}
+
+// builtTest says how the derived standard is checked, when it has a
+// check of its own to speak of.
+func builtTest(r rel) []string {
+	if !checked(r.x) {
+		return nil
+	}
+	return r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")
 }
 
 func (w *writer) obligationQs(f facts) []string {
@@ -243,7 +255,7 @@ func (w *writer) obligationQs(f facts) []string {
 // obligationAnswer says whom a binding standard reaches, against the other.
 func (w *writer) obligationAnswer(f, o facts) []string {
 	how := "applies to"
-	if f.kindBare == kindNoun(profile.KindContractualStandard) {
+	if f.kindBare == kindNoun(profile.KindContractualStandard) && !strings.Contains(f.forWhom, "contract") {
 		how = "is imposed by contract on"
 	}
 	var contrast string
@@ -291,11 +303,11 @@ func (w *writer) certSubject() *facts {
 func (w *writer) certQs(f facts) []string {
 	switch {
 	case f.law:
-		return []string{"Is there a " + f.name + " certification?", "Can an organization be certified under " + f.name + "?"}
+		return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified under " + f.name + "?"}
 	case f.certify:
 		return []string{"Can an organization be certified against " + f.name + "?", "How does " + f.name + " certification work?", "Can we get certified against " + f.name + "?"}
 	}
-	return []string{"Is there a " + f.name + " certification?", "Can an organization be certified against " + f.name + "?"}
+	return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified against " + f.name + "?"}
 }
 
 // certAnswer says whether and how f is certified, against the other standard.
@@ -306,10 +318,20 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 		// the part that bears on certification.
 		f.testing, o.testing = certPart(f), certPart(o)
 	}
+	// The answer sets out both regimes: the testing question would only
+	// repeat them.
+	if f.testing != "" && o.testing != "" {
+		w.saidTesting = true
+	}
+	// A sentence that says "no certificate" need not say it again in brackets.
+	o.testing = strings.TrimPrefix(o.testing, "no certification, but ")
+	if !f.certify {
+		f.testing = strings.TrimPrefix(f.testing, "no certification, but ")
+	}
 	var contrast string
 	switch {
 	case o.law:
-		contrast = o.name + " is a law, enforced rather than certified" + paren(o.testing)
+		contrast = o.name + " is a law, enforced rather than certified" + paren(enforcement(o, o.testing))
 	case o.certify:
 		contrast = o.name + " has its own certification" + paren(o.testing)
 	case o.report:
@@ -324,7 +346,7 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 	case f.certify && how && steps != "":
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" certification runs this way: "+steps+"; "+contrast+".",
-			"For "+f.name+" certification, the steps are: "+steps+"; "+contrast+".",
+			"For "+f.name+" certification, "+stepsLead(steps)+steps+"; "+contrast+".",
 		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
@@ -361,8 +383,12 @@ func (w *writer) firstAnswer() []string {
 		if b.certify {
 			c, o = b, a
 		}
-		return []string{w.say("faq.first", "If a certificate is the goal, start with "+c.name+paren(c.testing)+"; "+o.name+" then helps with "+o.scope+".",
-			"Organizations that need an audited result usually begin with "+c.name+paren(c.testing)+" and draw on "+o.name+" for "+o.scope+".")}
+		// They answer different needs, so the advice is the subject, not
+		// the certificate: "start with the certifiable one" would be wrong
+		// for a pair such as COBIT and IEC 62443.
+		return []string{w.say("faq.first",
+			"Start with the one whose subject is the need: "+c.name+" covers "+c.scope+", and it leads to a certificate"+paren(c.testing)+"; "+o.name+" covers "+o.scope+".",
+			"Let the need set the order: "+o.name+" is for "+o.scope+"; "+c.name+" is for "+c.scope+", and it ends in a certificate"+paren(c.testing)+".")}
 	}
 	return []string{w.say("faq.first", w.fills(
 		"It depends on the need: start with {A} when the priority is {sA}, and with {B} when it is {sB}.",
@@ -492,7 +518,10 @@ func reach(j string) string {
 // certPart is the part of a testing line that bears on certification:
 // the one naming it, else the first that is not a "no ...".
 func certPart(f facts) string {
-	parts := strings.Split(f.testing, ", ")
+	parts := strings.FieldsFunc(strings.ReplaceAll(clause(f.testingRaw), "; ", ", "), func(r rune) bool { return r == ',' })
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
 	for _, p := range parts {
 		if strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
 			return p
@@ -512,4 +541,42 @@ func paren(s string) string {
 		return ""
 	}
 	return " (" + s + ")"
+}
+
+// stepsLead introduces a testing line as steps only when it has several.
+func stepsLead(steps string) string {
+	if strings.Contains(steps, ", ") {
+		return "the steps are: "
+	}
+	return "the route is "
+}
+
+// enforcement is the part of a law's testing line that says how it is
+// enforced: a law is "enforced rather than certified (supervisory authority
+// investigations)", never "(Article 42 certification covers ...)".
+func enforcement(f facts, testing string) string {
+	if !strings.Contains(testing, "certif") {
+		return testing
+	}
+	for _, p := range strings.Split(strings.ReplaceAll(clause(f.testingRaw), "; ", ", "), ", ") {
+		if p = strings.TrimSpace(p); p != "" && !strings.Contains(p, "certif") && !strings.HasPrefix(p, "no ") {
+			return p
+		}
+	}
+	return ""
+}
+
+// testAnswer sets the two testing regimes side by side, or says they are
+// one and the same when the profiles give the same line.
+func (w *writer) testAnswer() []string {
+	if w.fa.testing == w.fb.testing {
+		return w.fills(
+			"The same way for both: {A} and {B} each go through {tA}.",
+			"Alike: {tA}, for {A} as for {B}.",
+		)
+	}
+	return w.fills(
+		"Checks differ for {A} ({tA}) and {B} ({tB}).",
+		"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
+	)
 }

@@ -76,7 +76,7 @@ func (w *writer) description() string {
 // relDescriptions lead a related pair's description with its relation.
 var relDescriptions = map[profile.RelationKind][]string{
 	profile.RelBuiltOn:          {"{x} vs {y}: how {x} is built on {y}, and where scope, testing and penalties part ways.", "{x} and {y} compared: {x} builds on {y}; see what it adds and how each is checked."},
-	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each asks of contractors.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
+	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each of the two requires.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
 	profile.RelGuidanceFor:      {"{x} vs {y}: how {x} guides the implementation of {y}, and which one is audited.", "{x} and {y} compared: guidance and requirements, side by side."},
 	profile.RelExtends:          {"{x} vs {y}: how {x} extends {y}, and what each covers and certifies.", "{x} and {y} compared: what {x} adds to {y}, and how each is audited."},
 	profile.RelTakesPrecedence:  {"{x} vs {y}: why {x} takes precedence over {y}{forScope}, and how the two differ.", "{x} and {y} compared: which applies{forScope}, and how scope and penalties differ."},
@@ -104,11 +104,11 @@ func (w *writer) verdict() string {
 	if identity == "" {
 		identity = w.say("v.identity", w.fills(
 			"{A} is {kA} [covering|on|concerned with|dealing with] {sA}, [whereas|while] {B} is {kB} [covering|on|about|centred on] {sB}.",
-			"[Put simply|In short|At heart|In essence], {A} [targets|addresses|deals with] {sA} as {kA}, and {B} [targets|addresses|takes on] {sB} as {kB}.",
+			"[Put simply|In short|At heart|In essence], {A} is {kA} that [targets|addresses|deals with] {sA}, and {B} is {kB} that [targets|addresses|takes on] {sB}.",
 			"{A} is {kA} on {sA}; {B}, {kB}, [covers|addresses|deals with] {sB}.",
 			"{B} is {kB} [covering|about|on] {sB}, [whereas|while] {A} is {kA} [covering|about|on] {sA}.",
 			"[As|Being] {kA}, {A} [covers|addresses|is built around] {sA}; {B} is {kB} [on|covering] {sB}.",
-			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {sA} for {A}, {kA}, and {sB} for {B}, {kB}.",
+			"[Scope sets them apart|The scopes differ|Their scopes part ways]: {A}, {kA}, is about {sA}, and {B}, {kB}, is about {sB}.",
 			"{B}, {kB}, [is written for|concentrates on|is scoped to] {sB}, [but|whereas|while] {A}, {kA}, [is written for|concentrates on|is scoped to] {sA}.",
 		)...)
 	}
@@ -248,20 +248,46 @@ func (w *writer) uptake() string {
 		if b.required {
 			r, v = b, a
 		}
+		if restates(r.who, r.scope) {
+			// The identity sentence has just named that audience.
+			return w.say("v.uptake", ones2(r, v,
+				"{R} binds the organizations within its scope, while {V} is taken up by choice {uV}.",
+				"{V} is taken up by choice {uV}, whereas {R} binds every organization within its scope.",
+			)...)
+		}
 		return w.say("v.uptake", ones2(r, v,
 			"{R} [applies to|binds|reaches] {wR}, while {V} is taken up by choice {uV}.",
 			"{V} is taken up by choice {uV}, whereas {R} [applies to|binds|reaches] {wR}.",
 		)...)
 	}
+	if a.industries == b.industries {
+		return w.say("v.uptake", w.fills(
+			"Neither is imposed by law, and both are taken up {inA}.",
+			"No law imposes either; organizations take up both {inA}.",
+		)...)
+	}
 	return w.say("v.uptake", w.fills(
 		"Neither is imposed by law: [organizations take up|adopters choose] {A} {uA}, and {B} {inB}.",
-		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, {B} {inB}.",
-		"[No law imposes either|Neither is a legal duty]; {A} [is taken up|is used] {uA}, {B} {uB}.",
+		"[Uptake|Adoption] follows need rather than law: {A} [is most common|is found] {inA}, and {B} {inB}.",
+		"[No law imposes either|Neither is a legal duty]; {A} [is taken up|is used] {uA}, and {B} {uB}.",
 	)...)
 }
 
 // assurance contrasts how each is checked; both testing lines make it the pair's own.
 func (w *writer) assurance() string {
+	if w.fa.testing == w.fb.testing {
+		// "Assurance differs between ISO 22301 (x) and ISO 42001 (x)" is false.
+		return w.say("v.assure", w.fills(
+			"{A} and {B} are checked in the same way ({tA}).",
+			"Assurance works alike for {A} and {B}: {tA}.",
+		)...)
+	}
+	if w.fa.law && w.fb.law {
+		return w.say("v.assure", w.fills(
+			"Enforcement differs between {A} ({tA}) and {B} ({tB}).",
+			"The two are enforced in different ways: {A} ({tA}) and {B} ({tB}).",
+		)...)
+	}
 	return w.say("v.assure", w.fills(
 		"Assurance differs between {A} ({tA}) and {B} ({tB}).",
 		"The two are checked in different ways: {A} ({tA}) and {B} ({tB}).",
@@ -273,7 +299,11 @@ func (w *writer) assurance() string {
 func (w *writer) closing() string {
 	if len(w.rels) > 0 {
 		r := w.rels[0]
-		return w.say("v.close", r.fills(relClosings[r.kind]...)...)
+		cands := relClosings[r.kind]
+		if r.kind == profile.RelBuiltOn && !checked(r.x) {
+			cands = cands[:1] // it has no way of checking of its own to add
+		}
+		return w.say("v.close", r.fills(cands...)...)
 	}
 	a, b := w.fa, w.fb
 	switch {
@@ -283,8 +313,9 @@ func (w *writer) closing() string {
 			r, v = b, a
 		}
 		return w.say("v.close", ones2(r, v,
-			"{R} is a duty for {wR}; taking up {V} is a separate decision about {sV}.",
-			"Meeting {R} is owed by {wR}, while {V} is a separate choice, made for {sV}.",
+			// The uptake sentence has named {R}'s audience: not again.
+			"{R} is a duty for those it reaches {jR}; taking up {V} is a separate decision about {sV}.",
+			"Meeting {R} is owed by those it reaches {jR}, while {V} is a separate choice, made for {sV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(
@@ -301,7 +332,7 @@ func (w *writer) closing() string {
 // relClosings give the advice each kind implies.
 var relClosings = map[profile.RelationKind][]string{
 	profile.RelBuiltOn: {
-		"An organization that already meets {y} has a head start on {x}.",
+		"An organization that already follows {y} has a head start on {x}.",
 		"Work done for {y} carries over to {x}, which adds its own way of checking it.",
 	},
 	profile.RelAssessedAgainst: {
@@ -333,9 +364,13 @@ var relClosings = map[profile.RelationKind][]string{
 	},
 }
 
+// checked reports whether f has an assessment of its own: a certificate,
+// an examiner's report, or an obligation someone enforces.
+func checked(f facts) bool { return f.certify || f.report || f.required }
+
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {
-	rep := strings.NewReplacer("{R}", r.name, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	rep := strings.NewReplacer("{R}", r.name, "{jR}", r.place, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
 	out := make([]string, len(tmpls))
 	for i, t := range tmpls {
 		out[i] = rep.Replace(t)

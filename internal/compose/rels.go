@@ -54,7 +54,7 @@ func relsOf(a, b *profile.Profile, fa, fb facts) []rel {
 // {sx}/{sy} their scopes, {inx}/{iny} their industries, {scope} the scope.
 func (r rel) fill(tmpl string) string {
 	return strings.NewReplacer(
-		"{x}", r.x.name, "{y}", r.y.name, "{sx}", r.x.scope, "{sy}", r.y.scope,
+		"{anx}", withArticle(r.x.name), "{x}", r.x.name, "{y}", r.y.name, "{sx}", r.x.scope, "{sy}", r.y.scope,
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
 		"{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
 		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),
@@ -88,5 +88,5 @@ func result(f facts) string {
 	case f.law:
 		return "compliance a regulator may check"
 	}
-	return "an assessment against it, with no certificate"
+	return "an assessment with no certificate"
 }

@@ -203,6 +203,8 @@ type facts struct {
 	usedIn string
 	// reach is where it applies, for prose ("in the US", "internationally").
 	reach string
+	// place is where it binds, as narrow as the profile says ("in California").
+	place string
 }
 
 // factsOf shapes p's facts for sentences. seed picks which of the
@@ -216,7 +218,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 		industries: industriesPhrase(p.Industries, seed),
 		forWhom:    clause(p.Mandatory.For),
 		nature:     clause(p.Nature),
-		testing:    inline(clause(p.Testing)),
+		testing:    listed(clause(p.Testing)),
 		testingRaw: strings.TrimRight(strings.TrimSpace(p.Testing), ". "),
 		penalties:  inline(clause(p.Penalties)),
 		required:   p.Mandatory.Required || p.Kind == profile.KindLaw, // as the validator reads legal force
@@ -229,6 +231,10 @@ func factsOf(p *profile.Profile, seed int) facts {
 	if f.forWhom == "" {
 		f.forWhom = "the organizations in its scope"
 	}
+	if p.Kind == profile.KindGuideline {
+		// "a guidance standard on implementing ...", not "on guidance on".
+		f.scope = strings.TrimPrefix(f.scope, "guidance on ")
+	}
 	f.who = shortWho(f.forWhom)
 	if f.issuer == "" {
 		f.issuer = "its issuer"
@@ -237,6 +243,10 @@ func factsOf(p *profile.Profile, seed int) facts {
 	}
 	f.issuerShort = issuerShort(p.Issuer)
 	f.reach = reachShort(p.Jurisdiction)
+	f.place = f.reach
+	if r := reach(p.Jurisdiction); !strings.ContainsAny(r, "(,") && !strings.HasSuffix(r, " and beyond") {
+		f.place = r // "in California", where reach says "in the US"
+	}
 	f.usedIn = f.industries
 	if strings.HasPrefix(f.industries, "in ") {
 		f.usedIn = "mostly " + f.industries
@@ -322,8 +332,15 @@ func jurisdictionAdj(j string) string {
 	case "international", "global", "worldwide":
 		return strings.ToLower(j)
 	}
+	if adj, ok := countryAdj[j]; ok {
+		return adj
+	}
 	return j
 }
+
+// countryAdj gives the adjective of a country a jurisdiction names, so a
+// kind reads "an Australian framework", not "an Australia framework".
+var countryAdj = map[string]string{"Australia": "Australian", "Germany": "German", "Canada": "Canadian", "Singapore": "Singaporean", "Japan": "Japanese", "India": "Indian"}
 
 // withArticle puts "a" or "an" before a phrase by how its first word sounds.
 func withArticle(phrase string) string {
@@ -332,6 +349,9 @@ func withArticle(phrase string) string {
 		return phrase
 	}
 	if isAcronym(first) {
+		if spokenAsWord[strings.TrimRight(first, "0123456789")] {
+			return "a " + phrase // "a SOC 2 report", "a NIST guide"
+		}
 		if strings.ContainsRune("AEFHILMNORSX", rune(first[0])) {
 			return "an " + phrase
 		}
@@ -348,6 +368,10 @@ func withArticle(phrase string) string {
 	}
 	return "a " + phrase
 }
+
+// spokenAsWord are acronyms said as a word, not letter by letter, whose
+// first letter would otherwise take "an".
+var spokenAsWord = map[string]bool{"SOC": true, "SOX": true, "NIST": true, "NIS": true, "FISMA": true}
 
 func isAcronym(w string) bool {
 	letters := 0
@@ -488,6 +512,30 @@ func capFirst(s string) string {
 
 func wordCount(s string) int { return len(strings.Fields(s)) }
 
+// listed makes a testing line's clauses ("verified self-assessment; Cyber
+// Essentials Plus adds an independent technical audit") one list that sits
+// inside a sentence and its parentheses, in the profile's order, joined by
+// "with", "but" or "and" so neither a semicolon nor a comma splice parts them.
+func listed(s string) string {
+	parts := strings.Split(s, "; ")
+	out := parts[0]
+	for i, p := range parts[1:] {
+		switch {
+		case strings.HasPrefix(p, "no "):
+			out += ", with " + p // "self-assessment, with no certification scheme"
+		case strings.HasPrefix(parts[i], "no "):
+			out += ", but " + p // "no certification, but HHS investigations ..."
+		case len(parts) == 2 && unicode.IsLower([]rune(p)[0]):
+			out += ", with " + p // "assessment by ..., with labels valid 3 years"
+		case i == len(parts)-2:
+			out += ", and " + p
+		default:
+			out += ", " + p
+		}
+	}
+	return out
+}
+
 // inline makes a profile line with its own clauses ("no fines; without
 // authorization, …") fit inside a sentence that uses ';' to part the two
 // standards.
@@ -534,4 +582,79 @@ func shortWho(s string) string {
 		}
 	}
 	return strings.TrimSpace(s)
+}
+
+// penaltyClause turns a profile's penalties line, written for a table cell
+// ("No legal penalties; nonconformities can lead to loss of certification"),
+// into a clause with a verb that names its standard ("ISO 9001 carries no
+// legal penalties, but nonconformities can lead to loss of certification").
+// Its words are the profile's; only the joins are the composer's.
+func penaltyClause(name, line string) string {
+	parts := strings.Split(strings.TrimRight(strings.TrimSpace(line), ". "), "; ")
+	lead := strings.TrimSpace(parts[0])
+	ll := strings.ToLower(lead)
+	var s string
+	negative := false
+	switch {
+	case ll == "none" || ll == "none directly":
+		negative = true
+		s = name + " carries no penalties"
+		if ll == "none directly" {
+			s = name + " carries no direct penalties"
+		}
+	case strings.HasPrefix(ll, "no "):
+		negative = true
+		s = name + " carries " + clause(lead)
+	case strings.HasPrefix(ll, "up to "):
+		s = "non-compliance with " + name + " can bring penalties of " + clause(lead)
+	default:
+		s = "non-compliance with " + name + " can bring " + clause(lead)
+	}
+	for _, p := range parts[1:] {
+		p = clause(p)
+		switch {
+		case strings.HasPrefix(p, "voluntary"):
+			s += ", since it is " + p
+		case strings.HasPrefix(p, "it is "):
+			s += ", since " + p
+		case isClause(p) && negative:
+			s += ", but " + p
+		case isClause(p):
+			s += ", and " + p
+		default:
+			s += ", as well as " + p
+		}
+	}
+	return s
+}
+
+// isClause reports whether a penalties part has its own verb ("suppliers
+// can lose business") rather than being one more penalty ("breach damages").
+func isClause(p string) bool {
+	for _, v := range []string{" can ", " may ", " is ", " are ", " risk ", " risks ", " report ", " face ", " faces "} {
+		if strings.Contains(" "+p+" ", v) {
+			return true
+		}
+	}
+	return false
+}
+
+// restates reports whether an audience line mostly repeats the scope line
+// (GDPR's "organizations established in the EU ..." in both), so a verdict
+// that has given the scope need not spell the audience out again.
+func restates(who, scope string) bool {
+	in := map[string]bool{}
+	for _, w := range strings.Fields(strings.ToLower(scope)) {
+		in[strings.Trim(w, ",;()")] = true
+	}
+	long, shared := 0, 0
+	for _, w := range strings.Fields(strings.ToLower(who)) {
+		if w = strings.Trim(w, ",;()"); len(w) > 3 {
+			long++
+			if in[w] {
+				shared++
+			}
+		}
+	}
+	return long >= 4 && shared*3 >= long*2
 }

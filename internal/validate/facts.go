@@ -171,6 +171,12 @@ func clauseStart(lower string, sent span, off int) int {
 func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
 	sent := f.sentenceAt(off)
 	ms := c.mentions(f)
+	if p := parentheticalOwner(f, ms, sent, off); p != nil {
+		if designationBefore(f.text, off) {
+			return nil, false // "GDPR (… Article 42 certification …)": about a named part, not the standard
+		}
+		return p, true
+	}
 	if p := relativeAntecedent(f, ms, sent, off); p != nil {
 		return p, true
 	}
@@ -204,6 +210,27 @@ func (c *checker) subjectOf(f *field, off int) (*profile.Profile, bool) {
 		return f.subject, true
 	}
 	return nearest, nearest != nil
+}
+
+// parentheticalOwner returns the standard named just before an open
+// parenthesis that holds off: in "… and HIPAA (no certification; HHS
+// audits)" the bracket is about HIPAA, whatever its clause began with.
+func parentheticalOwner(f *field, ms []profile.Mention, sent span, off int) *profile.Profile {
+	open := strings.LastIndexByte(f.lower[sent.start:off], '(')
+	if open < 0 {
+		return nil
+	}
+	open += sent.start
+	if strings.IndexByte(f.lower[open:off], ')') >= 0 {
+		return nil // the bracket closed before the claim
+	}
+	before := strings.TrimRight(f.lower[sent.start:open], " ")
+	for _, m := range ms {
+		if m.Profile != nil && m.Offset+len(m.Name) == sent.start+len(before) {
+			return m.Profile
+		}
+	}
+	return nil
 }
 
 // relativeMarkers open a relative clause about the name just before them:

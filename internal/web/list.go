@@ -20,6 +20,9 @@ type listQuery struct {
 	Findings string // "", "errors", "warnings" (errors or warnings), "clean"
 	Claimed  string // "", "yes", "no"
 	Sort     string // "slug" (default), "age" (oldest first), "priority" (what needs a person first)
+	// Open, with State "", keeps what a person acts on: in review and
+	// needing attention (the queue's first tab).
+	Open bool
 }
 
 var (
@@ -73,6 +76,7 @@ type listResult struct {
 	rows        []store.PageRecord
 	total       int                 // rows matching every filter
 	next        string              // cursor of the next page, "" at the end
+	start       int                 // position of the first row shown among all matching
 	counts      map[store.State]int // per state, matching the other filters
 	perStandard map[string]int      // per standard, matching every filter
 }
@@ -84,6 +88,9 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 	var rows []store.PageRecord
 	res := listResult{counts: counts, perStandard: map[string]int{}}
 	for _, p := range all {
+		if lq.Open && p.State != store.InReview && p.State != store.NeedsAttention {
+			continue
+		}
 		e, wn := finding.Count(p.Findings)
 		switch lq.Findings {
 		case "errors":
@@ -108,7 +115,7 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 		res.perStandard[p.Standards[1]]++
 	}
 	res.total = len(rows)
-	res.rows, res.next = pageOf(rows, s.sortKey(lq.Sort, secs), lq.paging)
+	res.rows, res.next, res.start = pageAt(rows, s.sortKey(lq.Sort, secs), lq.paging)
 	return res
 }
 

@@ -63,6 +63,12 @@ func decodeCursor(c string) (string, error) {
 // pageOf sorts items by key and returns the page p asks for, with the
 // cursor of the next page ("" when this page is the last).
 func pageOf[T any](items []T, key func(T) string, p paging) ([]T, string) {
+	out, next, _ := pageAt(items, key, p)
+	return out, next
+}
+
+// pageAt is pageOf that also says where the page starts (0-based).
+func pageAt[T any](items []T, key func(T) string, p paging) ([]T, string, int) {
 	keys := make([]string, len(items))
 	idx := make([]int, len(items))
 	for i := range items {
@@ -82,5 +88,5 @@ func pageOf[T any](items []T, key func(T) string, p paging) ([]T, string) {
 	if end < len(idx) && end > start {
 		next = encodeCursor(keys[idx[end-1]])
 	}
-	return out, next
+	return out, next, start
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -261,3 +262,90 @@ func TestAPIPagesAnonymousPaged(t *testing.T) {
 		t.Errorf("anonymous claimed filter: %d, want 401", code)
 	}
 }
+
+var nextRE = regexp.MustCompile(`<a href="([^"]+)" rel="next" id="next-page">`)
+
+// The signed-in queue with 496 pages in review is one screen of 50 rows,
+// at most 150 KB, with counts per state and standard and a link to the
+// next page; following the links shows every page once, what needs a
+// person first.
+func TestQueuePagesAt496(t *testing.T) {
+	e := newEnvSeeded(t, seedBig)
+	b := e.browser()
+	b.login("ed", password)
+	code, html := b.get("/review")
+	if code != http.StatusOK {
+		t.Fatalf("queue: %d", code)
+	}
+	t.Logf("queue page with %d pages in review: %.1f KB", bigPages, float64(len(html))/1024)
+	if len(html) > 150<<10 {
+		t.Errorf("queue page is %d bytes, want at most 150 KB", len(html))
+	}
+	if n := strings.Count(html, `class="qrow"`); n != 50 {
+		t.Errorf("%d rows, want 50", n)
+	}
+	for _, want := range []string{
+		`data-state="open" aria-current="page">To review <span class="count">496</span>`,
+		`data-state="needs_attention">needs attention <span class="count">20</span>`,
+		`<option value="std-00">std-00 (31)</option>`,
+		`1–50 of 496`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("queue lacks %q", want)
+		}
+	}
+	// Walk the pages by their next links.
+	seen := map[string]int{}
+	var order []string
+	page := html
+	for i := 0; ; i++ {
+		for _, m := range rowRE.FindAllStringSubmatch(page, -1) {
+			seen[m[1]]++
+			order = append(order, m[1])
+		}
+		m := nextRE.FindStringSubmatch(page)
+		if m == nil {
+			break
+		}
+		if i > 20 {
+			t.Fatal("next links never end")
+		}
+		_, page = b.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+		if !strings.Contains(page, `rel="first"`) {
+			t.Error("a later page has no link to the first")
+		}
+	}
+	if len(order) != bigPages || len(seen) != bigPages {
+		t.Errorf("walked %d rows (%d distinct), want each of %d once", len(order), len(seen), bigPages)
+	}
+	// Needs attention first (20 of them), then the pages with errors.
+	first := e.page(order[0])
+	if first.State != store.NeedsAttention {
+		t.Errorf("the queue starts with %s (%s)", order[0], first.State)
+	}
+	if p := e.page(order[20]); len(p.Findings) == 0 {
+		t.Errorf("row 21 is %s with no findings; want the pages with errors next", order[20])
+	}
+
+	// Filters are applied by the server.
+	for _, c := range []struct {
+		q    string
+		rows int
+		info string
+	}{
+		{"?standard=std-31", 31, "1–31 of 31"},
+		{"?claimed=yes", 13, "1–13 of 13"},
+		{"?findings=errors&standard=std-00", 5, "1–5 of 5"},
+		{"?state=needs_attention", 20, "1–20 of 20"},
+	} {
+		_, h := b.get("/review" + c.q)
+		if n := strings.Count(h, `class="qrow"`); n != c.rows || !strings.Contains(h, c.info) {
+			t.Errorf("%s: %d rows, want %d and %q", c.q, n, c.rows, c.info)
+		}
+		if nextRE.MatchString(h) {
+			t.Errorf("%s: a next link on the only page", c.q)
+		}
+	}
+}
+
+var rowRE = regexp.MustCompile(`<li class="qrow" data-slug="([^"]+)"`)

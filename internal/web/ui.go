@@ -159,7 +159,8 @@ func (s *server) uiLogout(w http.ResponseWriter, r *http.Request) {
 // --- the queue ---
 
 type queueTab struct {
-	State store.State
+	State store.State // "" for the "to review" tab
+	Label string
 	Count int
 	URL   string
 	On    bool
@@ -169,25 +170,43 @@ type queueRow struct {
 	pageItem
 	Age        string
 	Approvable bool
+	OneAway    bool // its sections are approved: approving the page publishes it
+}
+
+// standardOpt is one standard in the queue's filter, with its count.
+type standardOpt struct {
+	ID, Name string
+	Count    int
 }
 
 type queueData struct {
 	Tabs      []queueTab
 	State     store.State
+	Open      bool // the "to review" tab: in review and needing attention
 	Standard  string
 	Query     string
+	Findings  string
+	Claimed   string
 	Sort      string
-	Standards []string
+	Standards []standardOpt
 	Rows      []queueRow
+	Total     int
+	From, To  int // 1-based positions of the rows shown
+	Next      string
+	First     string // the first page, when this is not it
 	Back      string
 	Bulk      []review.BulkResult
 }
 
+// queuePage is the rows of one queue page: a screenful that loads fast
+// at any number of pages.
+const queuePage = 50
+
 func (s *server) standards() []string {
 	seen := map[string]bool{}
 	var out []string
-	if s.svc.Profiles != nil {
-		for _, p := range s.svc.Profiles.All() {
+	if set := s.profiles(); set != nil {
+		for _, p := range set.All() {
 			seen[p.ID] = true
 			out = append(out, p.ID)
 		}
@@ -203,38 +222,65 @@ func (s *server) standards() []string {
 
 func (s *server) queueData(r *http.Request) (queueData, error) {
 	q := r.URL.Query()
-	st := store.State(q.Get("state"))
-	if st == "" {
-		st = store.InReview
+	open := q.Get("state") == "" || q.Get("state") == "open"
+	if open {
+		q.Del("state")
 	}
-	if !st.Valid() {
-		return queueData{}, fmt.Errorf("unknown state %q", st)
+	if q.Get("sort") == "" {
+		q.Set("sort", "priority")
 	}
-	d := queueData{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Sort: q.Get("sort"), Standards: s.standards()}
-	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: d.Standard, Query: d.Query, SortAge: d.Sort == "age"})
-	link := func(state store.State) string {
-		v := url.Values{"state": {string(state)}}
-		if d.Standard != "" {
-			v.Set("standard", d.Standard)
+	lq, err := s.parseListQuery(q, queuePage)
+	if err != nil {
+		return queueData{}, err
+	}
+	lq.Limit = min(lq.Limit, queuePage*2)
+	lq.Open = open
+	d := queueData{State: lq.State, Open: open, Standard: lq.Standard, Query: lq.Query, Findings: lq.Findings, Claimed: lq.Claimed, Sort: lq.Sort}
+	secs := s.svc.SectionsByID()
+	res := s.listPages(lq, secs)
+	link := func(state string, cursor string) string {
+		v := url.Values{}
+		if state != "" {
+			v.Set("state", state)
 		}
-		if d.Query != "" {
-			v.Set("q", d.Query)
+		for k, x := range map[string]string{"standard": d.Standard, "q": d.Query, "findings": d.Findings, "claimed": d.Claimed} {
+			if x != "" {
+				v.Set(k, x)
+			}
 		}
-		if d.Sort != "" {
+		if d.Sort != "priority" {
 			v.Set("sort", d.Sort)
+		}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		if len(v) == 0 {
+			return "/review"
 		}
 		return "/review?" + v.Encode()
 	}
+	cur := string(d.State)
+	d.Tabs = append(d.Tabs, queueTab{Label: "To review", Count: res.counts[store.InReview] + res.counts[store.NeedsAttention], URL: link("", ""), On: open})
 	for _, x := range store.States {
-		d.Tabs = append(d.Tabs, queueTab{State: x, Count: counts[x], URL: link(x), On: x == st})
+		d.Tabs = append(d.Tabs, queueTab{State: x, Label: strings.ReplaceAll(string(x), "_", " "), Count: res.counts[x], URL: link(string(x), ""), On: !open && x == d.State})
 	}
-	d.Back = link(st)
-	secs := s.svc.SectionsByID()
+	d.Back = link(cur, q.Get("cursor"))
+	if res.next != "" {
+		d.Next = link(cur, res.next)
+	}
+	if lq.After != "" {
+		d.First = link(cur, "")
+	}
+	d.Total, d.From, d.To = res.total, res.start+1, res.start+len(res.rows)
+	for _, id := range s.standards() {
+		d.Standards = append(d.Standards, standardOpt{ID: id, Name: s.shortName(id), Count: res.perStandard[id]})
+	}
 	now := s.svc.Clock()
-	for _, p := range pages {
+	for _, p := range res.rows {
 		it := s.pageItem(p, secs)
+		reviewable := p.State == store.InReview || p.State == store.NeedsAttention
 		d.Rows = append(d.Rows, queueRow{pageItem: it, Age: age(now, p.Updated),
-			Approvable: it.Errors == 0 && (p.State == store.InReview || p.State == store.NeedsAttention)})
+			Approvable: it.Errors == 0 && reviewable, OneAway: reviewable && s.oneAway(p, secs)})
 	}
 	return d, nil
 }

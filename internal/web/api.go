@@ -269,6 +269,7 @@ func (s *server) pageJSON(v review.PageView) map[string]any {
 		"findings": nonNil(rec.Findings), "sections": secs, "history": hist,
 		"usage": rec.Usage, "cost": v.Cost, "diff": v.Diffs, "published": v.Published,
 		"claim": rec.Claim, "comments": rec.Comments, "note": rec.Note, "drafter": rec.Drafter,
+		"publish": s.viewStatus(v),
 	}
 }
 

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/internal/review"
 	"github.com/versus-dev/versus/internal/store"
 )
 
@@ -11,19 +14,19 @@ import (
 
 // blocker is one record that keeps a page off the site.
 type blocker struct {
-	Kind  store.Kind  // page or section
-	Key   string      // the slug or the standard id
-	Name  string      // what an editor calls it: the page title or the standard's short name
-	State store.State // its state ("" for a section never drafted)
-	URL   string      // its review page
+	Kind  store.Kind  `json:"kind"`  // page or section
+	Key   string      `json:"key"`   // the slug or the standard id
+	Name  string      `json:"name"`  // what an editor calls it: the page title or the standard's short name
+	State store.State `json:"state"` // its state ("" for a section never drafted)
+	URL   string      `json:"review_url"`
 }
 
 // publishStatus says whether a page is live and, when it is not, what
 // blocks it.
 type publishStatus struct {
-	Live     bool
-	URL      string // the public page, when live
-	Blockers []blocker
+	Live     bool      `json:"live"`
+	URL      string    `json:"url,omitempty"` // the public page, when live
+	Blockers []blocker `json:"blocked_by"`
 }
 
 func partOf(m store.Meta, hasApproved bool) lifecycle.Part {
@@ -44,9 +47,9 @@ func (s *server) status(p store.PageRecord, secs map[string]store.SectionRecord)
 	pp := partOf(p.Meta, p.Approved != nil)
 	pa, pb := partOf(a.Meta, a.Approved != nil), partOf(b.Meta, b.Approved != nil)
 	if lifecycle.Published(pp, pa, pb) {
-		return publishStatus{Live: true, URL: "/compare/" + p.Slug}
+		return publishStatus{Live: true, URL: "/compare/" + p.Slug, Blockers: []blocker{}}
 	}
-	var st publishStatus
+	st := publishStatus{Blockers: []blocker{}}
 	if !partReady(pp) {
 		st.Blockers = append(st.Blockers, blocker{Kind: store.KindPage, Key: p.Slug, Name: p.Title, State: p.State, URL: "/review/pages/" + p.Slug})
 	}
@@ -85,4 +88,47 @@ func (s *server) profiles() *profile.Set {
 		return s.svc.CurrentProfiles()
 	}
 	return s.svc.Profiles
+}
+
+// stateWords is a state as a sentence says it.
+func stateWords(st store.State) string {
+	if st == "" {
+		return "not drafted yet"
+	}
+	return strings.ReplaceAll(string(st), "_", " ")
+}
+
+// What is the blocker as a sentence names it: "this page" or "section ISO 27701".
+func (b blocker) What() string {
+	if b.Kind == store.KindPage {
+		return "this page"
+	}
+	return "section " + b.Name
+}
+
+// StateWords is the blocker's state in words.
+func (b blocker) StateWords() string { return stateWords(b.State) }
+
+// Sentence is the status as one line of plain text, for a flash.
+func (st publishStatus) Sentence() string {
+	if st.Live {
+		return "Live at " + st.URL + "."
+	}
+	parts := make([]string, len(st.Blockers))
+	for i, b := range st.Blockers {
+		parts[i] = b.What() + ": " + b.StateWords()
+	}
+	return "Not live yet: waiting on " + strings.Join(parts, "; ") + "."
+}
+
+// viewStatus is the publish status of a page being viewed: its sections as
+// the view read them (a missing one is the zero record).
+func (s *server) viewStatus(v review.PageView) publishStatus {
+	secs := map[string]store.SectionRecord{}
+	for i, std := range v.Record.Standards {
+		if v.HasSection[i] {
+			secs[std] = v.Sections[i]
+		}
+	}
+	return s.status(v.Record, secs)
 }

@@ -307,7 +307,13 @@ func (s *server) uiQueue(w http.ResponseWriter, r *http.Request) {
 		s.uiFail(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Flash: flash(r), Data: d})
+	msg := flash(r)
+	if slug := r.URL.Query().Get("page"); slug != "" && r.URL.Query().Get("done") == "approve" {
+		if v, err := s.svc.Page(r.Context(), slug); err == nil {
+			msg = "Approved " + v.Record.Title + ". " + s.viewStatus(v).Sentence()
+		}
+	}
+	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Flash: msg, Data: d})
 }
 
 func flash(r *http.Request) string {
@@ -375,6 +381,7 @@ type pageData struct {
 	Claimed   bool // by the viewer
 	CanEdit   bool
 	Published bool
+	Status    publishStatus
 	Drafts    []review.DraftCost
 }
 
@@ -422,7 +429,7 @@ func collectFindings(v review.PageView) []shownFinding {
 func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	fs := collectFindings(v)
 	h, fs := annotate(pageHTML(v.Page), fs)
-	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts}
+	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts, Status: s.viewStatus(v)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
 			d.Errors++
@@ -463,7 +470,13 @@ func (s *server) uiPage(w http.ResponseWriter, r *http.Request) {
 		s.viewError(w, r, err, "page")
 		return
 	}
-	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: flash(r), Data: s.pageData(r, v)})
+	d := s.pageData(r, v)
+	msg := flash(r)
+	if r.URL.Query().Get("done") == "approve" {
+		// Say what the approval did for visitors, not only that it was done.
+		msg = "Approved. " + d.Status.Sentence()
+	}
+	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: msg, Data: d})
 }
 
 func (s *server) viewError(w http.ResponseWriter, r *http.Request, err error, what string) {
@@ -543,7 +556,18 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 	_, err = s.doPageAction(r, u.Name, slug, action, b)
 	if err == nil {
 		if back := r.PostFormValue("back"); back != "" {
-			http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
+			to := safeNext(back)
+			if action == "approve" {
+				// The queue says what the approval did for this page.
+				if u, perr := url.Parse(to); perr == nil {
+					q := u.Query()
+					q.Set("done", "approve")
+					q.Set("page", slug)
+					u.RawQuery = q.Encode()
+					to = u.String()
+				}
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		http.Redirect(w, r, "/review/pages/"+url.PathEscape(slug)+"?done="+action, http.StatusSeeOther)
@@ -623,7 +647,17 @@ type sectionData struct {
 	CanEdit   bool
 	Drafts    []review.DraftCost
 	Approved  *review.Impact
+	// Unblocks are the pages this section's approval publishes (or
+	// published), by name; More counts those left out of the list.
+	Unblocks []pageLink
+	More     int
 }
+
+// pageLink names a page with its review link.
+type pageLink struct{ Slug, Title string }
+
+// maxLinks bounds the pages a section's view lists by name.
+const maxLinks = 40
 
 func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData {
 	var fs []shownFinding
@@ -639,6 +673,21 @@ func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData 
 		d.Claimed = c.By == u.Name
 	}
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	titles := map[string]string{}
+	for _, p := range s.svc.Store.Pages() {
+		titles[p.Slug] = p.Title
+	}
+	for i, slug := range v.Impact.Unblocked {
+		if i == maxLinks {
+			d.More = len(v.Impact.Unblocked) - maxLinks
+			break
+		}
+		t := titles[slug]
+		if t == "" {
+			t = slug
+		}
+		d.Unblocks = append(d.Unblocks, pageLink{Slug: slug, Title: t})
+	}
 	return d
 }
 

@@ -40,7 +40,11 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 		zerolog.Ctx(ctx).Info().Str("file", path).Msg("wrote the first admin token")
 	}
 	svc := &review.Service{Store: run.Store, CurrentProfiles: run.Profiles.Set}
-	web.Mount(mux, svc, a, web.WithLogger(*zerolog.Ctx(ctx)))
+	webOpts := []web.Option{web.WithLogger(*zerolog.Ctx(ctx))}
+	if !cfg.UseLLM() {
+		webOpts = append(webOpts, web.WithOfflineDrafter())
+	}
+	web.Mount(mux, svc, a, webOpts...)
 	mountSite(mux, cfg, run)
 	if err := mountWebhooks(ctx, mux, cfg, run, a); err != nil {
 		return nil, err

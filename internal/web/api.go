@@ -305,11 +305,18 @@ func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, wn := finding.Count(rec.Findings)
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"ok": true, "slug": rec.Slug, "state": rec.State, "revision": rec.Revision,
 		"errors": e, "warnings": wn, "findings": nonNil(rec.Findings), "note": rec.Note, "claim": rec.Claim,
-	})
+	}
+	if action == "request-changes" && s.offline {
+		out["warning"] = offlineNotes
+	}
+	writeJSON(w, http.StatusOK, out)
 }
+
+// offlineNotes is what a request for changes is told under the offline composer.
+const offlineNotes = "the offline composer cannot follow notes: the redraft will bring back the same text; edit it yourself (POST …/edit) instead"
 
 // reviewActions are what an editor may do to a page or a section.
 var reviewActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}

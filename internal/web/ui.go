@@ -14,6 +14,7 @@ import (
 	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/review"
 	"github.com/versus-dev/versus/internal/store"
@@ -383,6 +384,24 @@ type pageData struct {
 	Published bool
 	Status    publishStatus
 	Drafts    []review.DraftCost
+	Can       actions
+	Offline   bool // the drafter cannot follow notes
+}
+
+// actions are what the page's state allows (lifecycle's table), for the
+// buttons an editor is offered.
+type actions struct {
+	Claim, Approve, Reject, Request, Edit bool
+}
+
+func allowedActions(st store.State) actions {
+	return actions{
+		Claim:   st == store.InReview || st == store.NeedsAttention || st == store.Stale,
+		Approve: lifecycle.Allowed(st, lifecycle.Approve),
+		Reject:  lifecycle.Allowed(st, lifecycle.Reject),
+		Request: lifecycle.Allowed(st, lifecycle.RequestChanges),
+		Edit:    lifecycle.Allowed(st, lifecycle.Edit) || lifecycle.Allowed(st, lifecycle.EditUnresolved),
+	}
 }
 
 type editRow struct {
@@ -443,6 +462,7 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 		d.Claimed = c.By == u.Name
 	}
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	d.setEdit(v.Record.Pair)
 	return d
 }

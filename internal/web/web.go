@@ -27,11 +27,17 @@ type Option func(*server)
 // request already carries a logger.
 func WithLogger(l zerolog.Logger) Option { return func(s *server) { s.log = &l } }
 
+// WithOfflineDrafter says the drafter is the offline composer, which
+// cannot follow an editor's note: the UI does not offer "request changes"
+// (it offers the editor's own edit), and the API's answer says so.
+func WithOfflineDrafter() Option { return func(s *server) { s.offline = true } }
+
 type server struct {
-	svc  *review.Service
-	auth *auth.Auth
-	log  *zerolog.Logger
-	tpl  *templates
+	svc     *review.Service
+	auth    *auth.Auth
+	log     *zerolog.Logger
+	tpl     *templates
+	offline bool
 }
 
 // Handler returns the review app and API on a fresh mux.

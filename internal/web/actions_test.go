@@ -66,3 +66,22 @@ func TestOfflineComposerCannotTakeNotes(t *testing.T) {
 		t.Errorf("API request changes offline: %d %v", code, out)
 	}
 }
+
+// A section follows the same rules: an approved one offers no approve;
+// offline, no request for changes.
+func TestSectionActionsOfferedByState(t *testing.T) {
+	e := newEnv(t)
+	off := *e
+	off.srv = httptest.NewServer(web.Handler(e.svc, e.auth, web.WithOfflineDrafter()))
+	t.Cleanup(off.srv.Close)
+	b := off.browser()
+	b.login("ed", password)
+	_, approved := b.get("/review/sections/nist-csf")
+	if strings.Contains(approved, `id="approve"`) {
+		t.Error("an approved section offers approve")
+	}
+	_, inReview := b.get("/review/sections/gdpr")
+	if !strings.Contains(inReview, `id="approve"`) || strings.Contains(inReview, `id="request-changes"`) || !strings.Contains(inReview, `id="no-notes"`) {
+		t.Errorf("a section in review offline: %s", between(inReview, `class="actions"`, "</section>"))
+	}
+}

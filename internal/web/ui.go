@@ -671,6 +671,8 @@ type sectionData struct {
 	// published), by name; More counts those left out of the list.
 	Unblocks []pageLink
 	More     int
+	Can      actions
+	Offline  bool
 }
 
 // pageLink names a page with its review link.
@@ -693,6 +695,7 @@ func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData 
 		d.Claimed = c.By == u.Name
 	}
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	titles := map[string]string{}
 	for _, p := range s.svc.Store.Pages() {
 		titles[p.Slug] = p.Title

@@ -32,10 +32,12 @@ import (
 const RunsBucket = "versus_runs"
 
 // Bounds of the runs bucket: a run of 19,900 pages is about 2 MB of plan;
-// runs are kept a month, and the bucket never holds more than 256 MB.
+// runs are kept a month, and the bucket never holds more than 1 GiB (a
+// bucket refuses writes when full, so this is far above any month's use:
+// 500 runs of every pair of 200 standards).
 const (
 	runTTL       = 30 * 24 * time.Hour
-	runsMaxBytes = 256 << 20
+	runsMaxBytes = 1 << 30
 	// RunChunk is the number of records in one chunk of a plan: small
 	// enough that a chunk is far below the 1 MB message limit and a
 	// restart redoes little, large enough that progress writes are rare.

@@ -43,6 +43,10 @@ func TestBrowserQueuePagingAndFilters(t *testing.T) {
 	if first := text("#queue .qrow .state"); first != "needs attention" {
 		t.Errorf("the queue starts with a page in state %q, want needs attention", first)
 	}
+	// A page with errors is never "one approval from live", whatever its sections.
+	if n := browsertest.Get(t, ctx, "oneaway on errors", chromedp.Evaluate[int](`Array.from(document.querySelectorAll('#queue .qrow')).filter(r => r.querySelector('.sev-error') && r.querySelector('.oneaway')).length`)); n != 0 {
+		t.Errorf("%d rows with errors are marked last approval", n)
+	}
 	do("next page", chromedp.Click(chromedp.ID("next-page")), chromedp.WaitVisible(chromedp.ID("first-page")))
 	if n := rows(); n != 50 || !strings.Contains(text("#pager-info"), "51–100 of 496") {
 		t.Errorf("second page: %d rows, %q", n, text("#pager-info"))

@@ -281,7 +281,7 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 		it := s.pageItem(p, secs)
 		reviewable := p.State == store.InReview || p.State == store.NeedsAttention
 		d.Rows = append(d.Rows, queueRow{pageItem: it, Age: age(now, p.Updated),
-			Approvable: it.Errors == 0 && reviewable, OneAway: reviewable && s.oneAway(p, secs)})
+			Approvable: it.Errors == 0 && reviewable, OneAway: it.Errors == 0 && reviewable && s.oneAway(p, secs)})
 	}
 	return d, nil
 }

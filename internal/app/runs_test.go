@@ -171,3 +171,37 @@ func TestRunProgressToReview(t *testing.T) {
 		t.Errorf("anonymous run: %d", code)
 	}
 }
+
+// Through an LLM, a run counts the tokens its drafts spent and prices them;
+// a second run over changed nothing spends nothing.
+func TestRunTokensAndCost(t *testing.T) {
+	dir := subset(t, "gdpr", "iso-27001", "soc-2")
+	f := newFake(t, dir)
+	price := jobs.Price{Input: 0.15, Output: 0.6}
+	s := start(t, app.Config{ProfilesDir: dir, LLM: llmConfig(f), MaxRedrafts: 2, Settings: fastSettings(), Price: price})
+	res, _ := postAll(t, s)
+	var pr jobs.Progress
+	natstest.Eventually(t, 60*time.Second, "the run done", func() bool {
+		pr = progress(t, s, res.Run)
+		return pr.Done
+	})
+	var want store.Usage
+	for _, p := range s.run.Store.Pages() {
+		want = want.Add(p.Usage)
+	}
+	for _, r := range s.run.Store.Sections() {
+		want = want.Add(r.Usage)
+	}
+	if want.Total() == 0 || pr.TotalTokens != want.Total() || pr.Tokens.Prompt != want.Prompt || pr.Tokens.Completion != want.Completion {
+		t.Errorf("run tokens %+v (%d), records spent %+v", pr.Tokens, pr.TotalTokens, want)
+	}
+	cost := (float64(want.Prompt)*price.Input + float64(want.Completion)*price.Output) / 1e6
+	if pr.Cost == nil || *pr.Cost < cost*0.999 || *pr.Cost > cost*1.001 {
+		t.Errorf("cost %v, want %v", pr.Cost, cost)
+	}
+	again, _ := postAll(t, s)
+	natstest.Eventually(t, 10*time.Second, "the second run written", func() bool { return progress(t, s, again.Run).EnqueueDone })
+	if p2 := progress(t, s, again.Run); again.Queued != 0 || p2.TotalTokens != 0 || !p2.Done {
+		t.Errorf("second run: %+v %+v", again, p2)
+	}
+}

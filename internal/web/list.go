@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/review"
@@ -152,4 +154,25 @@ func (s *server) priority(p store.PageRecord, secs map[string]store.SectionRecor
 		return 4
 	}
 	return 5
+}
+
+// awaitMirror waits, briefly, until the store's in-memory copy holds page
+// slug at rev or later: lists are read from that copy, and a list shown
+// right after an action must show the action. A copy that does not catch
+// up in time is shown as it is (the next load is right).
+func (s *server) awaitMirror(ctx context.Context, slug string, rev uint64) {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if p, ok := s.svc.Store.MirrorPage(slug); ok && p.Revision >= rev {
+			return
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }

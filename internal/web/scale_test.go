@@ -349,3 +349,40 @@ func TestQueuePagesAt496(t *testing.T) {
 }
 
 var rowRE = regexp.MustCompile(`<li class="qrow" data-slug="([^"]+)"`)
+
+// After a bulk approval the queue shown with the results already leaves
+// the approved rows out, and its counts match.
+func TestBulkApproveQueueMatches(t *testing.T) {
+	e := newEnvSeeded(t, seedBig)
+	b := e.browser()
+	csrf := b.login("ed", password)
+	form := url.Values{"csrf": {csrf}, "back": {"/review?sort=slug"}}
+	var picked []string
+	for _, p := range e.store.Pages() {
+		if len(picked) == 40 {
+			break
+		}
+		if p.State == store.InReview && len(p.Findings) == 0 {
+			picked = append(picked, p.Slug)
+			form.Add("page", fmt.Sprintf("%s@%d", p.Slug, p.Revision))
+		}
+	}
+	code, html, _ := b.post("/review/bulk-approve", form)
+	if code != http.StatusOK {
+		t.Fatalf("bulk approve: %d", code)
+	}
+	if n := strings.Count(html, `<li class="ok">`); n != len(picked) {
+		t.Fatalf("%d approved of %d", n, len(picked))
+	}
+	for _, s := range picked {
+		if strings.Contains(html, `class="qrow" data-slug="`+s+`"`) {
+			t.Errorf("%s, just approved, is still a row of the queue", s)
+		}
+	}
+	if want := fmt.Sprintf(`To review <span class="count">%d</span>`, bigPages-len(picked)); !strings.Contains(html, want) {
+		t.Errorf("queue counts lack %q", want)
+	}
+	if want := fmt.Sprintf(`approved <span class="count">%d</span>`, len(picked)); !strings.Contains(html, want) {
+		t.Errorf("queue counts lack %q", want)
+	}
+}

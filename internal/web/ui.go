@@ -354,6 +354,11 @@ func (s *server) uiBulkApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := auth.UserFrom(r.Context())
 	res := s.svc.BulkApprove(r.Context(), u.Name, items, "")
+	for _, x := range res {
+		if x.OK {
+			s.awaitMirror(r.Context(), x.Slug, x.Revision) // the queue below shows the approvals
+		}
+	}
 	// Show the queue as it was asked for, with the results on top.
 	back, _ := url.Parse(safeNext(r.PostFormValue("back")))
 	r2 := r.Clone(r.Context())
@@ -573,9 +578,10 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 		b.Pair, edited = &p, &p
 	}
 	u, _ := auth.UserFrom(ctx)
-	_, err = s.doPageAction(r, u.Name, slug, action, b)
+	done, err := s.doPageAction(r, u.Name, slug, action, b)
 	if err == nil {
 		if back := r.PostFormValue("back"); back != "" {
+			s.awaitMirror(ctx, slug, done.Revision) // the list it goes back to shows the action
 			to := safeNext(back)
 			if action == "approve" {
 				// The queue says what the approval did for this page.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,9 +39,54 @@ noisy machine moves both. It sends nothing beyond the loopback interface.`,
 			return nil
 		},
 	}
+	cmd.AddCommand(newBenchScaleCmd())
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.Quick, "quick", false, "smaller runs (about a minute)")
 	fs.StringVar(&only, "only", "", "comma-separated subset: rate, tokens, drafters, offline")
 	fs.StringVar(&opts.Dir, "dir", "", "scratch folder (default: a temp folder, removed after)")
+	return cmd
+}
+
+func newBenchScaleCmd() *cobra.Command {
+	var standards, baseline int
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "scale",
+		Short: "Run the whole product offline at N standards and at the shipped 32, and print the figures",
+		Long: `scale writes the shipped profiles plus renamed copies of them (gdpr-c2,
+"GDPR C2", …) up to --standards into a temp folder, runs ` + "`versus up`" + ` offline in
+this process on each set in turn (--baseline first), and measures: the answer
+time of POST /api/jobs {"all":true}, the time until every record is in review,
+GET /api/pages?limit=100 and the signed-in review queue page (size and time),
+approving everything, search p50/p99 in process over every page approved, and
+the process's peak resident memory after each run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if standards < 2 {
+				return &exitError{2, fmt.Errorf("--standards: at least 2, got %d", standards)}
+			}
+			if dir == "" {
+				tmp, err := os.MkdirTemp("", "versus-scale-")
+				if err != nil {
+					return &exitError{2, err}
+				}
+				defer os.RemoveAll(tmp)
+				dir = tmp
+			}
+			sizes := []int{standards}
+			if baseline > 0 && baseline != standards {
+				sizes = []int{min(baseline, standards), max(baseline, standards)}
+			}
+			fs, err := bench.Scale(cmd.Context(), dir, sizes, cmd.ErrOrStderr())
+			fmt.Fprint(cmd.OutOrStdout(), bench.ScaleMarkdown(fs))
+			if err != nil {
+				return &exitError{1, err}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&standards, "standards", 200, "standards to run with (the shipped ones, then renamed copies)")
+	cmd.Flags().IntVar(&baseline, "baseline", 32, "standards of the comparison run in the same invocation (0: none)")
+	cmd.Flags().StringVar(&dir, "dir", "", "scratch folder (default: a temp folder, removed after)")
 	return cmd
 }

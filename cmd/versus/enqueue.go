@@ -68,21 +68,21 @@ func newEnqueueCmd() *cobra.Command {
 			}
 			c := &client{base: strings.TrimRight(server, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
 			var res struct {
-				Queued  int      `json:"queued"`
-				Skipped int      `json:"skipped"`
-				Slugs   []string `json:"slugs"`
+				Queued  int    `json:"queued"`
+				Skipped int    `json:"skipped"`
+				Run     string `json:"run"`
 			}
 			if err := c.do(cmd.Context(), "POST", "/api/jobs", body, &res); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "queued %d, skipped %d (unchanged since their last draft)\n", res.Queued, res.Skipped)
+			fmt.Fprintf(out, "queued %d, skipped %d (unchanged since their last draft); run %s\n", res.Queued, res.Skipped, res.Run)
 			if noWait || res.Queued == 0 {
 				return nil
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			return waitDrafted(ctx, c, res.Slugs, out)
+			return waitRun(ctx, c, res.Run, out)
 		},
 	}
 	fs := cmd.Flags()
@@ -162,66 +162,69 @@ func runDryRun(w io.Writer, dir string, all bool, body map[string]any, price aut
 	return nil
 }
 
-// waitDrafted polls the queue until every queued page has left drafting,
-// drawing a progress bar.
-func waitDrafted(ctx context.Context, c *client, slugs []string, w io.Writer) error {
-	want := map[string]bool{}
-	for _, s := range slugs {
-		want[s] = true
-	}
+// runProgress is GET /api/runs/{id}: what the progress bar shows.
+type runProgress struct {
+	Queued         int      `json:"queued"`
+	Enqueued       int      `json:"enqueued"`
+	Planned        int      `json:"planned"`
+	EnqueueDone    bool     `json:"enqueue_done"`
+	Drafted        int      `json:"drafted"`
+	Validated      int      `json:"validated"`
+	InReview       int      `json:"in_review"`
+	NeedsAttention int      `json:"needs_attention"`
+	Done           bool     `json:"done"`
+	Tokens         int      `json:"tokens"`
+	Cost           *float64 `json:"cost"`
+}
+
+// waitRun follows the run's progress until every page it queued is drafted
+// and judged, drawing a progress bar.
+func waitRun(ctx context.Context, c *client, run string, w io.Writer) error {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	start := time.Now()
 	for {
-		var list struct {
-			Pages []struct {
-				Slug  string `json:"slug"`
-				State string `json:"state"`
-			} `json:"pages"`
-		}
-		if err := c.do(ctx, "GET", "/api/pages", nil, &list); err != nil {
+		var p runProgress
+		if err := c.do(ctx, "GET", "/api/runs/"+run, nil, &p); err != nil {
 			return err
 		}
-		done, attention := 0, 0
-		for _, p := range list.Pages {
-			if !want[p.Slug] {
-				continue
-			}
-			switch p.State {
-			case "queued", "drafting", "stale":
-			case "needs_attention":
-				attention++
-				done++
-			default:
-				done++
-			}
-		}
-		bar(w, done, len(want), attention, time.Since(start))
-		if done == len(want) {
+		bar(w, p, time.Since(start))
+		if p.Done {
 			fmt.Fprintln(w)
-			if attention > 0 {
-				fmt.Fprintf(w, "%d page(s) need attention: see the review queue\n", attention)
+			if p.NeedsAttention > 0 {
+				fmt.Fprintf(w, "%d page(s) need attention: see the review queue\n", p.NeedsAttention)
 			}
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(w)
-			return &exitError{1, fmt.Errorf("stopped waiting: %d of %d drafted", done, len(want))}
+			return &exitError{1, fmt.Errorf("stopped waiting: %d of %d drafted (run %s goes on on the server)", p.Drafted, p.Queued, run)}
 		case <-tick.C:
 		}
 	}
 }
 
-func bar(w io.Writer, done, total, attention int, took time.Duration) {
+// bar draws one line: drafted of queued, then what is validated, needs
+// attention, and what the run has spent.
+func bar(w io.Writer, p runProgress, took time.Duration) {
 	const width = 30
 	fill := 0
-	if total > 0 {
-		fill = done * width / total
+	if p.Queued > 0 {
+		fill = min(p.Drafted*width/p.Queued, width)
 	}
-	fmt.Fprintf(w, "\r[%s%s] %d/%d drafted", strings.Repeat("#", fill), strings.Repeat(".", width-fill), done, total)
-	if attention > 0 {
-		fmt.Fprintf(w, ", %d need attention", attention)
+	fmt.Fprintf(w, "\r[%s%s] %d/%d drafted, %d validated", strings.Repeat("#", fill), strings.Repeat(".", width-fill), p.Drafted, p.Queued, p.Validated)
+	if !p.EnqueueDone {
+		fmt.Fprintf(w, ", %d/%d enqueued", p.Enqueued, p.Planned)
+	}
+	if p.NeedsAttention > 0 {
+		fmt.Fprintf(w, ", %d need attention", p.NeedsAttention)
+	}
+	if p.Tokens > 0 {
+		fmt.Fprintf(w, ", %d tokens", p.Tokens)
+	}
+	if p.Cost != nil {
+		fmt.Fprintf(w, ", cost %.4f", *p.Cost)
 	}
 	fmt.Fprintf(w, " (%s)", took.Round(time.Second))
 }

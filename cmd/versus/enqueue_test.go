@@ -71,3 +71,43 @@ func TestEnqueueDryRun(t *testing.T) {
 		t.Errorf("unknown standard: %v, want exit 2 naming it", err)
 	}
 }
+
+// enqueue shows the run's progress (GET /api/runs/{id}) as its bar and
+// stops when the run is done; it never lists every page.
+func TestEnqueueFollowsTheRun(t *testing.T) {
+	var polls atomic.Int32
+	var other atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/api/jobs":
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprint(w, `{"queued":3,"skipped":1,"run":"r1"}`)
+		case r.Method == "GET" && r.URL.Path == "/api/runs/r1":
+			n := int(polls.Add(1))
+			drafted := min(n, 3)
+			fmt.Fprintf(w, `{"queued":3,"enqueued":4,"planned":4,"enqueue_done":true,"drafted":%d,"validated":%d,"needs_attention":%d,"done":%t,"tokens":%d,"cost":0.5}`,
+				drafted, max(drafted-1, 0), min(drafted, 1), drafted == 3, 1000*drafted)
+		default:
+			other.Add(1)
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cmd := newEnqueueCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetArgs([]string{"--all", "--server", srv.URL, "--token", "t"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{"queued 3, skipped 1", "run r1", "3/3 drafted, 2 validated", "1 need attention", "3000 tokens", "cost 0.5000", "1 page(s) need attention"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if polls.Load() != 3 || other.Load() != 0 {
+		t.Errorf("polled the run %d times (want 3), other requests %d", polls.Load(), other.Load())
+	}
+}

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -67,7 +69,7 @@ type jobsRequest struct {
 	All   bool       `json:"all"`
 }
 
-func handleJobs(pl *jobs.Planner) http.HandlerFunc {
+func handleJobs(pl *jobs.Planner, runs *jobs.Runs) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req jobsRequest
 		if err := web.DecodeJSON(http.MaxBytesReader(w, r.Body, maxBody), &req); err != nil {
@@ -103,15 +105,113 @@ func handleJobs(pl *jobs.Planner) http.HandlerFunc {
 		if u, ok := auth.UserFrom(r.Context()); ok {
 			actor = u.Name
 		}
-		res, err := pl.Enqueue(r.Context(), pairs, actor)
+		// The plan is stored and counted now; the records are written and
+		// the jobs published in the background (jobs.Runs), so a request
+		// for every pair of hundreds of standards answers at once.
+		run, err := runs.Start(r.Context(), pairs, actor)
 		if err != nil {
 			zerolog.Ctx(r.Context()).Error().Err(err).Msg("enqueue")
 			code, msg := apierr.Status(err)
 			writeError(w, code, msg)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, res)
+		writeJSON(w, http.StatusAccepted, map[string]any{"queued": run.Queued, "skipped": run.Skipped, "run": run.ID,
+			"progress": "/api/runs/" + run.ID, "pages": "/api/runs/" + run.ID + "/pages"})
 	}
+}
+
+// handleRun answers a run's progress (jobs.Progress).
+func handleRun(runs *jobs.Runs) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pr, err := runs.Progress(r.Context(), r.PathValue("id"))
+		if errors.Is(err, jobs.ErrNoRun) {
+			writeError(w, http.StatusNotFound, "no run "+r.PathValue("id"))
+			return
+		}
+		if err != nil {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("run progress")
+			code, msg := apierr.Status(err)
+			writeError(w, code, msg)
+			return
+		}
+		writeJSON(w, http.StatusOK, pr)
+	}
+}
+
+// runPageItem is one page of a run in GET /api/runs/{id}/pages.
+type runPageItem struct {
+	Slug  string      `json:"slug"`
+	State store.State `json:"state"`
+}
+
+// handleRunPages pages through the pages a run queues (limit, default 100,
+// at most 500; an opaque cursor), with their states now.
+func handleRunPages(runs *jobs.Runs, st *store.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		run, err := runs.Get(r.Context(), r.PathValue("id"))
+		if errors.Is(err, jobs.ErrNoRun) {
+			writeError(w, http.StatusNotFound, "no run "+r.PathValue("id"))
+			return
+		}
+		var plan []jobs.PlanItem
+		if err == nil {
+			plan, err = runs.Plan(r.Context(), run)
+		}
+		if err != nil {
+			zerolog.Ctx(r.Context()).Error().Err(err).Msg("run pages")
+			code, msg := apierr.Status(err)
+			writeError(w, code, msg)
+			return
+		}
+		var slugs []string
+		for _, it := range plan {
+			if it.Kind == store.KindPage {
+				slugs = append(slugs, it.Key)
+			}
+		}
+		limit, from, err := offsetPaging(r, len(slugs))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		states := map[string]store.State{}
+		for _, p := range st.Pages() {
+			states[p.Slug] = p.State
+		}
+		items := []runPageItem{}
+		end := min(from+limit, len(slugs))
+		for _, s := range slugs[from:end] {
+			items = append(items, runPageItem{Slug: s, State: states[s]})
+		}
+		next := ""
+		if end < len(slugs) {
+			next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"pages": items, "total": len(slugs), "next": next})
+	}
+}
+
+// offsetPaging reads limit and cursor over a list that never changes (a
+// run's plan): the cursor is the opaque position of the next item.
+func offsetPaging(r *http.Request, n int) (limit, from int, err error) {
+	q := r.URL.Query()
+	limit = 100
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return 0, 0, fmt.Errorf("limit is a whole number from 1 to 500, got %q", v)
+		}
+		limit = min(limit, 500)
+	}
+	if c := q.Get("cursor"); c != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(c)
+		if derr == nil {
+			from, derr = strconv.Atoi(string(b))
+		}
+		if derr != nil || from < 0 || from > n {
+			return 0, 0, errors.New(`bad cursor: pass back the "next" value of the previous answer unchanged`)
+		}
+	}
+	return limit, from, nil
 }
 
 func handleReload(run *Running) http.HandlerFunc {

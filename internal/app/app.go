@@ -68,6 +68,9 @@ type Config struct {
 	SitemapLimit int
 	Webhooks     WebhookConfig
 
+	// Price is the model's, per million tokens; zero: runs report no cost.
+	Price jobs.Price
+
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }
@@ -76,6 +79,7 @@ type Config struct {
 type Running struct {
 	Store    *store.Store
 	Planner  *jobs.Planner
+	Runs     *jobs.Runs // enqueue runs carried out in the background (web part only)
 	Profiles *Profiles
 	Index    *index.Index
 	Addr     string // the HTTP server's address
@@ -220,6 +224,15 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Parts.Web {
 		go st.ReconcileEvery(ctx, time.Minute)
+		runs, err := jobs.OpenRuns(ctx, run.Planner)
+		if err != nil {
+			return err
+		}
+		if cfg.Price.Input > 0 || cfg.Price.Output > 0 {
+			runs.Price = &cfg.Price
+		}
+		run.Runs = runs
+		spawn("runs", runs.Run)
 	}
 	if cfg.Parts.Drafter {
 		conc := cfg.Drafters

@@ -45,13 +45,18 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 		return nil, err
 	}
 	webOpts := []web.Option{web.WithLogger(*zerolog.Ctx(ctx))}
+	if !cfg.UseLLM() {
+		webOpts = append(webOpts, web.WithOfflineDrafter())
+	}
 	if hooks != nil {
 		webOpts = append(webOpts, web.WithDeliveries(hooks))
 	}
 	web.Mount(mux, svc, a, webOpts...)
 	mountSite(mux, cfg, run)
 	mux.Handle("GET /api/standards", handleStandards(run.Profiles.Set))
-	mux.Handle("POST /api/jobs", a.API(auth.RoleEditor, handleJobs(run.Planner)))
+	mux.Handle("POST /api/jobs", a.API(auth.RoleEditor, handleJobs(run.Planner, run.Runs)))
+	mux.Handle("GET /api/runs/{id}", a.API(auth.RoleViewer, handleRun(run.Runs)))
+	mux.Handle("GET /api/runs/{id}/pages", a.API(auth.RoleViewer, handleRunPages(run.Runs, run.Store)))
 	mux.Handle("POST /api/profiles/reload", a.API(auth.RoleAdmin, handleReload(run)))
 	mux.Handle("POST /api/index/rebuild", a.API(auth.RoleAdmin, handleReindex(run)))
 	mux.Handle("GET /api/usage", a.API(auth.RoleViewer, handleUsage(run.Store)))

@@ -201,7 +201,12 @@ func (s *Site) resolve(name string) (*profile.Profile, bool) {
 
 // APISearch serves GET /api/search.
 func (s *Site) APISearch(w http.ResponseWriter, r *http.Request) {
-	q, err := s.parseQuery(r.URL.Query())
+	v, err := withCursor(r.URL.Query())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	q, err := s.parseQuery(v)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -211,7 +216,7 @@ func (s *Site) APISearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fmt.Errorf("search: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, paged(res, q))
 }
 
 // APISuggest serves GET /api/suggest: titles for search-as-you-type.

@@ -103,40 +103,38 @@ func (s *server) pageItem(p store.PageRecord, secs map[string]store.SectionRecor
 }
 
 func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
-	st, err := parseState(r)
+	_, signedIn := auth.UserFrom(r.Context())
+	lq, err := s.parseListQuery(r.URL.Query(), defaultLimit)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	q := r.URL.Query()
-	sortBy := q.Get("sort")
-	if sortBy != "" && sortBy != "age" && sortBy != "slug" {
-		apiError(w, http.StatusBadRequest, "sort is age or slug")
-		return
-	}
-	_, signedIn := auth.UserFrom(r.Context())
-	if !signedIn && st != "" && st != store.Approved {
+	if !signedIn && ((lq.State != "" && lq.State != store.Approved) || lq.Findings != "" || lq.Claimed != "") {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="versus"`)
-		apiError(w, http.StatusUnauthorized, "only approved pages are public; other states need an API token")
+		apiError(w, http.StatusUnauthorized, "only approved pages are public, without their findings or claims; other states and those filters need an API token")
 		return
 	}
-	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: q.Get("standard"), Query: q.Get("q"), SortAge: sortBy == "age"})
 	secs := s.svc.SectionsByID()
 	if !signedIn {
+		// Visitors page through the published pages only, by slug.
+		all, _ := s.svc.Queue(review.Filter{Standard: lq.Standard, Query: lq.Query})
 		items := []publicItem{}
-		for _, p := range pages {
+		for _, p := range all {
 			if it, ok := s.publicItem(p, secs); ok {
 				items = append(items, it)
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"pages": items})
+		shown, next := pageOf(items, func(it publicItem) string { return it.Slug }, lq.paging)
+		writeJSON(w, http.StatusOK, map[string]any{"pages": shown, "total": len(items), "next": next})
 		return
 	}
-	items := []pageItem{}
-	for _, p := range pages {
+	res := s.listPages(lq, secs)
+	items := make([]pageItem, 0, len(res.rows))
+	for _, p := range res.rows {
 		items = append(items, s.pageItem(p, secs))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pages": items, "counts": counts})
+	writeJSON(w, http.StatusOK, map[string]any{"pages": items, "total": res.total, "next": res.next,
+		"counts": res.counts, "standards": res.perStandard})
 }
 
 // publicItem is a page in the anonymous list: what the published page
@@ -271,6 +269,7 @@ func (s *server) pageJSON(v review.PageView) map[string]any {
 		"findings": nonNil(rec.Findings), "sections": secs, "history": hist,
 		"usage": rec.Usage, "cost": v.Cost, "diff": v.Diffs, "published": v.Published,
 		"claim": rec.Claim, "comments": rec.Comments, "note": rec.Note, "drafter": rec.Drafter,
+		"publish": s.viewStatus(v),
 	}
 }
 
@@ -306,11 +305,18 @@ func (s *server) apiPageAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, wn := finding.Count(rec.Findings)
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"ok": true, "slug": rec.Slug, "state": rec.State, "revision": rec.Revision,
 		"errors": e, "warnings": wn, "findings": nonNil(rec.Findings), "note": rec.Note, "claim": rec.Claim,
-	})
+	}
+	if action == "request-changes" && s.offline {
+		out["warning"] = offlineNotes
+	}
+	writeJSON(w, http.StatusOK, out)
 }
+
+// offlineNotes is what a request for changes is told under the offline composer.
+const offlineNotes = "the offline composer cannot follow notes: the redraft will bring back the same text; edit it yourself (POST …/edit) instead"
 
 // reviewActions are what an editor may do to a page or a section.
 var reviewActions = map[string]bool{"claim": true, "release": true, "comment": true, "edit": true, "approve": true, "reject": true, "request-changes": true}
@@ -394,12 +400,18 @@ func (s *server) apiListSections(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	pg, err := parsePaging(r.URL.Query(), defaultLimit)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	recs, counts := s.svc.SectionQueue(st)
+	shown, next := pageOf(recs, func(r store.SectionRecord) string { return r.Standard }, pg)
 	items := []sectionItem{}
-	for _, rec := range recs {
+	for _, rec := range shown {
 		items = append(items, s.sectionItem(rec, true, false))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sections": items, "counts": counts})
+	writeJSON(w, http.StatusOK, map[string]any{"sections": items, "counts": counts, "total": len(recs), "next": next})
 }
 
 func (s *server) sectionJSON(v review.SectionView) map[string]any {
@@ -512,10 +524,10 @@ func (s *server) apiListUsers(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusInternalServerError, "cannot list users now")
 		return
 	}
-	if us == nil {
-		us = []auth.User{}
+	shown, next, total, ok := pageList(w, r, us, func(u auth.User) string { return u.Name })
+	if ok {
+		writeJSON(w, http.StatusOK, map[string]any{"users": shown, "total": total, "next": next})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": us})
 }
 
 func (s *server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
@@ -556,10 +568,10 @@ func (s *server) apiListTokens(w http.ResponseWriter, r *http.Request) {
 		s.authError(w, r, err)
 		return
 	}
-	if ts == nil {
-		ts = []auth.Token{}
+	shown, next, total, ok := pageList(w, r, ts, func(t auth.Token) string { return t.ID })
+	if ok {
+		writeJSON(w, http.StatusOK, map[string]any{"tokens": shown, "total": total, "next": next})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": ts})
 }
 
 func (s *server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
@@ -632,7 +644,10 @@ func (s *server) apiListSessions(w http.ResponseWriter, r *http.Request) {
 		s.authError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sessions": ss})
+	shown, next, total, ok := pageList(w, r, ss, func(x auth.Session) string { return x.ID })
+	if ok {
+		writeJSON(w, http.StatusOK, map[string]any{"sessions": shown, "total": total, "next": next})
+	}
 }
 
 func (s *server) apiEndSession(w http.ResponseWriter, r *http.Request) {
@@ -641,4 +656,16 @@ func (s *server) apiEndSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "id": r.PathValue("id")})
+}
+
+// pageList answers one page of an admin list (limit, cursor); ok is false
+// when it has answered a bad request itself.
+func pageList[T any](w http.ResponseWriter, r *http.Request, all []T, key func(T) string) (shown []T, next string, total int, ok bool) {
+	pg, err := parsePaging(r.URL.Query(), defaultLimit)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return nil, "", 0, false
+	}
+	shown, next = pageOf(all, key, pg)
+	return shown, next, len(all), true
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/versus-dev/versus/internal/compose"
+	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/store"
 )
 
@@ -236,8 +237,12 @@ func TestAPISectionApproveUnblocks(t *testing.T) {
 	if _, leaks := out["history"]; leaks {
 		t.Fatal("the public view shows the review history")
 	}
-	code, out = e.do("GET", "/api/pages", "", nil)
-	if code != 200 || len(out["pages"].([]any)) != 1 || out["counts"] != nil {
+	// The list reads the store's mirror, which trails a write by moments.
+	natstest.Eventually(t, 5*time.Second, "the public list shows the page", func() bool {
+		code, out = e.do("GET", "/api/pages", "", nil)
+		return code == 200 && len(out["pages"].([]any)) == 1
+	})
+	if out["counts"] != nil {
 		t.Fatalf("public list: %d %v", code, out)
 	}
 }

@@ -52,6 +52,12 @@ var warnFinding = finding.Finding{Rule: "length.answer", Severity: finding.Warni
 
 func newEnv(t *testing.T, opts ...web.Option) *env {
 	t.Helper()
+	return newEnvSeeded(t, (*env).seed, opts...)
+}
+
+// newEnvSeeded is newEnv with its records made by seed.
+func newEnvSeeded(t *testing.T, seed func(*env, context.Context), opts ...web.Option) *env {
+	t.Helper()
 	_, nc := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -84,7 +90,7 @@ func newEnv(t *testing.T, opts ...web.Option) *env {
 		}
 		e.tokens[u.name] = raw
 	}
-	e.seed(ctx)
+	seed(e, ctx)
 	e.srv = httptest.NewServer(web.Handler(svc, a, opts...))
 	t.Cleanup(e.srv.Close)
 	return e

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/versus-dev/versus/internal/browsertest"
+	"github.com/versus-dev/versus/internal/natstest"
 )
 
 var crafted = []string{
@@ -90,6 +91,15 @@ func TestAnonymousPageListPublicFieldsOnly(t *testing.T) {
 	if code, out := e.do("POST", "/api/pages/"+waitPage+"/claim", "eve", map[string]any{"revision": e.page(waitPage).Revision}); code != 200 {
 		t.Fatalf("claim: %d %v", code, out)
 	}
+	// Lists read the store's mirror, which trails a write by moments.
+	natstest.Eventually(t, 5*time.Second, "mirror holds the claim", func() bool {
+		for _, p := range e.store.Pages() {
+			if p.Slug == waitPage && p.Claim != nil && p.Claim.By == "eve" {
+				return true
+			}
+		}
+		return false
+	})
 	code, out := e.do("GET", "/api/pages", "", nil)
 	if code != 200 {
 		t.Fatalf("anonymous list: %d %v", code, out)

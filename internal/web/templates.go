@@ -43,7 +43,7 @@ var funcs = template.FuncMap{
 
 func mustTemplates() *templates {
 	t := &templates{pages: map[string]*template.Template{}}
-	for _, name := range []string{"login", "queue", "page", "sections", "section", "admin", "error"} {
+	for _, name := range []string{"login", "queue", "page", "sections", "section", "admin", "error", "dashboard"} {
 		tp := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
 		t.pages[name] = tp
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/versus-dev/versus/internal/apierr"
 	"github.com/versus-dev/versus/internal/auth"
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/review"
 	"github.com/versus-dev/versus/internal/store"
@@ -160,7 +161,8 @@ func (s *server) uiLogout(w http.ResponseWriter, r *http.Request) {
 // --- the queue ---
 
 type queueTab struct {
-	State store.State
+	State store.State // "" for the "to review" tab
+	Label string
 	Count int
 	URL   string
 	On    bool
@@ -170,25 +172,43 @@ type queueRow struct {
 	pageItem
 	Age        string
 	Approvable bool
+	OneAway    bool // its sections are approved: approving the page publishes it
+}
+
+// standardOpt is one standard in the queue's filter, with its count.
+type standardOpt struct {
+	ID, Name string
+	Count    int
 }
 
 type queueData struct {
 	Tabs      []queueTab
 	State     store.State
+	Open      bool // the "to review" tab: in review and needing attention
 	Standard  string
 	Query     string
+	Findings  string
+	Claimed   string
 	Sort      string
-	Standards []string
+	Standards []standardOpt
 	Rows      []queueRow
+	Total     int
+	From, To  int // 1-based positions of the rows shown
+	Next      string
+	First     string // the first page, when this is not it
 	Back      string
 	Bulk      []review.BulkResult
 }
 
+// queuePage is the rows of one queue page: a screenful that loads fast
+// at any number of pages.
+const queuePage = 50
+
 func (s *server) standards() []string {
 	seen := map[string]bool{}
 	var out []string
-	if s.svc.Profiles != nil {
-		for _, p := range s.svc.Profiles.All() {
+	if set := s.profiles(); set != nil {
+		for _, p := range set.All() {
 			seen[p.ID] = true
 			out = append(out, p.ID)
 		}
@@ -204,38 +224,65 @@ func (s *server) standards() []string {
 
 func (s *server) queueData(r *http.Request) (queueData, error) {
 	q := r.URL.Query()
-	st := store.State(q.Get("state"))
-	if st == "" {
-		st = store.InReview
+	open := q.Get("state") == "" || q.Get("state") == "open"
+	if open {
+		q.Del("state")
 	}
-	if !st.Valid() {
-		return queueData{}, fmt.Errorf("unknown state %q", st)
+	if q.Get("sort") == "" {
+		q.Set("sort", "priority")
 	}
-	d := queueData{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Sort: q.Get("sort"), Standards: s.standards()}
-	pages, counts := s.svc.Queue(review.Filter{State: st, Standard: d.Standard, Query: d.Query, SortAge: d.Sort == "age"})
-	link := func(state store.State) string {
-		v := url.Values{"state": {string(state)}}
-		if d.Standard != "" {
-			v.Set("standard", d.Standard)
+	lq, err := s.parseListQuery(q, queuePage)
+	if err != nil {
+		return queueData{}, err
+	}
+	lq.Limit = min(lq.Limit, queuePage*2)
+	lq.Open = open
+	d := queueData{State: lq.State, Open: open, Standard: lq.Standard, Query: lq.Query, Findings: lq.Findings, Claimed: lq.Claimed, Sort: lq.Sort}
+	secs := s.svc.SectionsByID()
+	res := s.listPages(lq, secs)
+	link := func(state string, cursor string) string {
+		v := url.Values{}
+		if state != "" {
+			v.Set("state", state)
 		}
-		if d.Query != "" {
-			v.Set("q", d.Query)
+		for k, x := range map[string]string{"standard": d.Standard, "q": d.Query, "findings": d.Findings, "claimed": d.Claimed} {
+			if x != "" {
+				v.Set(k, x)
+			}
 		}
-		if d.Sort != "" {
+		if d.Sort != "priority" {
 			v.Set("sort", d.Sort)
+		}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		if len(v) == 0 {
+			return "/review"
 		}
 		return "/review?" + v.Encode()
 	}
+	cur := string(d.State)
+	d.Tabs = append(d.Tabs, queueTab{Label: "To review", Count: res.counts[store.InReview] + res.counts[store.NeedsAttention], URL: link("", ""), On: open})
 	for _, x := range store.States {
-		d.Tabs = append(d.Tabs, queueTab{State: x, Count: counts[x], URL: link(x), On: x == st})
+		d.Tabs = append(d.Tabs, queueTab{State: x, Label: strings.ReplaceAll(string(x), "_", " "), Count: res.counts[x], URL: link(string(x), ""), On: !open && x == d.State})
 	}
-	d.Back = link(st)
-	secs := s.svc.SectionsByID()
+	d.Back = link(cur, q.Get("cursor"))
+	if res.next != "" {
+		d.Next = link(cur, res.next)
+	}
+	if lq.After != "" {
+		d.First = link(cur, "")
+	}
+	d.Total, d.From, d.To = res.total, res.start+1, res.start+len(res.rows)
+	for _, id := range s.standards() {
+		d.Standards = append(d.Standards, standardOpt{ID: id, Name: s.shortName(id), Count: res.perStandard[id]})
+	}
 	now := s.svc.Clock()
-	for _, p := range pages {
+	for _, p := range res.rows {
 		it := s.pageItem(p, secs)
+		reviewable := p.State == store.InReview || p.State == store.NeedsAttention
 		d.Rows = append(d.Rows, queueRow{pageItem: it, Age: age(now, p.Updated),
-			Approvable: it.Errors == 0 && (p.State == store.InReview || p.State == store.NeedsAttention)})
+			Approvable: it.Errors == 0 && reviewable, OneAway: it.Errors == 0 && reviewable && s.oneAway(p, secs)})
 	}
 	return d, nil
 }
@@ -262,7 +309,13 @@ func (s *server) uiQueue(w http.ResponseWriter, r *http.Request) {
 		s.uiFail(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Flash: flash(r), Data: d})
+	msg := flash(r)
+	if slug := r.URL.Query().Get("page"); slug != "" && r.URL.Query().Get("done") == "approve" {
+		if v, err := s.svc.Page(r.Context(), slug); err == nil {
+			msg = "Approved " + v.Record.Title + ". " + s.viewStatus(v).Sentence()
+		}
+	}
+	s.render(w, r, "queue", http.StatusOK, view{Title: "Review queue", Nav: "queue", Flash: msg, Data: d})
 }
 
 func flash(r *http.Request) string {
@@ -302,6 +355,11 @@ func (s *server) uiBulkApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := auth.UserFrom(r.Context())
 	res := s.svc.BulkApprove(r.Context(), u.Name, items, "")
+	for _, x := range res {
+		if x.OK {
+			s.awaitMirror(r.Context(), x.Slug, x.Revision) // the queue below shows the approvals
+		}
+	}
 	// Show the queue as it was asked for, with the results on top.
 	back, _ := url.Parse(safeNext(r.PostFormValue("back")))
 	r2 := r.Clone(r.Context())
@@ -330,7 +388,26 @@ type pageData struct {
 	Claimed   bool // by the viewer
 	CanEdit   bool
 	Published bool
+	Status    publishStatus
 	Drafts    []review.DraftCost
+	Can       actions
+	Offline   bool // the drafter cannot follow notes
+}
+
+// actions are what the page's state allows (lifecycle's table), for the
+// buttons an editor is offered.
+type actions struct {
+	Claim, Approve, Reject, Request, Edit bool
+}
+
+func allowedActions(st store.State) actions {
+	return actions{
+		Claim:   st == store.InReview || st == store.NeedsAttention || st == store.Stale,
+		Approve: lifecycle.Allowed(st, lifecycle.Approve),
+		Reject:  lifecycle.Allowed(st, lifecycle.Reject),
+		Request: lifecycle.Allowed(st, lifecycle.RequestChanges),
+		Edit:    lifecycle.Allowed(st, lifecycle.Edit) || lifecycle.Allowed(st, lifecycle.EditUnresolved),
+	}
 }
 
 type editRow struct {
@@ -377,7 +454,7 @@ func collectFindings(v review.PageView) []shownFinding {
 func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	fs := collectFindings(v)
 	h, fs := annotate(pageHTML(v.Page), fs)
-	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts}
+	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts, Status: s.viewStatus(v)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
 			d.Errors++
@@ -391,6 +468,7 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 		d.Claimed = c.By == u.Name
 	}
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	d.setEdit(v.Record.Pair)
 	return d
 }
@@ -418,7 +496,13 @@ func (s *server) uiPage(w http.ResponseWriter, r *http.Request) {
 		s.viewError(w, r, err, "page")
 		return
 	}
-	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: flash(r), Data: s.pageData(r, v)})
+	d := s.pageData(r, v)
+	msg := flash(r)
+	if r.URL.Query().Get("done") == "approve" {
+		// Say what the approval did for visitors, not only that it was done.
+		msg = "Approved. " + d.Status.Sentence()
+	}
+	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: msg, Data: d})
 }
 
 func (s *server) viewError(w http.ResponseWriter, r *http.Request, err error, what string) {
@@ -495,10 +579,22 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 		b.Pair, edited = &p, &p
 	}
 	u, _ := auth.UserFrom(ctx)
-	_, err = s.doPageAction(r, u.Name, slug, action, b)
+	done, err := s.doPageAction(r, u.Name, slug, action, b)
 	if err == nil {
 		if back := r.PostFormValue("back"); back != "" {
-			http.Redirect(w, r, safeNext(back), http.StatusSeeOther)
+			s.awaitMirror(ctx, slug, done.Revision) // the list it goes back to shows the action
+			to := safeNext(back)
+			if action == "approve" {
+				// The queue says what the approval did for this page.
+				if u, perr := url.Parse(to); perr == nil {
+					q := u.Query()
+					q.Set("done", "approve")
+					q.Set("page", slug)
+					u.RawQuery = q.Encode()
+					to = u.String()
+				}
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		http.Redirect(w, r, "/review/pages/"+url.PathEscape(slug)+"?done="+action, http.StatusSeeOther)
@@ -578,7 +674,19 @@ type sectionData struct {
 	CanEdit   bool
 	Drafts    []review.DraftCost
 	Approved  *review.Impact
+	// Unblocks are the pages this section's approval publishes (or
+	// published), by name; More counts those left out of the list.
+	Unblocks []pageLink
+	More     int
+	Can      actions
+	Offline  bool
 }
+
+// pageLink names a page with its review link.
+type pageLink struct{ Slug, Title string }
+
+// maxLinks bounds the pages a section's view lists by name.
+const maxLinks = 40
 
 func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData {
 	var fs []shownFinding
@@ -594,6 +702,22 @@ func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData 
 		d.Claimed = c.By == u.Name
 	}
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
+	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
+	titles := map[string]string{}
+	for _, p := range s.svc.Store.Pages() {
+		titles[p.Slug] = p.Title
+	}
+	for i, slug := range v.Impact.Unblocked {
+		if i == maxLinks {
+			d.More = len(v.Impact.Unblocked) - maxLinks
+			break
+		}
+		t := titles[slug]
+		if t == "" {
+			t = slug
+		}
+		d.Unblocks = append(d.Unblocks, pageLink{Slug: slug, Title: t})
+	}
 	return d
 }
 

@@ -36,12 +36,18 @@ type DeliveryLog interface {
 // WithDeliveries shows the last webhook deliveries on the admin page.
 func WithDeliveries(d DeliveryLog) Option { return func(s *server) { s.deliveries = d } }
 
+// WithOfflineDrafter says the drafter is the offline composer, which
+// cannot follow an editor's note: the UI does not offer "request changes"
+// (it offers the editor's own edit), and the API's answer says so.
+func WithOfflineDrafter() Option { return func(s *server) { s.offline = true } }
+
 type server struct {
 	svc        *review.Service
 	auth       *auth.Auth
 	log        *zerolog.Logger
 	tpl        *templates
 	deliveries DeliveryLog // nil: no webhooks configured
+	offline    bool
 }
 
 // Handler returns the review app and API on a fresh mux.
@@ -69,6 +75,7 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("POST /api/pages/bulk-approve", api(editor, s.apiBulkApprove))
 	h("POST /api/pages/{slug}/{action}", api(editor, s.apiPageAction))
 	h("GET /api/sections", api(viewer, s.apiListSections))
+	h("GET /api/dashboard", api(viewer, s.apiDashboard))
 	h("GET /api/sections/{id}", api(viewer, s.apiGetSection))
 	h("POST /api/sections/{id}/{action}", api(editor, s.apiSectionAction))
 	h("GET /api/users", api(admin, s.apiListUsers))
@@ -91,6 +98,7 @@ func Mount(mux *http.ServeMux, svc *review.Service, a *auth.Auth, opts ...Option
 	h("GET /review/pages/{slug}", ui(viewer, s.uiPage))
 	h("POST /review/pages/{slug}/{action}", ui(editor, s.uiPageAction))
 	h("GET /review/sections", ui(viewer, s.uiSections))
+	h("GET /review/dashboard", ui(viewer, s.uiDashboard))
 	h("GET /review/sections/{id}", ui(viewer, s.uiSection))
 	h("POST /review/sections/{id}/{action}", ui(editor, s.uiSectionAction))
 	h("GET /admin", ui(admin, s.uiAdmin))

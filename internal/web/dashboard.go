@@ -1,0 +1,110 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+
+	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/store"
+)
+
+// dashboard is where the site stands, in the figures an editor asks for
+// first. The API (GET /api/dashboard) and the page (/review/dashboard) show
+// the same value.
+type dashboard struct {
+	Pages int `json:"pages"`
+	// Live: published (lifecycle.Published).
+	Live int `json:"live"`
+	// WaitingOnSections: the page itself is approved, and only a section
+	// keeps it off the site.
+	WaitingOnSections int `json:"waiting_on_sections"`
+	// OneApprovalAway: in review without errors, its sections approved.
+	OneApprovalAway int            `json:"one_approval_away"`
+	InReview        int            `json:"in_review"`
+	NeedsAttention  int            `json:"needs_attention"`
+	AttentionBy     []reasonCount  `json:"needs_attention_by_reason"`
+	States          map[string]int `json:"states"`
+	Sections        map[string]int `json:"sections"`
+	Usage           store.Usage    `json:"usage"` // tokens spent on every page and section, over all drafts
+	Tokens          int            `json:"tokens"`
+}
+
+type reasonCount struct {
+	Reason string `json:"reason"`
+	Count  int    `json:"count"`
+	URL    string `json:"-"` // the queue filtered to them
+}
+
+func (s *server) dashboard() dashboard {
+	secs := s.svc.SectionsByID()
+	d := dashboard{States: map[string]int{}, Sections: map[string]int{}}
+	for _, st := range store.States {
+		d.States[string(st)], d.Sections[string(st)] = 0, 0
+	}
+	reasons := map[string]int{}
+	for _, p := range s.svc.Store.Pages() {
+		d.Pages++
+		d.States[string(p.State)]++
+		d.Usage = d.Usage.Add(p.Usage)
+		st := s.status(p, secs)
+		switch {
+		case st.Live:
+			d.Live++
+		case len(st.Blockers) > 0 && st.Blockers[0].Kind == store.KindSection:
+			d.WaitingOnSections++ // the page is not among the blockers: it is ready
+		}
+		e, _ := finding.Count(p.Findings)
+		if p.State == store.InReview {
+			d.InReview++
+			if e == 0 && s.oneAway(p, secs) {
+				d.OneApprovalAway++
+			}
+		}
+		if p.State == store.NeedsAttention {
+			d.NeedsAttention++
+			reasons[attentionReason(p.Findings)]++
+		}
+	}
+	for _, r := range secs {
+		d.Sections[string(r.State)]++
+		d.Usage = d.Usage.Add(r.Usage)
+	}
+	for r, n := range reasons {
+		d.AttentionBy = append(d.AttentionBy, reasonCount{Reason: r, Count: n})
+	}
+	sort.Slice(d.AttentionBy, func(i, j int) bool {
+		if d.AttentionBy[i].Count != d.AttentionBy[j].Count {
+			return d.AttentionBy[i].Count > d.AttentionBy[j].Count
+		}
+		return d.AttentionBy[i].Reason < d.AttentionBy[j].Reason
+	})
+	if d.AttentionBy == nil {
+		d.AttentionBy = []reasonCount{}
+	}
+	d.Tokens = d.Usage.Total()
+	return d
+}
+
+// attentionReason names why a page needs a person: the rule of its first
+// error, else that drafting itself failed.
+func attentionReason(fs []finding.Finding) string {
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			return f.Rule
+		}
+	}
+	return "drafting failed (no draft to check)"
+}
+
+func (s *server) apiDashboard(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.dashboard())
+}
+
+func (s *server) uiDashboard(w http.ResponseWriter, r *http.Request) {
+	d := s.dashboard()
+	for i := range d.AttentionBy {
+		d.AttentionBy[i].URL = "/review?" + url.Values{"state": {"needs_attention"}}.Encode()
+	}
+	s.render(w, r, "dashboard", http.StatusOK, view{Title: "Dashboard", Nav: "dashboard", Data: d})
+}

@@ -45,6 +45,9 @@ type StreamMark struct {
 	LastSeq   uint64 `json:"last_seq"`
 	Messages  uint64 `json:"messages"`
 	WorkQueue bool   `json:"work_queue,omitempty"` // acked messages leave: the count may fall
+	// Ages: messages expire (MaxAge, such as the runs bucket's 30 days), so
+	// the count may fall with nothing written; only lost sequences count.
+	Ages bool `json:"ages,omitempty"`
 	// Checksum is the SHA-256 of every message (sequence, subject, data),
 	// for the accounts bucket.
 	Checksum string `json:"checksum,omitempty"`
@@ -78,7 +81,7 @@ func Snapshot(ctx context.Context, js jetstream.JetStream, prev *Manifest) (Mani
 			return m, fmt.Errorf("stream %s: %w", name, err)
 		}
 		mark := StreamMark{FirstSeq: info.State.FirstSeq, LastSeq: info.State.LastSeq, Messages: info.State.Msgs,
-			WorkQueue: info.Config.Retention == jetstream.WorkQueuePolicy}
+			WorkQueue: info.Config.Retention == jetstream.WorkQueuePolicy, Ages: info.Config.MaxAge > 0}
 		if checksummed[name] {
 			if p, ok := prev.stream(name); ok && p.LastSeq == mark.LastSeq && p.Messages == mark.Messages && p.Checksum != "" {
 				mark.Checksum, mark.Users = p.Checksum, p.Users
@@ -267,7 +270,7 @@ func Compare(was, now Manifest) []Problem {
 				What: fmt.Sprintf("%s ends at sequence %d but had reached %d: its last %d messages are lost (it holds %d messages, had %d)",
 					what, n.LastSeq, w.LastSeq, w.LastSeq-n.LastSeq, n.Messages, w.Messages),
 				Repair: "accept the loss"})
-		case n.LastSeq == w.LastSeq && !w.WorkQueue && n.Messages != w.Messages:
+		case n.LastSeq == w.LastSeq && !w.WorkQueue && !w.Ages && n.Messages != w.Messages:
 			out = append(out, Problem{Stream: name, Users: accounts && w.Users > n.Users,
 				What:   fmt.Sprintf("%s holds %d messages but held %d with nothing written since: %d are lost", what, n.Messages, w.Messages, int64(w.Messages)-int64(n.Messages)),
 				Repair: "accept the loss"})

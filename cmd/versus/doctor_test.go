@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,21 +14,7 @@ import (
 
 func runDoctorCmd(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := newDoctorCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SetContext(context.Background())
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), 0
-	}
-	var ee *exitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("error without exit code: %v", err)
-	}
-	return out.String() + ee.Error(), ee.code
+	return runCmd(t, newDoctorCmd(), args...)
 }
 
 // versus doctor: 0 on a healthy folder, 1 for damage in a dry run (which

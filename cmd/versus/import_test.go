@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,20 +14,7 @@ const testLibrary = "../../internal/overlap/testdata/lib"
 
 func runImportCmd(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := newImportCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	if err == nil {
-		return out.String(), 0
-	}
-	var ee *exitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("error without exit code: %v", err)
-	}
-	return out.String() + ee.Error(), ee.code
+	return runCmd(t, newImportCmd(), args...)
 }
 
 // importProfiles copies the validate test profiles and names frameworks of

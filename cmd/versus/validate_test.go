@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 const (
@@ -19,11 +22,20 @@ const (
 // exit code (0 when it returned no error).
 func runValidateCmd(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := newValidateCmd()
+	return runCmd(t, newValidateCmd(), args...)
+}
+
+// runCmd runs a command with args and returns what it printed and its exit
+// code (0 when it returned no error); an error without an exit code fails t.
+func runCmd(t *testing.T, cmd *cobra.Command, args ...string) (string, int) {
+	t.Helper()
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs(args)
+	if cmd.Context() == nil {
+		cmd.SetContext(context.Background())
+	}
 	err := cmd.Execute()
 	if err == nil {
 		return out.String(), 0

@@ -198,6 +198,10 @@ type queueData struct {
 	First     string // the first page, when this is not it
 	Back      string
 	Bulk      []review.BulkResult
+	// Ready counts the clean pages of Standard whose sections are
+	// approved: one bulk approval publishes them all.
+	Ready        int
+	StandardName string
 }
 
 // queuePage is the rows of one queue page: a screenful that loads fast
@@ -274,6 +278,10 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 		d.First = link(cur, "")
 	}
 	d.Total, d.From, d.To = res.total, res.start+1, res.start+len(res.rows)
+	if d.Standard != "" {
+		u, _ := auth.UserFrom(r.Context())
+		d.Ready, d.StandardName = len(s.readyOf(d.Standard, u.Name)), s.shortName(d.Standard)
+	}
 	for _, id := range s.standards() {
 		d.Standards = append(d.Standards, standardOpt{ID: id, Name: s.shortName(id), Count: res.perStandard[id]})
 	}
@@ -348,6 +356,18 @@ func (s *server) uiBulkApprove(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		items = append(items, review.BulkItem{Slug: slug, Revision: n})
+	}
+	if std := r.PostFormValue("standard"); std != "" && len(items) == 0 {
+		if err := s.knownStandard(std); err != nil {
+			s.uiFail(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+		u, _ := auth.UserFrom(r.Context())
+		items = s.readyOf(std, u.Name)
+		if len(items) == 0 {
+			s.uiFail(w, r, http.StatusConflict, "No clean page of "+s.shortName(std)+" has both sections approved now.")
+			return
+		}
 	}
 	if len(items) == 0 {
 		s.uiFail(w, r, http.StatusBadRequest, "Select at least one page to approve.")

@@ -474,6 +474,14 @@ func collectFindings(v review.PageView) []shownFinding {
 func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	fs := collectFindings(v)
 	h, fs := annotate(pageHTML(v.Page), fs)
+	var folds [2]foldedSection
+	for i := range folds {
+		folds[i] = foldedSection{Standard: v.Record.Standards[i], Heading: v.Page.Sections[i].Heading}
+		if v.HasSection[i] {
+			folds[i].State = string(v.Sections[i].State)
+		}
+	}
+	h = pairFirst(h, folds)
 	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts, Status: s.viewStatus(v)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {

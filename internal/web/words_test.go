@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html/template"
+	"strings"
 	"testing"
 
 	"github.com/versus-dev/versus/internal/review"
@@ -48,5 +50,22 @@ func TestFieldWords(t *testing.T) {
 	}
 	if got := thousands(1234567); got != "1,234,567" {
 		t.Errorf("thousands: %s", got)
+	}
+}
+
+func TestPairFirst(t *testing.T) {
+	in := `<h1>A vs B</h1><h2>Quick Verdict</h2><p>v</p><h2>A</h2><div class="fmark" role="note"><a href="#finding-1">1</a></div><p>a</p><h2>B</h2><p>b</p><h2>Key Differences</h2><h2>Frequently Asked Questions</h2>`
+	got := string(pairFirst(template.HTML(in), [2]foldedSection{{"a", "A", "in_review"}, {"b", "B <x>", ""}}))
+	order := []string{"<h1>", "Quick Verdict", "Key Differences", "Frequently Asked Questions", `id="fold-a"`, "<details open>", "<h2>A</h2>", `id="fold-b"`, "B &lt;x&gt;", "missing", "<details><summary>", "<h2>B</h2>"}
+	at := 0
+	for _, w := range order {
+		i := strings.Index(got[at:], w)
+		if i < 0 {
+			t.Fatalf("after %d, %q missing or out of order in\n%s", at, w, got)
+		}
+		at += i
+	}
+	if odd := `<h1>x</h1><p>no sections</p>`; string(pairFirst(template.HTML(odd), [2]foldedSection{})) != odd {
+		t.Error("HTML of another shape was changed")
 	}
 }

@@ -53,7 +53,8 @@ type axeResult struct {
 }
 
 // Every review screen, in real Chromium at a desktop and a phone width,
-// has no axe-core violation of impact serious or critical.
+// has no axe-core violation of impact serious or critical, and none is
+// wider than a 390 px phone.
 func TestBrowserAccessibilityAxe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -124,6 +125,14 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		for _, s := range screens {
 			do(s.name+" "+vp.name, chromedp.Navigate(base+s.path), chromedp.WaitVisible(chromedp.CSS(s.wait)))
 			check(s.name + " at " + vp.name)
+			if vp.w < 400 {
+				// A phone: nothing is wider than the screen.
+				w := browsertest.Get(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+				if w > int(vp.w) {
+					wide := browsertest.Get(t, ctx, "wide", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))`))
+					t.Errorf("%s overflows at %d px: %d px wide; widest: %v", s.name, vp.w, w, wide)
+				}
+			}
 		}
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/versus-dev/versus/internal/browsertest"
 	"github.com/versus-dev/versus/internal/store"
 )
 
@@ -175,5 +178,50 @@ func TestBulkApproveByStandardQueue(t *testing.T) {
 	code, html, _ = b.post("/review/bulk-approve", form)
 	if code != http.StatusConflict || !strings.Contains(html, "No clean page of std-05 has both sections approved now.") {
 		t.Errorf("second bulk: %d", code)
+	}
+}
+
+// In Chromium at 496 pages: the queue filtered by a standard offers the
+// bulk approval, asks to confirm it, and the queue shown with the results
+// no longer lists the pages it approved.
+func TestBrowserBulkApproveByStandard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newEnvSeeded(t, seedBig)
+	want := e.readyWant("std-05", "ed")
+	br := browsertest.New(t)
+	ctx := br.Ctx
+	base := e.srv.URL
+	browsertest.Do(t, ctx, "sign in",
+		chromedp.Navigate(base+"/review"),
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), "ed"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	)
+	browsertest.Do(t, ctx, "bulk by standard",
+		chromedp.Navigate(base+"/review?standard=std-05"),
+		chromedp.WaitVisible(chromedp.ID("bulk-approve-standard")),
+		chromedp.Click(chromedp.ID("bulk-approve-standard")),
+		chromedp.WaitVisible(chromedp.CSS(".bulk-result")),
+	)
+	if d := br.Dialogs(); len(d) != 1 || !strings.Contains(d[0], fmt.Sprintf("Approve and publish %d clean pages of std-05?", len(want))) {
+		t.Errorf("confirmation: %q", d)
+	}
+	ok := browsertest.Get(t, ctx, "results", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('.bulk-result li.ok a')).map(a => a.textContent)`))
+	slices.Sort(ok)
+	if !slices.Equal(ok, want) {
+		t.Errorf("approved %v, want %v", ok, want)
+	}
+	rows := browsertest.Get(t, ctx, "rows", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#queue .qrow')).map(r => r.dataset.slug)`))
+	for _, s := range rows {
+		if slices.Contains(want, s) {
+			t.Errorf("%s, just approved, is still a row of the queue", s)
+		}
+	}
+	if n := browsertest.Get(t, ctx, "button", chromedp.Evaluate[int](`document.querySelectorAll('#bulk-approve-standard').length`)); n != 0 {
+		t.Error("the bulk approval is still offered with nothing left to approve")
 	}
 }

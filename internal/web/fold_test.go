@@ -1,8 +1,13 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/versus-dev/versus/internal/natstest"
 )
 
 // A page's review screen shows the pair's own parts first and each
@@ -64,5 +69,39 @@ func TestPageReviewFoldOpensOnFinding(t *testing.T) {
 	// The seeded findings are the page's own (verdict, FAQ): both folds stay shut.
 	if strings.Contains(h, "<details open><summary>Show the section") {
 		t.Error("a section with no finding opened unfolded")
+	}
+}
+
+// After another editor changes the text, the page shows the viewer what
+// changed since they last acted on it, in words.
+func TestPageReviewSinceMine(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	rec, err := e.svc.Comment(ctx, "ed", cleanPage, e.page(cleanPage).Revision, "looks fine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("ed", password)
+	if _, h := b.get("/review/pages/" + cleanPage); strings.Contains(h, `id="since-mine"`) {
+		t.Error("changes since my comment shown with nothing changed")
+	}
+	pair := rec.Pair
+	pair.Verdict = "A new verdict written by eve."
+	if _, err := e.svc.Edit(ctx, "eve", cleanPage, rec.Revision, pair); err != nil {
+		t.Fatal(err)
+	}
+	natstest.Eventually(t, 5*time.Second, "mirror holds eve's edit", func() bool { return e.page(cleanPage).UpdatedBy == "eve" })
+	_, h := b.get("/review/pages/" + cleanPage)
+	i := strings.Index(h, `id="since-mine"`)
+	if i < 0 {
+		t.Fatal("no changes since my comment")
+	}
+	part := h[i:]
+	part = part[:strings.Index(part, "</table>")]
+	for _, want := range []string{"Since you commented (", fmt.Sprintf("revision %d)", rec.Revision), "Quick verdict", "A new verdict written by eve."} {
+		if !strings.Contains(part, want) {
+			t.Errorf("since-mine lacks %q:\n%s", want, part)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -412,6 +413,7 @@ type pageData struct {
 	Drafts    []review.DraftCost
 	Can       actions
 	Offline   bool // the drafter cannot follow notes
+	Mine      *sinceMine
 }
 
 // actions are what the page's state allows (lifecycle's table), for the
@@ -498,7 +500,46 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
 	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	d.setEdit(v.Record.Pair)
+	d.Mine = s.sinceMine(r.Context(), v, u.Name)
 	return d
+}
+
+// sinceMine is what changed in the text since the viewer last acted on
+// the page (approved, edited, commented, sent back, claimed), or nil when
+// they never did or nothing changed since.
+func (s *server) sinceMine(ctx context.Context, v review.PageView, user string) *sinceMine {
+	for i := len(v.History) - 1; i >= 0; i-- {
+		ev := v.History[i]
+		if ev.Actor != user || ev.Revision == 0 {
+			continue
+		}
+		switch ev.Type {
+		case "approved", "edited", "commented", "changes_requested", "rejected", review.EvClaimed, review.EvReleased:
+		default:
+			continue
+		}
+		if ev.Revision >= v.Record.Revision {
+			return nil
+		}
+		m := &sinceMine{Revision: ev.Revision, What: happened(store.Event{Type: ev.Type}), Time: ev.Time}
+		old, err := s.svc.Store.PageAt(ctx, v.Record.Slug, ev.Revision)
+		if err != nil {
+			m.Gone = true // the store keeps a bounded history
+			return m
+		}
+		m.Changes = review.Diff(old.Pair, v.Record.Pair)
+		return m
+	}
+	return nil
+}
+
+// sinceMine is the page's changes since the viewer's last action on it.
+type sinceMine struct {
+	Revision uint64
+	What     string // what they did, in words
+	Time     time.Time
+	Changes  []review.Change
+	Gone     bool // that revision is no longer kept
 }
 
 func (d *pageData) setEdit(p page.Pair) {

@@ -373,14 +373,29 @@ func (s *server) apiActionError(w http.ResponseWriter, r *http.Request, err erro
 func (s *server) apiBulkApprove(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Pages []review.BulkItem `json:"pages"`
-		Note  string            `json:"note"`
+		// Standard approves every clean page of the standard whose two
+		// sections are approved (each goes live), instead of naming pages.
+		Standard string `json:"standard"`
+		Note     string `json:"note"`
 	}
 	if err := decode(r, &b); err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if len(b.Pages) == 0 || len(b.Pages) > 500 {
-		apiError(w, http.StatusBadRequest, `name 1 to 500 pages: {"pages":[{"slug":"…","revision":N}]}`)
+	const usage = `name 1 to 500 pages, {"pages":[{"slug":"…","revision":N}]}, or a standard, {"standard":"gdpr"}`
+	switch {
+	case b.Standard != "" && len(b.Pages) > 0:
+		apiError(w, http.StatusBadRequest, "name pages or a standard, not both: "+usage)
+		return
+	case b.Standard != "":
+		if err := s.knownStandard(b.Standard); err != nil {
+			apiError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		u, _ := auth.UserFrom(r.Context())
+		b.Pages = s.readyOf(b.Standard, u.Name)
+	case len(b.Pages) == 0 || len(b.Pages) > 500:
+		apiError(w, http.StatusBadRequest, usage)
 		return
 	}
 	u, _ := auth.UserFrom(r.Context())
@@ -389,6 +404,7 @@ func (s *server) apiBulkApprove(w http.ResponseWriter, r *http.Request) {
 	for _, x := range res {
 		if x.OK {
 			ok++
+			s.awaitMirror(r.Context(), x.Slug, x.Revision) // a list read next holds the approvals
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": res, "approved": ok, "refused": len(res) - ok})

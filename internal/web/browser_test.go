@@ -101,11 +101,19 @@ func TestBrowserReview(t *testing.T) {
 	browsertest.SaveShot(t, "draft.png", browsertest.Get(t, ctx, "draft screenshot", chromedp.CaptureScreenshot()))
 
 	if browsertest.ShotsWanted() {
+		do("the folded sections", chromedp.Evaluate[chromedp.Void](`document.querySelector('.folds-head').scrollIntoView()`))
+		browsertest.SaveShot(t, "draft-sections.png", browsertest.Get(t, ctx, "folded sections screenshot", chromedp.CaptureScreenshot()))
+		do("dashboard", chromedp.Navigate(base+"/review/dashboard"), chromedp.WaitVisible(chromedp.CSS("main")))
+		browsertest.SaveShot(t, "dashboard.png", browsertest.Get(t, ctx, "dashboard screenshot", chromedp.CaptureScreenshot()))
 		do("phone",
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(base+"/review?state=in_review"),
 			chromedp.WaitVisible(chromedp.ID("queue")),
 		)
 		browsertest.SaveShot(t, "queue-phone.png", browsertest.Get(t, ctx, "phone screenshot", chromedp.CaptureScreenshot()))
+		do("draft on a phone", chromedp.Navigate(base+"/review/pages/"+errorPage), chromedp.WaitVisible(chromedp.ID("draft")))
+		browsertest.SaveShot(t, "draft-phone.png", browsertest.Get(t, ctx, "draft phone screenshot", chromedp.CaptureScreenshot()))
+		do("dashboard on a phone", chromedp.Navigate(base+"/review/dashboard"), chromedp.WaitVisible(chromedp.CSS("main")))
+		browsertest.SaveShot(t, "dashboard-phone.png", browsertest.Get(t, ctx, "dashboard phone screenshot", chromedp.CaptureScreenshot()))
 	}
 }

@@ -128,8 +128,10 @@ func (e *env) seed(ctx context.Context) {
 		if mut != nil {
 			mut(&pair)
 		}
+		u := store.Usage{Calls: 1, Prompt: 1200, Completion: 800}
+		// The record counts what its drafted event spent, as the drafter's write does.
 		rec := store.PageRecord{Slug: page.Slug(a, b), Title: pa.ShortName + " vs " + pb.ShortName, Standards: [2]string{a, b}, Pair: pair,
-			Meta: store.Meta{State: st, Findings: fs, Drafter: "offline", Inputs: store.Inputs{Hash: "h-" + a + b}, Seq: 1, Drafted: 1, Updated: now}}
+			Meta: store.Meta{State: st, Findings: fs, Drafter: "offline", Inputs: store.Inputs{Hash: "h-" + a + b}, Seq: 1, Drafted: 1, Updated: now, Usage: u}}
 		if st == store.Approved {
 			c := pair
 			rec.Approved = &c
@@ -137,7 +139,6 @@ func (e *env) seed(ctx context.Context) {
 		if _, err := e.store.CreatePage(ctx, rec); err != nil {
 			t.Fatal(err)
 		}
-		u := store.Usage{Calls: 1, Prompt: 1200, Completion: 800}
 		if err := e.store.Emit(ctx, store.Event{Kind: store.KindPage, Key: rec.Slug, Type: "drafted", Actor: "drafter", From: store.Drafting, To: store.InReview, Usage: &u}); err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,11 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d tokens (%d in, %d out, %d calls)", u.Total(), u.Prompt, u.Completion, u.Calls)
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"happened":   happened,
+	"field":      fieldWords,
+	"firstDraft": firstDraft,
+	"thousands":  thousands[int],
 }
 
 func mustTemplates() *templates {

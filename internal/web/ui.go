@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -198,6 +199,10 @@ type queueData struct {
 	First     string // the first page, when this is not it
 	Back      string
 	Bulk      []review.BulkResult
+	// Ready counts the clean pages of Standard whose sections are
+	// approved: one bulk approval publishes them all.
+	Ready        int
+	StandardName string
 }
 
 // queuePage is the rows of one queue page: a screenful that loads fast
@@ -274,6 +279,10 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 		d.First = link(cur, "")
 	}
 	d.Total, d.From, d.To = res.total, res.start+1, res.start+len(res.rows)
+	if d.Standard != "" {
+		u, _ := auth.UserFrom(r.Context())
+		d.Ready, d.StandardName = len(s.readyOf(d.Standard, u.Name)), s.shortName(d.Standard)
+	}
 	for _, id := range s.standards() {
 		d.Standards = append(d.Standards, standardOpt{ID: id, Name: s.shortName(id), Count: res.perStandard[id]})
 	}
@@ -349,6 +358,18 @@ func (s *server) uiBulkApprove(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, review.BulkItem{Slug: slug, Revision: n})
 	}
+	if std := r.PostFormValue("standard"); std != "" && len(items) == 0 {
+		if err := s.knownStandard(std); err != nil {
+			s.uiFail(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+		u, _ := auth.UserFrom(r.Context())
+		items = s.readyOf(std, u.Name)
+		if len(items) == 0 {
+			s.uiFail(w, r, http.StatusConflict, "No clean page of "+s.shortName(std)+" has both sections approved now.")
+			return
+		}
+	}
 	if len(items) == 0 {
 		s.uiFail(w, r, http.StatusBadRequest, "Select at least one page to approve.")
 		return
@@ -392,6 +413,7 @@ type pageData struct {
 	Drafts    []review.DraftCost
 	Can       actions
 	Offline   bool // the drafter cannot follow notes
+	Mine      *sinceMine
 }
 
 // actions are what the page's state allows (lifecycle's table), for the
@@ -454,6 +476,14 @@ func collectFindings(v review.PageView) []shownFinding {
 func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	fs := collectFindings(v)
 	h, fs := annotate(pageHTML(v.Page), fs)
+	var folds [2]foldedSection
+	for i := range folds {
+		folds[i] = foldedSection{Standard: v.Record.Standards[i], Heading: v.Page.Sections[i].Heading}
+		if v.HasSection[i] {
+			folds[i].State = string(v.Sections[i].State)
+		}
+	}
+	h = pairFirst(h, folds)
 	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts, Status: s.viewStatus(v)}
 	for _, f := range fs {
 		if f.Severity == finding.Error {
@@ -470,7 +500,46 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	d.CanEdit = u.Role.Can(auth.RoleEditor)
 	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	d.setEdit(v.Record.Pair)
+	d.Mine = s.sinceMine(r.Context(), v, u.Name)
 	return d
+}
+
+// sinceMine is what changed in the text since the viewer last acted on
+// the page (approved, edited, commented, sent back, claimed), or nil when
+// they never did or nothing changed since.
+func (s *server) sinceMine(ctx context.Context, v review.PageView, user string) *sinceMine {
+	for i := len(v.History) - 1; i >= 0; i-- {
+		ev := v.History[i]
+		if ev.Actor != user || ev.Revision == 0 {
+			continue
+		}
+		switch ev.Type {
+		case "approved", "edited", "commented", "changes_requested", "rejected", review.EvClaimed, review.EvReleased:
+		default:
+			continue
+		}
+		if ev.Revision >= v.Record.Revision {
+			return nil
+		}
+		m := &sinceMine{Revision: ev.Revision, What: happened(store.Event{Type: ev.Type}), Time: ev.Time}
+		old, err := s.svc.Store.PageAt(ctx, v.Record.Slug, ev.Revision)
+		if err != nil {
+			m.Gone = true // the store keeps a bounded history
+			return m
+		}
+		m.Changes = review.Diff(old.Pair, v.Record.Pair)
+		return m
+	}
+	return nil
+}
+
+// sinceMine is the page's changes since the viewer's last action on it.
+type sinceMine struct {
+	Revision uint64
+	What     string // what they did, in words
+	Time     time.Time
+	Changes  []review.Change
+	Gone     bool // that revision is no longer kept
 }
 
 func (d *pageData) setEdit(p page.Pair) {

@@ -68,6 +68,15 @@
     e.preventDefault();
   });
 
+  // A link to a place inside a folded section (a finding's marker) opens it.
+  function unfold() {
+    var id = window.location.hash.slice(1);
+    var t = id && document.getElementById(id);
+    for (var d = t && t.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) { d.open = true; }
+  }
+  window.addEventListener("hashchange", unfold);
+  unfold();
+
   if (window.location.hash === "#request-changes") {
     var n = document.getElementById("rc-note");
     if (n) { n.focus(); }

@@ -46,11 +46,11 @@ func oneOf(name, v string, allowed []string) error {
 }
 
 func (s *server) parseListQuery(q url.Values, def int) (listQuery, error) {
-	lq := listQuery{Standard: q.Get("standard"), Query: q.Get("q"), Findings: q.Get("findings"), Claimed: q.Get("claimed"), Sort: q.Get("sort")}
-	var err error
-	if lq.State, err = parseStateValue(q.Get("state")); err != nil {
-		return lq, err
+	st, err := parseStateValue(q.Get("state"))
+	if err != nil {
+		return listQuery{}, err
 	}
+	lq := listQuery{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Findings: q.Get("findings"), Claimed: q.Get("claimed"), Sort: q.Get("sort")}
 	if lq.paging, err = parsePaging(q, def); err != nil {
 		return lq, err
 	}

@@ -478,10 +478,11 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	h, fs := annotate(pageHTML(v.Page), fs)
 	var folds [2]foldedSection
 	for i := range folds {
-		folds[i] = foldedSection{Standard: v.Record.Standards[i], Heading: v.Page.Sections[i].Heading}
+		var st string // no section record yet: no state to show
 		if v.HasSection[i] {
-			folds[i].State = string(v.Sections[i].State)
+			st = string(v.Sections[i].State)
 		}
+		folds[i] = foldedSection{Standard: v.Record.Standards[i], Heading: v.Page.Sections[i].Heading, State: st}
 	}
 	h = pairFirst(h, folds)
 	d := pageData{View: v, HTML: h, Findings: fs, Edit: v.Record.Pair, Published: v.Published, Drafts: v.Cost.Drafts, Status: s.viewStatus(v)}

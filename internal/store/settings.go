@@ -32,9 +32,27 @@ type Settings struct {
 	// workers; the LLM limiter is the real throttle, this keeps a backlog
 	// from being pulled into one process.
 	MaxAckPending int
-	// History is how many revisions of each record the KV keeps: the
-	// page's own revision history for diffs.
+	// History is how many revisions of each page and section record the
+	// KV keeps: the editors' diffs and the "approved at" of a page changed
+	// since. A page goes through about six revisions from queued to
+	// approved, so 16 keeps the pipeline's run and ten edits after it;
+	// older changes stay in the events stream for EventsMaxAge.
 	History uint8
+	// PagesMaxBytes and SectionsMaxBytes bound the record buckets (every
+	// revision kept counts). A full bucket refuses the write with an error
+	// (KV buckets discard new, never old): a record is never silently
+	// lost, and the operator raises the limit. 0: no limit.
+	PagesMaxBytes, SectionsMaxBytes int64
+	// JobsMaxBytes bounds the jobs stream. Jobs leave it when acked, so
+	// it only holds the backlog; when full, publishing a job fails (discard
+	// new) and the enqueue run retries it rather than dropping it.
+	JobsMaxBytes int64
+	// EventsMaxAge and EventsMaxBytes bound the audit log. Events age out
+	// (discard old) after EventsMaxAge, or oldest first when the stream
+	// reaches EventsMaxBytes; the records themselves are in the KV, so
+	// what ages out is only the older audit trail of a record.
+	EventsMaxAge   time.Duration
+	EventsMaxBytes int64
 	// IdleReplica is how long a search replica's durable events consumer
 	// (indexer-<replica>) outlives its last pull. Replicas named after
 	// their host come and go with pods and containers; without a limit
@@ -53,8 +71,15 @@ func DefaultSettings() Settings {
 		BackOff:       []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute},
 		Duplicates:    10 * time.Minute,
 		MaxAckPending: 256,
-		History:       32,
+		History:       16,
 		IdleReplica:   time.Hour,
+		// Sized for 200 standards (19,900 pages, see the README's settings
+		// table): measured sizes at the end of a run, times head room.
+		PagesMaxBytes:    4 << 30,
+		SectionsMaxBytes: 128 << 20,
+		JobsMaxBytes:     256 << 20,
+		EventsMaxAge:     365 * 24 * time.Hour,
+		EventsMaxBytes:   1 << 30,
 	}
 }
 

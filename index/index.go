@@ -306,6 +306,10 @@ func (ix *Index) Delete(ctx context.Context, slug string) error {
 	return nil
 }
 
+// FacetTableBuilds is how many facet tables searches have built: one per
+// index snapshot searched (each batch written or merge makes a snapshot).
+func (ix *Index) FacetTableBuilds() int64 { return ix.pairs.builds.Load() }
+
 // Count returns the number of pages indexed.
 func (ix *Index) Count() (int, error) {
 	n, err := ix.alias.DocCount()

@@ -45,8 +45,8 @@ type ScaleFigures struct {
 	// first pass pays for what indexing left behind (segment merges, a
 	// facet table per new snapshot), the second shows the settled index.
 	SearchAgainP50, SearchAgainP99 time.Duration
-	TableBuilds                    int64 // facet tables built during the first pass
-	PeakRSS          uint64 // the process's peak resident memory (VmHWM) after the run, bytes
+	TableBuilds                    int64  // facet tables built during the first pass
+	PeakRSS                        uint64 // the process's peak resident memory (VmHWM) after the run, bytes
 	// HeapInUse is the Go heap in use after a forced GC at the end of the
 	// run: the server's live memory, without the bench client's garbage
 	// or memory the runtime has not yet handed back.

@@ -43,10 +43,11 @@ type Settings struct {
 	// (KV buckets discard new, never old): a record is never silently
 	// lost, and the operator raises the limit. 0: no limit.
 	PagesMaxBytes, SectionsMaxBytes int64
-	// JobsMaxBytes bounds the jobs stream. Jobs leave it when acked, so
-	// it only holds the backlog; when full, publishing a job fails (discard
-	// new) and the enqueue run retries it rather than dropping it.
-	JobsMaxBytes int64
+	// The jobs stream has no byte limit: it is bounded by the records
+	// (a record has at most its latest job pending, and a job's Msg-Id
+	// drops a second copy), and a full work queue could only drop jobs
+	// (discard old) or, with discard new, it lost jobs across a change
+	// of stream leader in TestClusterStreamLeaderLost.
 	// EventsMaxAge and EventsMaxBytes bound the audit log. Events age out
 	// (discard old) after EventsMaxAge, or oldest first when the stream
 	// reaches EventsMaxBytes; the records themselves are in the KV, so
@@ -77,7 +78,6 @@ func DefaultSettings() Settings {
 		// table): measured sizes at the end of a run, times head room.
 		PagesMaxBytes:    4 << 30,
 		SectionsMaxBytes: 128 << 20,
-		JobsMaxBytes:     256 << 20,
 		EventsMaxAge:     365 * 24 * time.Hour,
 		EventsMaxBytes:   1 << 30,
 	}

@@ -33,7 +33,6 @@ func TestSettingsAppliedToStreams(t *testing.T) {
 	}{
 		{"KV_" + store.PagesBucket, st.PagesMaxBytes, 0, int64(st.History), jetstream.DiscardNew},
 		{"KV_" + store.SectionsBucket, st.SectionsMaxBytes, 0, int64(st.History), jetstream.DiscardNew},
-		{store.JobsStream, st.JobsMaxBytes, 0, -1, jetstream.DiscardNew},
 		{store.EventsStream, st.EventsMaxBytes, st.EventsMaxAge, -1, jetstream.DiscardOld},
 	}
 	for _, tt := range tests {

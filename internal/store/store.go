@@ -66,8 +66,6 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 		Storage:     jetstream.FileStorage,
 		Replicas:    st.Replicas,
 		Duplicates:  st.Duplicates,
-		MaxBytes:    limit(st.JobsMaxBytes),
-		Discard:     jetstream.DiscardNew,
 	}); err != nil {
 		return nil, err
 	}

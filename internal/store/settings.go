@@ -46,8 +46,9 @@ type Settings struct {
 	// The jobs stream has no byte limit: it is bounded by the records
 	// (a record has at most its latest job pending, and a job's Msg-Id
 	// drops a second copy), and a full work queue could only drop jobs
-	// (discard old) or, with discard new, it lost jobs across a change
-	// of stream leader in TestClusterStreamLeaderLost.
+	// (discard old); with discard new, jobs went undelivered after a
+	// change of stream leader in TestClusterStreamLeaderLost.
+	//
 	// EventsMaxAge and EventsMaxBytes bound the audit log. Events age out
 	// (discard old) after EventsMaxAge, or oldest first when the stream
 	// reaches EventsMaxBytes; the records themselves are in the KV, so

@@ -44,8 +44,8 @@ type Settings struct {
 	// lost, and the operator raises the limit. 0: no limit.
 	PagesMaxBytes, SectionsMaxBytes int64
 	// The jobs stream has no byte limit: it is bounded by the records
-	// (a record has at most its latest job pending, and a job's Msg-Id
-	// drops a second copy), and a full work queue could only drop jobs
+	// (a work queue holds only the backlog, about a job per record, and a
+	// job's Msg-Id drops a second copy), and a full one could only drop jobs
 	// (discard old); with discard new, jobs went undelivered after a
 	// change of stream leader in TestClusterStreamLeaderLost.
 	//

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -45,8 +46,9 @@ type facetValue struct {
 // change when a page is indexed or segments merge; the next search builds
 // the new table, at the cost of one pass over the field's postings.
 type pairTables struct {
-	mu  sync.Mutex
-	cur *pairTable
+	mu     sync.Mutex
+	cur    *pairTable
+	builds atomic.Int64 // tables built, for measurements
 }
 
 func (pt *pairTables) get(r bindex.IndexReader, n *names) (*pairTable, error) {
@@ -57,7 +59,7 @@ func (pt *pairTables) get(r bindex.IndexReader, n *names) (*pairTable, error) {
 		pt.cur = t
 	}
 	pt.mu.Unlock()
-	t.once.Do(func() { t.err = t.build() })
+	t.once.Do(func() { pt.builds.Add(1); t.err = t.build() })
 	if t.err != nil {
 		// Not kept: the next search tries again.
 		pt.mu.Lock()

@@ -245,6 +245,56 @@ func (ix *Index) Put(ctx context.Context, d Doc) error {
 	return nil
 }
 
+// Apply adds or replaces puts and removes deletes in one Bleve batch
+// (batchSize at most per batch). Every batch is a new segment and a new
+// snapshot, which the next search pays for (its facet table) and the
+// merger works off: a burst of changes written page by page kept searches
+// slow for as long as it lasted.
+func (ix *Index) Apply(ctx context.Context, puts []Doc, deletes []string) error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	batch := ix.alias.NewBatch()
+	if batch == nil { // closed, or being swapped by a failed Reindex
+		return fmt.Errorf("index batch: %w", bleve.ErrorIndexClosed)
+	}
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := ix.alias.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		batch.Reset()
+		return nil
+	}
+	for _, slug := range deletes {
+		batch.Delete(slug)
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range puts {
+		if d.Slug == "" {
+			return errors.New("index put: empty slug")
+		}
+		if err := batch.Index(d.Slug, d.fields()); err != nil {
+			return fmt.Errorf("index put %s: %w", d.Slug, err)
+		}
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	zerolog.Ctx(ctx).Debug().Int("put", len(puts)).Int("deleted", len(deletes)).Msg("indexed pages")
+	return nil
+}
+
 // Delete removes a page; deleting an absent page is not an error.
 func (ix *Index) Delete(ctx context.Context, slug string) error {
 	ix.wmu.Lock()
@@ -255,6 +305,10 @@ func (ix *Index) Delete(ctx context.Context, slug string) error {
 	zerolog.Ctx(ctx).Debug().Str("slug", slug).Msg("removed page from index")
 	return nil
 }
+
+// FacetTableBuilds is how many facet tables searches have built: one per
+// index snapshot searched (each batch written or merge makes a snapshot).
+func (ix *Index) FacetTableBuilds() int64 { return ix.pairs.builds.Load() }
 
 // Count returns the number of pages indexed.
 func (ix *Index) Count() (int, error) {

@@ -437,3 +437,49 @@ func TestOpenBrokenIndexStartsEmpty(t *testing.T) {
 		t.Errorf("count %d stale %v, want 0 and stale", n, ix.Stale())
 	}
 }
+
+// Apply writes a burst in batches: puts beyond one batch, deletes of
+// present and absent pages, and an error (not a panic) once closed.
+func TestApplyBatches(t *testing.T) {
+	set := loadProfiles(t)
+	ctx := context.Background()
+	ix, err := Open(t.TempDir(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := allPages(set)
+	if len(pages) <= batchSize {
+		t.Fatalf("%d pages: the test needs more than one batch", len(pages))
+	}
+	var docs []Doc
+	for _, p := range pages {
+		docs = append(docs, DocFromPage(p, set))
+	}
+	if err := ix.Apply(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != len(pages) {
+		t.Fatalf("count %d, want %d", n, len(pages))
+	}
+	if err := ix.Apply(ctx, docs[:1], []string{pages[1].Slug, pages[2].Slug, "no-such-vs-page"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != len(pages)-2 {
+		t.Fatalf("count after deleting 2: %d, want %d", n, len(pages)-2)
+	}
+	res, err := ix.Search(ctx, Query{Text: pages[1].Slug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.Slug == pages[1].Slug {
+			t.Errorf("deleted page %s still found", h.Slug)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(ctx, docs[:1], nil); err == nil {
+		t.Error("apply after close succeeded")
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,7 +41,22 @@ type ScaleFigures struct {
 	ApproveTime      time.Duration // approving every page and section over the API
 	SearchP50        time.Duration // in process, over every page approved
 	SearchP99        time.Duration
-	PeakRSS          uint64 // the process's peak resident memory (VmHWM) after the run, bytes
+	// SearchAgainP50/P99 are the same queries run again at once: the
+	// first pass pays for what indexing left behind (segment merges, a
+	// facet table per new snapshot), the second shows the settled index.
+	SearchAgainP50, SearchAgainP99 time.Duration
+	TableBuilds                    int64  // facet tables built during the first pass
+	PeakRSS                        uint64 // the process's peak resident memory (VmHWM) after the run, bytes
+	// HeapInUse is the Go heap in use after a forced GC at the end of the
+	// run: the server's live memory, without the bench client's garbage
+	// or memory the runtime has not yet handed back.
+	HeapInUse uint64
+	// HeapInReview is the same, measured once every record settled in
+	// review (before approving): what holding 19,900 pages in review costs.
+	HeapInReview uint64
+	// StoreBytes are the bytes held by each stream and bucket at the end
+	// (the figures the settings' limits are sized from).
+	StoreBytes map[string]uint64
 }
 
 // WriteScaledProfiles writes n profiles into dir: the shipped ones, then
@@ -172,6 +189,12 @@ func scaleRun(ctx context.Context, dir string, n int) (ScaleFigures, error) {
 		}
 	}
 	f.Settle = time.Since(start)
+	f.HeapInReview = heapInUse()
+	if path := os.Getenv("VERSUS_BENCH_HEAPPROFILE"); path != "" {
+		if err := writeHeapProfile(fmt.Sprintf("%s.review.%d", path, n)); err != nil {
+			return f, err
+		}
+	}
 
 	t0 := time.Now()
 	body, err := c.get(ctx, "/api/pages?limit=100")
@@ -229,12 +252,57 @@ func scaleRun(ctx context.Context, dir string, n int) (ScaleFigures, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+	builds := p.Index.FacetTableBuilds()
 	f.SearchP50, f.SearchP99, err = searchTimes(ctx, p.Index, p.Profiles.Set())
 	if err != nil {
 		return f, err
 	}
+	f.TableBuilds = p.Index.FacetTableBuilds() - builds
+	f.SearchAgainP50, f.SearchAgainP99, err = searchTimes(ctx, p.Index, p.Profiles.Set())
+	if err != nil {
+		return f, err
+	}
 	f.PeakRSS = peakRSS()
+	f.HeapInUse = heapInUse()
+	if path := os.Getenv("VERSUS_BENCH_HEAPPROFILE"); path != "" {
+		if err := writeHeapProfile(fmt.Sprintf("%s.%d", path, n)); err != nil {
+			return f, err
+		}
+	}
+	f.StoreBytes = map[string]uint64{}
+	for _, name := range []string{store.JobsStream, store.EventsStream, "KV_" + store.PagesBucket, "KV_" + store.SectionsBucket, "KV_versus_runs"} {
+		st, err := p.Store.JetStream().Stream(ctx, name)
+		if err != nil {
+			return f, fmt.Errorf("stream %s: %w", name, err)
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			return f, fmt.Errorf("stream %s: %w", name, err)
+		}
+		f.StoreBytes[name] = info.State.Bytes
+	}
 	return f, nil
+}
+
+// heapInUse is the Go heap in use after a forced GC.
+func heapInUse() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+// writeHeapProfile writes the heap profile (live objects after a GC) to path.
+func writeHeapProfile(path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(out, 0); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func hasError(r store.PageRecord) bool {
@@ -381,13 +449,28 @@ func (c *apiClient) queue(ctx context.Context) (float64, time.Duration, error) {
 // ScaleMarkdown is the scale runs as the README's table.
 func ScaleMarkdown(fs []ScaleFigures) string {
 	var b strings.Builder
-	b.WriteString("| standards | pages | enqueue answer | settled (offline) | needs attention | `GET /api/pages?limit=100` | review queue page | approve all | search p50 / p99 (in process) | peak RSS |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| standards | pages | enqueue answer | settled (offline) | needs attention | `GET /api/pages?limit=100` | review queue page | approve all | search p50 / p99 (in process) | peak RSS | heap in use (in review / approved) |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, f := range fs {
-		fmt.Fprintf(&b, "| %d | %d | %s | %s | %d | %.0f KB in %s | %.0f KB in %s | %s | %s / %s | %d MiB |\n",
+		fmt.Fprintf(&b, "| %d | %d | %s | %s | %d | %.0f KB in %s | %.0f KB in %s | %s | %s / %s | %d MiB | %d / %d MiB |\n",
 			f.Standards, f.Pages, f.EnqueueAnswer.Round(time.Millisecond), f.Settle.Round(100*time.Millisecond), f.Attention,
 			f.ListKB, f.ListTime.Round(time.Millisecond), f.QueueKB, f.QueueTime.Round(time.Millisecond),
-			f.ApproveTime.Round(100*time.Millisecond), f.SearchP50.Round(10*time.Microsecond), f.SearchP99.Round(10*time.Microsecond), f.PeakRSS>>20)
+			f.ApproveTime.Round(100*time.Millisecond), f.SearchP50.Round(10*time.Microsecond), f.SearchP99.Round(10*time.Microsecond), f.PeakRSS>>20, f.HeapInReview>>20, f.HeapInUse>>20)
+	}
+	for _, f := range fs {
+		names := make([]string, 0, len(f.StoreBytes))
+		for k := range f.StoreBytes {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		fmt.Fprintf(&b, "\nsearch at %d standards: first pass p50/p99 %s / %s with %d facet tables built; again at once %s / %s\n",
+			f.Standards, f.SearchP50.Round(10*time.Microsecond), f.SearchP99.Round(10*time.Microsecond), f.TableBuilds,
+			f.SearchAgainP50.Round(10*time.Microsecond), f.SearchAgainP99.Round(10*time.Microsecond))
+		fmt.Fprintf(&b, "store at %d standards:", f.Standards)
+		for _, k := range names {
+			fmt.Fprintf(&b, " %s %.1f MiB;", k, float64(f.StoreBytes[k])/(1<<20))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

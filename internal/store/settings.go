@@ -32,9 +32,29 @@ type Settings struct {
 	// workers; the LLM limiter is the real throttle, this keeps a backlog
 	// from being pulled into one process.
 	MaxAckPending int
-	// History is how many revisions of each record the KV keeps: the
-	// page's own revision history for diffs.
+	// History is how many revisions of each page and section record the
+	// KV keeps: the editors' diffs and the "approved at" of a page changed
+	// since. A page goes through about six revisions from queued to
+	// approved, so 16 keeps the pipeline's run and ten edits after it;
+	// older changes stay in the events stream for EventsMaxAge.
 	History uint8
+	// PagesMaxBytes and SectionsMaxBytes bound the record buckets (every
+	// revision kept counts). A full bucket refuses the write with an error
+	// (KV buckets discard new, never old): a record is never silently
+	// lost, and the operator raises the limit. 0: no limit.
+	PagesMaxBytes, SectionsMaxBytes int64
+	// The jobs stream has no byte limit: it is bounded by the records
+	// (a work queue holds only the backlog, about a job per record, and a
+	// job's Msg-Id drops a second copy), and a full one could only drop jobs
+	// (discard old); with discard new, jobs went undelivered after a
+	// change of stream leader in TestClusterStreamLeaderLost.
+	//
+	// EventsMaxAge and EventsMaxBytes bound the audit log. Events age out
+	// (discard old) after EventsMaxAge, or oldest first when the stream
+	// reaches EventsMaxBytes; the records themselves are in the KV, so
+	// what ages out is only the older audit trail of a record.
+	EventsMaxAge   time.Duration
+	EventsMaxBytes int64
 	// IdleReplica is how long a search replica's durable events consumer
 	// (indexer-<replica>) outlives its last pull. Replicas named after
 	// their host come and go with pods and containers; without a limit
@@ -53,8 +73,14 @@ func DefaultSettings() Settings {
 		BackOff:       []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute},
 		Duplicates:    10 * time.Minute,
 		MaxAckPending: 256,
-		History:       32,
+		History:       16,
 		IdleReplica:   time.Hour,
+		// Sized for 200 standards (19,900 pages, see the README's settings
+		// table): measured sizes at the end of a run, times head room.
+		PagesMaxBytes:    4 << 30,
+		SectionsMaxBytes: 128 << 20,
+		EventsMaxAge:     365 * 24 * time.Hour,
+		EventsMaxBytes:   1 << 30,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 	"time"
@@ -76,19 +77,24 @@ func Open(ctx context.Context, nc *nats.Conn, st Settings) (*Store, error) {
 		Storage:     jetstream.FileStorage,
 		Replicas:    st.Replicas,
 		Duplicates:  st.Duplicates,
+		MaxAge:      st.EventsMaxAge,
+		MaxBytes:    limit(st.EventsMaxBytes),
+		Discard:     jetstream.DiscardOld,
 	}); err != nil {
 		return nil, err
 	}
-	pkv, err := s.bucket(ctx, PagesBucket, "versus pair pages")
+	pkv, err := s.bucket(ctx, PagesBucket, "versus pair pages", st.PagesMaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	skv, err := s.bucket(ctx, SectionsBucket, "versus standard sections")
+	skv, err := s.bucket(ctx, SectionsBucket, "versus standard sections", st.SectionsMaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	s.pages = newBucket(s, KindPage, pkv, func(r *PageRecord) *Meta { return &r.Meta })
+	s.pages.slim = slimPage
 	s.sections = newBucket(s, KindSection, skv, func(r *SectionRecord) *Meta { return &r.Meta })
+	s.sections.slim = slimSection
 	s.status = nc.StatusChanged(nats.CONNECTED)
 	pagesResync, sectionsResync := make(chan struct{}, 1), make(chan struct{}, 1)
 	go func() {
@@ -119,10 +125,21 @@ func (s *Store) stream(ctx context.Context, cfg jetstream.StreamConfig) (jetstre
 	})
 }
 
-func (s *Store) bucket(ctx context.Context, name, desc string) (jetstream.KeyValue, error) {
+// limit is a byte limit as JetStream takes it: -1 for none.
+func limit(n int64) int64 {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// bucket opens a record bucket. KV buckets discard new messages when
+// full: a write past maxBytes fails instead of dropping a record.
+func (s *Store) bucket(ctx context.Context, name, desc string, maxBytes int64) (jetstream.KeyValue, error) {
 	cfg := jetstream.KeyValueConfig{
 		Bucket:      name,
 		Description: desc,
+		MaxBytes:    limit(maxBytes),
 		History:     s.settings.History,
 		Storage:     jetstream.FileStorage,
 		Replicas:    s.settings.Replicas,
@@ -166,6 +183,7 @@ func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord
 
 // Pages lists page records from the in-memory mirror of the bucket, sorted
 // by slug. The mirror trails writes by a moment; use Page for a read to act on.
+// Mirrored records carry no raw model answers (Answers, Raw): Page has them.
 func (s *Store) Pages() []PageRecord { return s.pages.list() }
 
 // CreatePage stores a new page record; ErrExists if one is there.
@@ -445,12 +463,38 @@ func short(h string) string {
 
 // --- a typed bucket with an in-memory mirror ---
 
+// The mirrors hold every record in memory, so they keep what lists,
+// filters, publishing and the index read, and drop what only the drafter
+// reads (and reads from the stream leader, never from a mirror): the
+// model's raw answers. With an LLM those are several times the page.
+func slimMeta(m *Meta) {
+	m.Answers, m.Raw = nil, ""
+}
+
+// slimPage shares the approved pair with the draft when they are the same
+// (every page approved and not edited since), so an approved page is held
+// once, not twice.
+func slimPage(r *PageRecord) {
+	if r.Approved != nil && reflect.DeepEqual(*r.Approved, r.Pair) {
+		r.Approved = &r.Pair
+	}
+}
+
+// slimSection does the same for a section.
+func slimSection(r *SectionRecord) {
+	if r.Approved != nil && reflect.DeepEqual(*r.Approved, r.Section) {
+		r.Approved = &r.Section
+	}
+}
+
 type bucket[T any] struct {
 	s    *Store
 	kind Kind
 	nc   *nats.Conn // for reads from the stream leader; see get.go
 	kv   jetstream.KeyValue
 	meta func(*T) *Meta
+	// slim, when set, trims a record before the mirror keeps it.
+	slim func(*T)
 
 	mu     sync.RWMutex
 	mirror map[string]T
@@ -680,6 +724,10 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 	r, err := b.decode(e)
 	if err != nil {
 		return
+	}
+	slimMeta(b.meta(&r))
+	if b.slim != nil {
+		b.slim(&r)
 	}
 	b.mu.Lock()
 	if old, ok := b.mirror[e.Key()]; ok && b.meta(&old).Revision > e.Revision() {

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -30,9 +31,13 @@ type VerdictIndex struct {
 	buckets   []map[uint64][]*indexDoc // per band
 }
 
+// indexDoc is a stored verdict: only what a later Check compares. The
+// MinHash signature is needed only for the band keys, and the shingles are
+// copied to their exact length, so 20,000 stored verdicts stay small.
 type indexDoc struct {
-	corpusDoc
-	keys []uint64 // the doc's bucket in each band
+	slug     string
+	shingles []uint64 // sorted, unique
+	keys     []uint64 // the doc's bucket in each band
 }
 
 // NewVerdictIndex returns an empty index; threshold is the Jaccard
@@ -56,11 +61,12 @@ func (x *VerdictIndex) Len() int {
 
 // Put stores a page's verdict, replacing the one stored for slug.
 func (x *VerdictIndex) Put(slug, verdict string) {
-	d := &indexDoc{corpusDoc: newDoc(slug, verdict)}
+	c := newDoc(slug, verdict)
+	d := &indexDoc{slug: slug, shingles: slices.Clone(c.shingles)}
 	if len(d.shingles) > 0 {
 		d.keys = make([]uint64, x.b)
 		for band := range d.keys {
-			d.keys[band] = bandKey(&d.sig, band, x.r)
+			d.keys[band] = bandKey(&c.sig, band, x.r)
 		}
 	}
 	x.mu.Lock()

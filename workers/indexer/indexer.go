@@ -18,8 +18,9 @@ import (
 
 // Index is the part of the search index the worker writes.
 type Index interface {
-	Put(ctx context.Context, d index.Doc) error
-	Delete(ctx context.Context, slug string) error
+	// Apply writes a burst of changes at once: one Bleve batch, one new
+	// snapshot, however many pages changed.
+	Apply(ctx context.Context, puts []index.Doc, deletes []string) error
 	Reindex(ctx context.Context, docs iter.Seq[index.Doc]) error
 }
 
@@ -65,15 +66,16 @@ func Run(ctx context.Context, cfg Config) error {
 		case <-w.Ready():
 		}
 		failed := false
-		for _, c := range w.Take() {
-			if err := apply(ctx, cfg, c); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				log.Error().Err(err).Str("key", c.Key).Msg("index update")
-				w.Put(c) // again after a pause
-				failed = true
+		changes := w.Take()
+		if err := apply(ctx, cfg, changes); err != nil {
+			if ctx.Err() != nil {
+				return nil
 			}
+			log.Error().Err(err).Int("changes", len(changes)).Msg("index update")
+			for _, c := range changes {
+				w.Put(c) // again after a pause
+			}
+			failed = true
 		}
 		if failed {
 			select {
@@ -85,36 +87,51 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 }
 
-// apply recomputes the pages a change may have changed. Recomputing from
-// the records makes it idempotent and order-proof.
-func apply(ctx context.Context, cfg Config, c store.Change) error {
-	switch c.Kind {
-	case store.KindPage:
-		return refresh(ctx, cfg, c.Key)
-	case store.KindSection:
+// apply recomputes the pages the changes may have changed and writes them
+// to the index in one batch. Recomputing from the records makes it
+// idempotent and order-proof.
+func apply(ctx context.Context, cfg Config, changes []store.Change) error {
+	slugs := map[string]bool{}
+	standards := map[string]bool{}
+	for _, c := range changes {
+		switch c.Kind {
+		case store.KindPage:
+			slugs[c.Key] = true
+		case store.KindSection:
+			standards[c.Key] = true
+		}
+	}
+	if len(standards) > 0 { // one pass over the pages for all the sections changed
 		for _, p := range cfg.Store.Pages() {
-			if p.Standards[0] == c.Key || p.Standards[1] == c.Key {
-				if err := refresh(ctx, cfg, p.Slug); err != nil {
-					return err
-				}
+			if standards[p.Standards[0]] || standards[p.Standards[1]] {
+				slugs[p.Slug] = true
 			}
 		}
 	}
+	if len(slugs) == 0 {
+		return nil
+	}
+	set := cfg.Profiles()
+	var puts []index.Doc
+	var deletes []string
+	for slug := range slugs {
+		pg, ok := cfg.Store.PublishedFromMirror(slug)
+		if !ok {
+			deletes = append(deletes, slug)
+			continue
+		}
+		puts = append(puts, index.DocFromPage(pg, set))
+	}
+	if err := cfg.Index.Apply(ctx, puts, deletes); err != nil {
+		return err
+	}
+	cfg.count("put", len(puts))
+	cfg.count("delete", len(deletes))
 	return nil
 }
 
-func refresh(ctx context.Context, cfg Config, slug string) error {
-	pg, ok := cfg.Store.PublishedFromMirror(slug)
-	if !ok {
-		cfg.count("delete")
-		return cfg.Index.Delete(ctx, slug)
-	}
-	cfg.count("put")
-	return cfg.Index.Put(ctx, index.DocFromPage(pg, cfg.Profiles()))
-}
-
-func (cfg Config) count(op string) {
-	if cfg.Metrics != nil {
-		cfg.Metrics.Indexed.WithLabelValues(op).Inc()
+func (cfg Config) count(op string, n int) {
+	if cfg.Metrics != nil && n > 0 {
+		cfg.Metrics.Indexed.WithLabelValues(op).Add(float64(n))
 	}
 }

@@ -37,7 +37,7 @@ const RunsBucket = "versus_runs"
 // 500 runs of every pair of 200 standards).
 const (
 	runTTL       = 30 * 24 * time.Hour
-	runsMaxBytes = 1 << 30
+	runsMaxBytes = 256 << 20
 	// RunChunk is the number of records in one chunk of a plan: small
 	// enough that a chunk is far below the 1 MB message limit and a
 	// restart redoes little, large enough that progress writes are rare.

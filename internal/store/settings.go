@@ -77,10 +77,10 @@ func DefaultSettings() Settings {
 		IdleReplica:   time.Hour,
 		// Sized for 200 standards (19,900 pages, see the README's settings
 		// table): measured sizes at the end of a run, times head room.
-		PagesMaxBytes:    4 << 30,
+		PagesMaxBytes:    2 << 30,
 		SectionsMaxBytes: 128 << 20,
 		EventsMaxAge:     365 * 24 * time.Hour,
-		EventsMaxBytes:   1 << 30,
+		EventsMaxBytes:   512 << 20,
 	}
 }
 

@@ -176,7 +176,11 @@ func (p *Planner) ensureSection(ctx context.Context, pr *profile.Profile, actor 
 	case err != nil:
 		return false, err
 	case rec.Inputs.Hash == in.Hash:
-		return false, nil
+		// Unchanged: nothing to queue, but make sure what the record waits
+		// for is on its way. A publish lost to a leader election after the
+		// record was written is sent again here (the job id deduplicates).
+		_, err := Resume(ctx, p.Store, store.KindSection, pr.ID, rec.Meta)
+		return false, err
 	}
 	return p.requeueSection(ctx, pr, in, actor, "stale")
 }
@@ -223,7 +227,8 @@ func (p *Planner) ensurePage(ctx context.Context, a, b *profile.Profile, actor s
 	case err != nil:
 		return false, err
 	case rec.Inputs.Hash == in.Hash:
-		return false, nil
+		_, err := Resume(ctx, p.Store, store.KindPage, slug, rec.Meta) // as for sections
+		return false, err
 	}
 	rec, err = p.Store.UpdatePage(ctx, slug, func(r *store.PageRecord) error {
 		r.Title = a.ShortName + " vs " + b.ShortName

@@ -9,6 +9,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/app"
 	"github.com/versus-dev/versus/internal/llmtest"
+	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -81,7 +82,7 @@ func TestRedraftRequestsShowThePreviousAnswer(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("%s: request-changes: %d %s", c.key, code, body)
 		}
-		waitFor(t, 30*time.Second, func() error {
+		natstest.CheckFor(t, 30*time.Second, func() error {
 			_, m := meta(t, s.run.Store, c.key)
 			if m.State != store.InReview || len(f.byKey()[c.key]) == before {
 				return fmt.Errorf("%s: %s after %d requests", c.key, m.State, len(f.byKey()[c.key]))
@@ -133,7 +134,7 @@ func TestRequestChangesAfterAnEditShowsTheEdit(t *testing.T) {
 	if code, body := s.call(t, "POST", "/api/pages/"+key+"/request-changes", s.token, map[string]any{"revision": rec.Revision, "note": note}); code != 200 {
 		t.Fatalf("request-changes: %d %s", code, body)
 	}
-	waitFor(t, 30*time.Second, func() error {
+	natstest.CheckFor(t, 30*time.Second, func() error {
 		if n := len(f.byKey()[key]); n == before {
 			return fmt.Errorf("%s: no redraft request yet", key)
 		}
@@ -205,21 +206,4 @@ func editJSON(t *testing.T, doc string, edit func(map[string]any)) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// waitFor polls cond until it returns nil; past the deadline it fails with
-// the last thing cond said was still wrong.
-func waitFor(t *testing.T, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %v", within, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

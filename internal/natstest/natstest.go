@@ -51,3 +51,21 @@ func Eventually(t testing.TB, within time.Duration, what string, cond func() boo
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// CheckFor polls cond every 20ms until it returns nil; past the deadline it
+// fails with the last thing cond said was still wrong (nats-server's
+// checkFor), so a timeout says why.
+func CheckFor(t testing.TB, within time.Duration, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %v", within, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

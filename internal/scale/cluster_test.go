@@ -13,6 +13,7 @@ import (
 	"github.com/versus-dev/versus/internal/broker"
 	"github.com/versus-dev/versus/internal/clustertest"
 	"github.com/versus-dev/versus/internal/llmtest"
+	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/store"
 )
 
@@ -45,7 +46,7 @@ func TestClusterManyWorkers(t *testing.T) {
 	d.approve("/api/sections/" + pg.Standards[0])
 	d.approve("/api/sections/" + pg.Standards[1])
 	for _, p := range []*bench.Proc{d.web, d.procs["indexer-1"], d.procs["indexer-2"]} {
-		waitFor(t, 20*time.Second, "the approved page in every replica's index", func() bool {
+		natstest.Eventually(t, 20*time.Second, "the approved page in every replica's index", func() bool {
 			n, err := p.Index.Count()
 			return err == nil && n == 1
 		})
@@ -180,7 +181,7 @@ func TestClusterLLMOutage(t *testing.T) {
 	d.enqueueAll()
 	// The outage lasts until the drafters have met it several times over,
 	// both ways: so jobs really went back and came round again.
-	waitFor(t, 30*time.Second, "5xx answers for most records, some twice", func() bool {
+	natstest.Eventually(t, 30*time.Second, "5xx answers for most records, some twice", func() bool {
 		fmu.Lock()
 		defer fmu.Unlock()
 		twice := 0
@@ -192,7 +193,7 @@ func TestClusterLLMOutage(t *testing.T) {
 		return len(failed) >= 10 && twice >= 2
 	})
 	d.llm.Down()
-	waitFor(t, 20*time.Second, "connections refused", func() bool { return d.llm.Refused() >= 2 })
+	natstest.Eventually(t, 20*time.Second, "connections refused", func() bool { return d.llm.Refused() >= 2 })
 	d.llm.SetHandler(nil)
 	d.llm.Up()
 	// Jobs handed back during the outage wait out their delays, which grow
@@ -209,18 +210,6 @@ func TestClusterLLMOutage(t *testing.T) {
 		if n >= 2 && d.calls()[key] <= n {
 			t.Errorf("%s: %d calls for %d failures: no successful call after the outage", key, d.calls()[key], n)
 		}
-	}
-}
-
-// waitFor waits until cond holds.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %v", what, within)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

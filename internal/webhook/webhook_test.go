@@ -95,22 +95,6 @@ func (rc *receiver) events() []string {
 	return out
 }
 
-// checkFor waits for cond to return nil, and says what was still wrong.
-func checkFor(t *testing.T, within time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %v", within, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestWebhooks: a receiver gets each publish, update and unpublish once,
 // signed; a delivery it fails comes again after the backoff; a receiver
 // with the wrong secret sees signatures it cannot verify; the log records
@@ -146,7 +130,7 @@ func TestWebhooks(t *testing.T) {
 	src.set("a-vs-b", "v1")
 	src.set("c-vs-d", "v1")
 	h.Nudge()
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		got := rc.events()
 		slices.Sort(got)
 		if !slices.Equal(got, []string{"page.published a-vs-b", "page.published c-vs-d"}) {
@@ -161,7 +145,7 @@ func TestWebhooks(t *testing.T) {
 	start := time.Now()
 	src.set("a-vs-b", "v2") // the receiver fails its first try of an update
 	h.Nudge()
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		got := rc.events()
 		if len(got) < 3 || got[2] != "page.updated a-vs-b" {
 			return fmt.Errorf("receiver got %q, want the update third", got)
@@ -173,7 +157,7 @@ func TestWebhooks(t *testing.T) {
 	}
 	src.set("c-vs-d", "")
 	h.Nudge()
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		got := rc.events()
 		if len(got) != 4 || got[3] != "page.unpublished c-vs-d" {
 			return fmt.Errorf("receiver got %q, want the unpublish fourth", got)
@@ -183,7 +167,7 @@ func TestWebhooks(t *testing.T) {
 	// Back as it was: a new event, not one the stream took for a duplicate.
 	src.set("c-vs-d", "v1")
 	h.Nudge()
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		got := rc.events()
 		if len(got) != 5 || got[4] != "page.published c-vs-d" {
 			return fmt.Errorf("receiver got %q, want the publish again fifth", got)
@@ -197,7 +181,7 @@ func TestWebhooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		info, err := cons.Info(ctx)
 		if err != nil {
 			return err
@@ -222,7 +206,7 @@ func TestWebhooks(t *testing.T) {
 		t.Errorf("receiver got %q, want 5 events", got)
 	}
 	// The receiver with the wrong secret refused every delivery (3 tries each).
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		wrong.mu.Lock()
 		defer wrong.mu.Unlock()
 		if wrong.bad != 5*3 || len(wrong.got) != 0 {
@@ -233,7 +217,7 @@ func TestWebhooks(t *testing.T) {
 
 	// The log holds every attempt, newest first, with outcomes.
 	rec := httptest.NewRecorder()
-	checkFor(t, 5*time.Second, func() error {
+	natstest.CheckFor(t, 5*time.Second, func() error {
 		rec = httptest.NewRecorder()
 		h.LogHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/webhooks/deliveries?limit=1000", nil))
 		var res struct {
@@ -329,14 +313,14 @@ func TestTwoTrackers(t *testing.T) {
 	for _, h := range hs {
 		go func() { _ = h.Run(ctx) }()
 	}
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		if n := len(rc.events()); n != 20 {
 			return fmt.Errorf("%d events, want 20", n)
 		}
 		return nil
 	})
 	cons, _ := js.Consumer(ctx, webhook.Stream, "webhook-delivery")
-	checkFor(t, 10*time.Second, func() error {
+	natstest.CheckFor(t, 10*time.Second, func() error {
 		info, err := cons.Info(ctx)
 		if err != nil || info.NumPending != 0 || info.NumAckPending != 0 {
 			return fmt.Errorf("consumer %v %+v", err, info)

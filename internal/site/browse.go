@@ -101,20 +101,13 @@ func (s *Site) HomePage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Recent = append(v.Recent, entryOf(p))
 	}
-	ld, err := ldScript(map[string]any{
+	s.browse(w, r, "home.html", &v, &v.chrome, map[string]any{
 		"@context": "https://schema.org", "@type": "WebSite", "name": siteName, "url": base + "/",
 		"potentialAction": map[string]any{
 			"@type": "SearchAction", "target": base + "/search?q={search_term_string}",
 			"query-input": "required name=search_term_string",
 		},
 	})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v.JSONLD = ld
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "home.html", v)
 }
 
 type listView struct {
@@ -138,17 +131,10 @@ func (s *Site) CompareList(w http.ResponseWriter, r *http.Request) {
 		Description: fmt.Sprintf("Every published comparison of compliance standards, %d in all, grouped by standard.", len(all)),
 		Canonical:   base + "/compare", OGType: "website", Crumbs: crumbs,
 	}, Standards: byStandard(s.set(), all), Total: len(all)}
-	ld, err := ldScript(map[string]any{"@context": "https://schema.org", "@graph": []any{
+	s.browse(w, r, "list.html", &v, &v.chrome, map[string]any{"@context": "https://schema.org", "@graph": []any{
 		map[string]any{"@type": "CollectionPage", "name": v.Title, "url": v.Canonical},
 		breadcrumbLD(base, v.Canonical, crumbs),
 	}})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v.JSONLD = ld
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "list.html", v)
 }
 
 type standardView struct {
@@ -199,18 +185,11 @@ func (s *Site) StandardPage(w http.ResponseWriter, r *http.Request) {
 		// Nothing of it is live: say so, and keep the page out of indexes.
 		v.NoIndex, v.Canonical = true, ""
 	}
-	ld, err := ldScript(map[string]any{"@context": "https://schema.org", "@graph": []any{
+	s.browse(w, r, "standard.html", &v, &v.chrome, map[string]any{"@context": "https://schema.org", "@graph": []any{
 		map[string]any{"@type": "WebPage", "name": v.Title, "url": base + "/standards/" + pr.ID,
 			"about": map[string]any{"@type": "Thing", "name": pr.Name, "alternateName": pr.ShortName}},
 		breadcrumbLD(base, base+"/standards/"+pr.ID, crumbs),
 	}})
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	v.JSONLD = ld
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	s.render(w, r, http.StatusOK, "standard.html", v)
 }
 
 // --- sitemap and robots ---
@@ -419,4 +398,17 @@ func (s *Site) APIPublishedPage(w http.ResponseWriter, r *http.Request) {
 	md := page.Render(p.Page)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	writeJSON(w, http.StatusOK, PublishedPage{PublishedEntry: s.publishedEntry(s.baseURL(r), p), Page: p.Page, Markdown: string(md)})
+}
+
+// browse serves a browse page: its JSON-LD in the head, cacheable for five
+// minutes like every public page.
+func (s *Site) browse(w http.ResponseWriter, r *http.Request, tmpl string, v any, c *chrome, ld any) {
+	js, err := ldScript(ld)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	c.JSONLD = js
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	s.render(w, r, http.StatusOK, tmpl, v)
 }

@@ -440,7 +440,7 @@ func TestBrowsePages(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("/: %d", code)
 	}
-	for _, want := range []string{`action="/search"`, `href="/compare/` + a + `"`, `href="/standards/gdpr"`, `<link rel="canonical" href="` + publicURL + `/">`} {
+	for _, want := range []string{`action="/search"`, `href="/compare/` + a + `"`, `href="/standards/gdpr"`, `<link rel="canonical" href="` + publicURL + `/">`, `"SearchAction"`} {
 		if !strings.Contains(home, want) {
 			t.Errorf("/ lacks %s", want)
 		}
@@ -463,6 +463,9 @@ func TestBrowsePages(t *testing.T) {
 	pr, _ := set.Get("iso-27001")
 	if code != http.StatusOK || !strings.Contains(std, pr.Issuer) || !strings.Contains(std, `href="/compare/`+b+`"`) {
 		t.Errorf("/standards/iso-27001: %d, issuer or page missing", code)
+	}
+	if !strings.Contains(std, `application/ld+json`) || !strings.Contains(std, `"BreadcrumbList"`) {
+		t.Error("/standards/iso-27001 carries no breadcrumb JSON-LD")
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/standards/ISO%2027001", nil))

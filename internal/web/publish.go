@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html/template"
+	"regexp"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/lifecycle"
@@ -131,4 +133,14 @@ func (s *server) viewStatus(v review.PageView) publishStatus {
 		}
 	}
 	return s.status(v.Record, secs)
+}
+
+// publicPath is a public page's path as a flash names it.
+var publicPath = regexp.MustCompile(`/compare/[a-z0-9][a-z0-9-]*`)
+
+// flashHTML is a flash as HTML: its text escaped, with each public page
+// it names ("Live at /compare/…") a link, so the editor can go and look.
+func flashHTML(s string) template.HTML {
+	esc := template.HTMLEscapeString(s) // leaves a path of [a-z0-9-/] as it is
+	return template.HTML(publicPath.ReplaceAllString(esc, `<a href="$0">$0</a>`))
 }

@@ -1,0 +1,313 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/versus-dev/versus/index"
+	"github.com/versus-dev/versus/internal/browsertest"
+	"github.com/versus-dev/versus/internal/natstest"
+	"github.com/versus-dev/versus/internal/profile"
+	"github.com/versus-dev/versus/internal/review"
+	"github.com/versus-dev/versus/internal/site"
+	"github.com/versus-dev/versus/internal/store"
+	"github.com/versus-dev/versus/internal/web"
+)
+
+// storeCatalog is the public site's view of the store: a page is shown
+// only when it is published, as the server's own catalog does.
+type storeCatalog struct{ svc *review.Service }
+
+func (c storeCatalog) PublishedPage(ctx context.Context, slug string) (site.Published, bool, error) {
+	rec, pg, err := c.svc.PublishedPage(ctx, slug)
+	if errors.Is(err, review.ErrNotPublished) || errors.Is(err, store.ErrNotFound) {
+		return site.Published{}, false, nil
+	}
+	if err != nil {
+		return site.Published{}, false, err
+	}
+	return site.Published{Page: pg, Reviewed: rec.Updated}, true, nil
+}
+
+func (c storeCatalog) PublishedPages(ctx context.Context) ([]site.Published, error) {
+	var out []site.Published
+	for _, p := range c.svc.Store.Pages() {
+		pub, ok, err := c.PublishedPage(ctx, p.Slug)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, pub)
+		}
+	}
+	return out, nil
+}
+
+// noSearch stands in for the search index: these tests never search.
+type noSearch struct{}
+
+func (noSearch) Search(context.Context, index.Query) (index.Result, error) {
+	return index.Result{Hits: []index.Hit{}}, nil
+}
+func (noSearch) Suggest(context.Context, string, int) ([]index.Suggestion, error) { return nil, nil }
+
+// withSite serves the public site beside the review app on one origin, as
+// the server does, so that "Live at /compare/…" can be followed.
+func (e *env) withSite(opts ...web.Option) {
+	mux := http.NewServeMux()
+	web.Mount(mux, e.svc, e.auth, opts...)
+	site.New(noSearch{}, func() *profile.Set { return e.profiles }, storeCatalog{e.svc}).Register(mux)
+	e.srv = httptest.NewServer(mux)
+	e.t.Cleanup(e.srv.Close)
+}
+
+// chrome is one signed-in Chromium tab on an env, with the helpers the
+// tests below share.
+type chrome struct {
+	t    *testing.T
+	e    *env
+	br   *browsertest.Browser
+	ctx  context.Context
+	base string
+}
+
+func (e *env) chrome(user string) *chrome {
+	t := e.t
+	t.Helper()
+	br := browsertest.New(t)
+	c := &chrome{t: t, e: e, br: br, ctx: br.Ctx, base: e.srv.URL}
+	c.do("sign in as "+user,
+		chromedp.Navigate(c.base+"/review"),
+		chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), user),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	)
+	return c
+}
+
+func (c *chrome) do(what string, acts ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	browsertest.Do(c.t, c.ctx, what, acts...)
+}
+
+// open navigates to path and waits for sel to show.
+func (c *chrome) open(path, sel string) {
+	c.t.Helper()
+	c.do("open "+path, chromedp.Navigate(c.base+path), chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// text is the rendered text of the first element matching sel, "" when none.
+func (c *chrome) text(sel string) string {
+	c.t.Helper()
+	return strings.TrimSpace(browsertest.Get(c.t, c.ctx, "text of "+sel, chromedp.Evaluate[string](
+		fmt.Sprintf(`(function(){var n=document.querySelector(%q); return n ? n.innerText.replace(/\s+/g,' ') : '';})()`, sel))))
+}
+
+// hrefs are the href attributes of the elements matching sel, in order.
+func (c *chrome) hrefs(sel string) []string {
+	c.t.Helper()
+	return browsertest.Get(c.t, c.ctx, "links "+sel, chromedp.Evaluate[[]string](
+		fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(a => a.getAttribute('href'))`, sel)))
+}
+
+// slugs are the data-slug of the queue's rows.
+func (c *chrome) slugs() []string {
+	c.t.Helper()
+	s := browsertest.Get(c.t, c.ctx, "rows", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#queue .qrow')).map(r => r.dataset.slug)`))
+	slices.Sort(s)
+	return s
+}
+
+// click clicks sel (accepting any confirm) and waits for wait to show.
+func (c *chrome) click(sel, wait string) {
+	c.t.Helper()
+	c.do("click "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(wait)))
+}
+
+// clickFlash clicks sel and waits, with a deadline, for the page it leads
+// to (not the old one, whose flash may still show) to show its flash or
+// error; it returns the flash.
+func (c *chrome) clickFlash(sel string) string {
+	c.t.Helper()
+	browsertest.Get(c.t, c.ctx, "mark the page", chromedp.Evaluate[bool](`window.__old = true`))
+	c.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	natstest.Eventually(c.t, browsertest.Timeout, "the page after clicking "+sel, func() bool {
+		ctx, cancel := context.WithTimeout(c.ctx, time.Second)
+		defer cancel()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__old === undefined && document.readyState !== 'loading' && !!document.querySelector('.flash, #error')`))
+		return err == nil && ok // an error: the old page is going away
+	})
+	if err := c.text("#error"); err != "" {
+		c.t.Fatalf("after clicking %s: error %q", sel, err)
+	}
+	return c.text(".flash")
+}
+
+// noOverflow fails t when the page in c is wider than its window, naming
+// the widest elements.
+func noOverflow(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	w := browsertest.Get(t, ctx, "scroll width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	inner := browsertest.Get(t, ctx, "window width", chromedp.Evaluate[int](`window.innerWidth`))
+	if w > inner {
+		wide := browsertest.Get(t, ctx, "wide", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-6).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))`))
+		t.Errorf("%s overflows at %d px: %d px wide; widest: %v", what, inner, w, wide)
+	}
+}
+
+// In Chromium, a page whose two sections and itself are in review says it
+// is not live and exactly what blocks it, with links; each approval moves
+// it on, the last one says "Live at /compare/…" with the link, and the link
+// leads to the public comparison.
+func TestBrowserPublishStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newEnv(t)
+	e.withSite()
+	c := e.chrome("ed")
+	pagePath := "/review/pages/" + cleanPage
+
+	c.open(pagePath, "#publish-status")
+	if got, want := c.text("#publish-status"), "Not live yet: waiting on this page: in review; section GDPR: in review; section ISO 27001: in review."; got != want {
+		t.Errorf("publish status in review:\n got %q\nwant %q", got, want)
+	}
+	if got := c.hrefs("#publish-status a"); !slices.Equal(got, []string{"/review/sections/gdpr", "/review/sections/iso-27001"}) {
+		t.Errorf("links to the blocking sections: %v", got)
+	}
+
+	// Section A, reached by its link: it says what approving it unblocks
+	// (the approved gdpr-vs-nist-csf, whose other section is approved; not
+	// this page, which still waits on itself and on ISO 27001).
+	c.click(`#publish-status a[href="/review/sections/gdpr"]`, "#impact")
+	if got := c.text("#impact"); !strings.HasPrefix(got, "Approving this unblocks 1 page(s)") {
+		t.Errorf("gdpr section impact: %q", got)
+	}
+	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + waitPage}) {
+		t.Errorf("gdpr section unblocks %v, want only %s", got, waitPage)
+	}
+	if fl := c.clickFlash("#approve"); !strings.HasPrefix(fl, "Approved. 1 page(s) now published") {
+		t.Errorf("flash after approving gdpr: %q", fl)
+	}
+	if s := e.section("gdpr"); s.State != store.Approved {
+		t.Fatalf("gdpr after approving in the browser: %s", s.State)
+	}
+	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + waitPage}) || !strings.HasPrefix(c.text("#unblocks summary"), "Live because of it: 1 page(s)") {
+		t.Errorf("approved gdpr section lists as published %v (%q)", got, c.text("#unblocks summary"))
+	}
+
+	// The page now names only section B (and itself).
+	c.open(pagePath, "#publish-status")
+	if got, want := c.text("#publish-status"), "Not live yet: waiting on this page: in review; section ISO 27001: in review."; got != want {
+		t.Errorf("publish status after gdpr:\n got %q\nwant %q", got, want)
+	}
+	if got := c.hrefs("#publish-status a"); !slices.Equal(got, []string{"/review/sections/iso-27001"}) {
+		t.Errorf("links after gdpr: %v", got)
+	}
+	c.click(`#publish-status a[href="/review/sections/iso-27001"]`, "#approve")
+	c.clickFlash("#approve")
+	c.open(pagePath, "#publish-status")
+	if got, want := c.text("#publish-status"), "Not live yet: waiting on this page: in review."; got != want {
+		t.Errorf("publish status with both sections approved:\n got %q\nwant %q", got, want)
+	}
+	if n := len(c.hrefs(`#publish-status a`)); n != 0 {
+		t.Errorf("%d links in the status of a page that waits only on itself", n)
+	}
+
+	// The last approval: the flash says live, with the link.
+	live := "/compare/" + cleanPage
+	if fl := c.clickFlash("#approve"); fl != "Approved. Live at "+live+"." {
+		t.Errorf("flash after the last approval: %q", fl)
+	}
+	if got := c.hrefs(".flash a"); !slices.Equal(got, []string{live}) {
+		t.Fatalf("the flash links %v, want %s", got, live)
+	}
+	if got := c.text("#publish-status"); got != "Live at "+live+"." {
+		t.Errorf("publish status when live: %q", got)
+	}
+	title := e.page(cleanPage).Title
+	c.do("follow the link", chromedp.Click(chromedp.CSS(`.flash a[href="`+live+`"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if p := browsertest.Get(t, c.ctx, "path", chromedp.Evaluate[string](`location.pathname`)); p != live {
+		t.Fatalf("the link led to %s", p)
+	}
+	if code := browsertest.Get(t, c.ctx, "status", chromedp.Evaluate[int](`performance.getEntriesByType('navigation')[0].responseStatus`)); code != http.StatusOK {
+		t.Errorf("the public page answered %d", code)
+	}
+	if h1 := c.text("h1"); !strings.Contains(h1, title) {
+		t.Errorf("the public page's heading is %q, want the comparison %q", h1, title)
+	}
+	if dt := browsertest.Get(t, c.ctx, "title", chromedp.Evaluate[string](`document.title`)); !strings.Contains(dt, title) {
+		t.Errorf("the public page's title is %q", dt)
+	}
+
+	// The queue's approved tab marks it (and the gdpr page published by
+	// the gdpr section) live, with their public links.
+	c.open("/review?state=approved", "#queue")
+	if got := c.slugs(); !slices.Equal(got, []string{cleanPage, waitPage}) {
+		t.Errorf("approved tab: %v", got)
+	}
+	for _, s := range []string{cleanPage, waitPage} {
+		if got := c.hrefs(`#queue .qrow[data-slug="` + s + `"] a.pub`); !slices.Equal(got, []string{"/compare/" + s}) {
+			t.Errorf("approved row %s: live links %v", s, got)
+		}
+	}
+}
+
+// The other order: the page approved first says what it still waits on;
+// the last section's approval says the page went live, and names it.
+func TestBrowserPublishStatusSectionLast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newEnv(t)
+	e.withSite()
+	c := e.chrome("ed")
+
+	c.open("/review/pages/"+cleanPage, "#approve")
+	if fl, want := c.clickFlash("#approve"), "Approved. Not live yet: waiting on section GDPR: in review; section ISO 27001: in review."; fl != want {
+		t.Errorf("flash after approving the page first:\n got %q\nwant %q", fl, want)
+	}
+	if n := len(c.hrefs(".flash a")); n != 0 {
+		t.Errorf("the flash of a page not live has %d links", n)
+	}
+	c.open("/review/sections/gdpr", "#approve")
+	c.clickFlash("#approve")
+
+	// ISO 27001 is the last part missing: its page says so before, and
+	// after approving it says the page went live.
+	c.open("/review/sections/iso-27001", "#impact")
+	if got := c.text("#impact"); !strings.HasPrefix(got, "Approving this unblocks 1 page(s)") {
+		t.Errorf("iso-27001 impact before: %q", got)
+	}
+	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + cleanPage}) {
+		t.Errorf("iso-27001 unblocks %v", got)
+	}
+	if fl := c.clickFlash("#approve"); !strings.HasPrefix(fl, "Approved. 1 page(s) now published") {
+		t.Errorf("flash after the last section: %q", fl)
+	}
+	if got := c.text("#impact"); !strings.HasPrefix(got, "Published on 1 page(s)") {
+		t.Errorf("iso-27001 impact after: %q", got)
+	}
+	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + cleanPage}) || !strings.HasPrefix(c.text("#unblocks summary"), "Live because of it: 1 page(s)") {
+		t.Errorf("iso-27001 after approval lists %v (%q)", got, c.text("#unblocks summary"))
+	}
+	c.open("/review/pages/"+cleanPage, "#publish-status")
+	if got := c.hrefs("#publish-status a"); !slices.Equal(got, []string{"/compare/" + cleanPage}) {
+		t.Errorf("the page's status links %v once live", got)
+	}
+	c.open("/review?state=approved", "#queue")
+	if got := c.hrefs(`#queue .qrow[data-slug="` + cleanPage + `"] a.pub`); !slices.Equal(got, []string{"/compare/" + cleanPage}) {
+		t.Errorf("approved tab: live link of %s: %v", cleanPage, got)
+	}
+}

@@ -3,10 +3,14 @@ package web_test
 import (
 	"context"
 	"errors"
+	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/versus-dev/versus/index"
 	"github.com/versus-dev/versus/internal/browsertest"
+	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/profile"
 	"github.com/versus-dev/versus/internal/review"
@@ -309,5 +314,142 @@ func TestBrowserPublishStatusSectionLast(t *testing.T) {
 	c.open("/review?state=approved", "#queue")
 	if got := c.hrefs(`#queue .qrow[data-slug="` + cleanPage + `"] a.pub`); !slices.Equal(got, []string{"/compare/" + cleanPage}) {
 		t.Errorf("approved tab: live link of %s: %v", cleanPage, got)
+	}
+}
+
+// seedDashboard is the usual seed and, besides, a page approved before its
+// sections and two pages needing attention for different reasons (one of
+// a standard with no section yet), with tokens spent on each.
+func seedDashboard(e *env, ctx context.Context) {
+	e.seed(ctx)
+	now := time.Now().UTC()
+	for _, x := range []struct {
+		slug  string
+		stds  [2]string
+		state store.State
+		fs    []finding.Finding
+		usage store.Usage
+	}{
+		{"iso-27001-vs-gdpr", [2]string{"iso-27001", "gdpr"}, store.Approved, nil, store.Usage{Calls: 2, Prompt: 3000, Completion: 1500, Cached: 500}},
+		{"nist-csf-vs-iso-27001", [2]string{"nist-csf", "iso-27001"}, store.NeedsAttention, []finding.Finding{errFinding}, store.Usage{Calls: 1, Prompt: 1000}},
+		{"gdpr-vs-soc-2", [2]string{"gdpr", "soc-2"}, store.NeedsAttention, nil, store.Usage{}},
+	} {
+		rec := store.PageRecord{Slug: x.slug, Title: x.slug, Standards: x.stds, Pair: e.page(cleanPage).Pair,
+			Meta: store.Meta{State: x.state, Findings: x.fs, Drafter: "offline", Inputs: store.Inputs{Hash: "h-" + x.slug}, Seq: 1, Drafted: 1, Updated: now, Usage: x.usage}}
+		if x.state == store.Approved {
+			c := rec.Pair
+			rec.Approved = &c
+		}
+		if _, err := e.store.CreatePage(ctx, rec); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	natstest.Eventually(e.t, 5*time.Second, "mirror holds the dashboard's pages", func() bool { return len(e.store.Pages()) == 7 })
+}
+
+// figures flattens a dashboard answer to its figures by path: "live",
+// "usage.prompt", "states.approved", "needs_attention_by_reason.<rule>".
+// A null (the cost with no price) is no figure.
+func figures(t *testing.T, prefix string, v any, out map[string]float64) {
+	t.Helper()
+	switch x := v.(type) {
+	case float64:
+		out[prefix] = x
+	case nil:
+	case map[string]any:
+		for k, y := range x {
+			figures(t, strings.TrimPrefix(prefix+"."+k, "."), y, out)
+		}
+	case []any: // the reasons: {reason, count}
+		for _, y := range x {
+			r, _ := y.(map[string]any)
+			reason, ok := r["reason"].(string)
+			if !ok || len(r) != 2 {
+				t.Fatalf("%s: an entry that is not {reason, count}: %v", prefix, y)
+			}
+			out[prefix+"."+reason], _ = r["count"].(float64)
+		}
+	default:
+		t.Fatalf("%s: a value that is not a figure: %v", prefix, v)
+	}
+}
+
+// In Chromium, every figure the dashboard shows (each carries data-fig,
+// its path in the API's answer) equals GET /api/dashboard fetched by the
+// same user in the same browser, and every figure of the answer is shown.
+// The seed mixes every kind: live, waiting on sections, in review and one
+// approval away, needing attention for two reasons, tokens and money.
+func TestBrowserDashboardMatchesAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newEnvSeeded(t, seedDashboard, web.WithPrice(3, 15))
+	if code, out := e.do("POST", "/api/sections/gdpr/approve", "ed", body(e.section("gdpr").Revision, "")); code != http.StatusOK {
+		t.Fatalf("approve gdpr: %d %v", code, out)
+	}
+	natstest.Eventually(t, 5*time.Second, "the mirror has gdpr approved", func() bool { return e.svc.SectionsByID()["gdpr"].State == store.Approved })
+	c := e.chrome("vic")
+	c.open("/review/dashboard", "#figures")
+
+	shown := browsertest.Get(t, c.ctx, "figures", chromedp.Evaluate[[][2]string](`Array.from(document.querySelectorAll('[data-fig]')).map(n => [n.dataset.fig, n.innerText.trim()])`))
+	raw := browsertest.Get(t, c.ctx, "GET /api/dashboard", chromedp.Evaluate[string](
+		fmt.Sprintf(`fetch('/api/dashboard', {headers: {Authorization: 'Bearer ' + %q}}).then(r => r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status)))`, e.tokens["vic"]),
+		chromedp.EvalAwaitPromise))
+	var answer map[string]any
+	if err := json.Unmarshal([]byte(raw), &answer); err != nil {
+		t.Fatalf("dashboard answer: %v: %s", err, raw)
+	}
+	api := map[string]float64{}
+	figures(t, "", answer, api)
+
+	// The mix is what the seed says, so the comparison below means something.
+	for k, want := range map[string]float64{
+		"pages": 7, "live": 1, "waiting_on_sections": 1, "in_review": 3, "one_approval_away": 1, "needs_attention": 2,
+		"needs_attention_by_reason.meta.placeholder": 1, "needs_attention_by_reason.drafting failed (no draft to check)": 1,
+		"usage.calls": 7, "usage.prompt": 8800, "usage.completion": 4700, "usage.cached": 500, "tokens": 13500,
+		"states.approved": 2, "sections.approved": 2, "sections.in_review": 1,
+	} {
+		if api[k] != want {
+			t.Errorf("API %s = %v, want %v", k, api[k], want)
+		}
+	}
+	if want := (8800*3 + 4700*15) / 1e6; math.Abs(api["cost"]-want) > 1e-12 {
+		t.Errorf("API cost = %v, want %v", api["cost"], want)
+	}
+
+	seen := map[string]bool{}
+	for _, f := range shown {
+		name, text := f[0], f[1]
+		if seen[name] {
+			t.Errorf("the dashboard shows %s twice", name)
+		}
+		seen[name] = true
+		want, ok := api[name]
+		if !ok {
+			t.Errorf("the dashboard shows %s = %q, which the API does not give", name, text)
+			continue
+		}
+		got, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
+		if err != nil {
+			t.Errorf("the dashboard's %s is %q, not a number", name, text)
+			continue
+		}
+		tol := 0.0 // counts are exact; an amount is right to the places shown
+		if _, frac, ok := strings.Cut(text, "."); ok {
+			tol = 0.5 * math.Pow(10, -float64(len(frac)))
+		}
+		if math.Abs(got-want) > tol {
+			t.Errorf("the dashboard shows %s = %q, the API %v", name, text, want)
+		}
+	}
+	var missing []string
+	for k := range api {
+		if !seen[k] {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("the API gives figures the dashboard does not show: %v", missing)
 	}
 }

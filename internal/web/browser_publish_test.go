@@ -140,19 +140,26 @@ func (c *chrome) click(sel, wait string) {
 	c.do("click "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(wait)))
 }
 
-// clickFlash clicks sel and waits, with a deadline, for the page it leads
-// to (not the old one, whose flash may still show) to show its flash or
-// error; it returns the flash.
-func (c *chrome) clickFlash(sel string) string {
+// clickWait clicks sel and waits, with a deadline, until cond (JavaScript)
+// holds on the page it leads to: the old page is marked, so that a flash
+// or row still showing on it does not count.
+func (c *chrome) clickWait(sel, cond string) {
 	c.t.Helper()
 	browsertest.Get(c.t, c.ctx, "mark the page", chromedp.Evaluate[bool](`window.__old = true`))
 	c.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 	natstest.Eventually(c.t, browsertest.Timeout, "the page after clicking "+sel, func() bool {
 		ctx, cancel := context.WithTimeout(c.ctx, time.Second)
 		defer cancel()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__old === undefined && document.readyState !== 'loading' && !!document.querySelector('.flash, #error')`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__old === undefined && document.readyState !== 'loading' && !!(`+cond+`)`))
 		return err == nil && ok // an error: the old page is going away
 	})
+}
+
+// clickFlash clicks sel and waits for the page it leads to to show its
+// flash or error; it returns the flash.
+func (c *chrome) clickFlash(sel string) string {
+	c.t.Helper()
+	c.clickWait(sel, `document.querySelector('.flash, #error')`)
 	if err := c.text("#error"); err != "" {
 		c.t.Fatalf("after clicking %s: error %q", sel, err)
 	}
@@ -452,4 +459,117 @@ func TestBrowserDashboardMatchesAPI(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("the API gives figures the dashboard does not show: %v", missing)
 	}
+}
+
+// queueTruth is what the queue filtered by standard should show, read from
+// the store record by record: the count of each state and the slugs of
+// each, "open" being in review and needing attention.
+func (e *env) queueTruth(standard string) (map[string]int, map[string][]string) {
+	e.t.Helper()
+	counts, slugs := map[string]int{"open": 0}, map[string][]string{}
+	for _, st := range store.States {
+		counts[string(st)] = 0
+	}
+	for _, m := range e.store.Pages() {
+		if m.Standards[0] != standard && m.Standards[1] != standard {
+			continue
+		}
+		p := e.page(m.Slug) // the record itself, not the mirror the queue reads
+		counts[string(p.State)]++
+		slugs[string(p.State)] = append(slugs[string(p.State)], p.Slug)
+		if p.State == store.InReview || p.State == store.NeedsAttention {
+			counts["open"]++
+			slugs["open"] = append(slugs["open"], p.Slug)
+		}
+	}
+	for _, v := range slugs {
+		slices.Sort(v)
+	}
+	return counts, slugs
+}
+
+// checkQueue compares the queue shown in c (filtered by standard, on the
+// tab named state) with the store: every tab's count, the total, the
+// standard's count in the filter, and the rows.
+func (c *chrome) checkQueue(what, standard, state string) {
+	c.t.Helper()
+	t := c.t
+	counts, slugs := c.e.queueTruth(standard)
+	tabs := browsertest.Get(t, c.ctx, "tabs", chromedp.Evaluate[[][2]string](`Array.from(document.querySelectorAll('.tabs a.tab')).map(a => [a.dataset.state, a.querySelector('.count').innerText.trim()])`))
+	if len(tabs) != len(counts) {
+		t.Errorf("%s: %d tabs, want %d", what, len(tabs), len(counts))
+	}
+	for _, tab := range tabs {
+		if want := strconv.Itoa(counts[tab[0]]); tab[1] != want {
+			t.Errorf("%s: tab %s counts %s, the store %s", what, tab[0], tab[1], want)
+		}
+	}
+	if on := browsertest.Get(t, c.ctx, "tab shown", chromedp.Evaluate[string](`(document.querySelector('.tabs a.tab.on') || {dataset: {}}).dataset.state || ''`)); on != state {
+		t.Errorf("%s: the tab shown is %q, want %s", what, on, state)
+	}
+	n := counts[state]
+	if n > 0 {
+		if got, want := c.text("#pager-info"), fmt.Sprintf("1–%d of %d", n, n); got != want {
+			t.Errorf("%s: pager %q, want %q", what, got, want)
+		}
+	}
+	if opt, want := c.text(`#f-standard option[value="`+standard+`"]`), fmt.Sprintf("(%d)", n); !strings.HasSuffix(opt, want) {
+		t.Errorf("%s: the filter says %q, want %s", what, opt, want)
+	}
+	if got := c.slugs(); !slices.Equal(got, slugs[state]) {
+		t.Errorf("%s: rows\n%v\nthe store has\n%v", what, got, slugs[state])
+	}
+}
+
+// After a bulk approval in Chromium (by standard, and of selected rows)
+// the queue shown with the results, each tab after it and a reload all
+// agree with the store: no stale count, no approved row left among those
+// to review.
+func TestBrowserBulkApproveQueueMatchesStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newEnvSeeded(t, seedBig)
+	c := e.chrome("ed")
+	want := e.readyWant("std-05", "ed")
+	if len(want) == 0 {
+		t.Fatal("fixture: nothing of std-05 ready")
+	}
+
+	c.open("/review?standard=std-05", "#bulk-approve-standard")
+	c.checkQueue("before", "std-05", "open")
+	c.clickWait("#bulk-approve-standard", `document.querySelector('.bulk-result')`)
+	if ok := c.hrefs(".bulk-result li.ok a"); len(ok) != len(want) {
+		t.Fatalf("bulk approved %d pages, want %d", len(ok), len(want))
+	}
+	c.checkQueue("with the results", "std-05", "open")
+	c.clickWait(`.tabs a.tab[data-state="in_review"]`, `document.querySelector('#queue')`)
+	c.checkQueue("in review tab", "std-05", "in_review")
+	c.clickWait(`.tabs a.tab[data-state="approved"]`, `document.querySelector('#queue')`)
+	c.checkQueue("approved tab", "std-05", "approved")
+	for _, s := range want {
+		if got := c.hrefs(`#queue .qrow[data-slug="` + s + `"] a.pub`); !slices.Equal(got, []string{"/compare/" + s}) {
+			t.Errorf("approved tab: %s is not marked live (%v)", s, got)
+		}
+	}
+	c.open("/review?standard=std-05", "#queue")
+	c.checkQueue("reloaded", "std-05", "open")
+
+	// Approve selected rows on the in-review tab of a standard whose
+	// section is in review: they leave the tab, the counts follow.
+	c.open("/review?state=in_review&standard=std-20&sort=slug", "#queue")
+	picked := browsertest.Get(t, c.ctx, "select two", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#queue .qrow input[type=checkbox]')).slice(0, 2).map(b => { b.click(); return b.closest('.qrow').dataset.slug; })`))
+	if len(picked) != 2 {
+		t.Fatalf("selected %v", picked)
+	}
+	c.clickWait("#bulk-approve", `document.querySelector('.bulk-result')`)
+	if ok := c.hrefs(".bulk-result li.ok a"); len(ok) != 2 {
+		t.Errorf("approved %v of %v", ok, picked)
+	}
+	for _, s := range picked {
+		if p := e.page(s); p.State != store.Approved {
+			t.Errorf("%s after approving it selected: %s", s, p.State)
+		}
+	}
+	c.checkQueue("selected, with the results", "std-20", "in_review")
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/versus-dev/versus/internal/site"
 	"github.com/versus-dev/versus/internal/store"
 	"github.com/versus-dev/versus/internal/web"
+	"github.com/versus-dev/versus/internal/webhook"
 )
 
 // storeCatalog is the public site's view of the store: a page is shown
@@ -341,7 +342,11 @@ func seedDashboard(e *env, ctx context.Context) {
 		{"nist-csf-vs-iso-27001", [2]string{"nist-csf", "iso-27001"}, store.NeedsAttention, []finding.Finding{errFinding}, store.Usage{Calls: 1, Prompt: 1000}},
 		{"gdpr-vs-soc-2", [2]string{"gdpr", "soc-2"}, store.NeedsAttention, nil, store.Usage{}},
 	} {
-		rec := store.PageRecord{Slug: x.slug, Title: x.slug, Standards: x.stds, Pair: e.page(cleanPage).Pair,
+		title := x.slug
+		if x.state == store.Approved { // a title as long as real ones get
+			title = "ISO/IEC 27001:2022 Information security, cybersecurity and privacy protection vs Regulation (EU) 2016/679 (General Data Protection Regulation)"
+		}
+		rec := store.PageRecord{Slug: x.slug, Title: title, Standards: x.stds, Pair: e.page(cleanPage).Pair,
 			Meta: store.Meta{State: x.state, Findings: x.fs, Drafter: "offline", Inputs: store.Inputs{Hash: "h-" + x.slug}, Seq: 1, Drafted: 1, Updated: now, Usage: x.usage}}
 		if x.state == store.Approved {
 			c := rec.Pair
@@ -572,4 +577,72 @@ func TestBrowserBulkApproveQueueMatchesStore(t *testing.T) {
 		}
 	}
 	c.checkQueue("selected, with the results", "std-20", "in_review")
+}
+
+// At 390 px, no review screen is wider than the phone: the draft views
+// (with findings, approved and live, needing attention, with a flash), the
+// sections, the dashboard, the admin page with a new token and webhook
+// deliveries, and the queue's tabs and bulk results.
+func TestBrowserNoOverflowPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	now := time.Now().UTC()
+	long := "https://hooks.example.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+	log := &deliveryLog{attempts: []webhook.Attempt{
+		{Time: now, Type: "page.published", Slug: "iso-27001-vs-gdpr", Target: long, Attempt: 3, Status: 503, Error: long + " answered 503 Service Unavailable", Outcome: "retrying"},
+	}}
+	e := newEnvSeeded(t, seedDashboard, web.WithDeliveries(log), web.WithPrice(3, 15))
+	br := browsertest.New(t)
+	c := &chrome{t: t, e: e, br: br, ctx: br.Ctx, base: e.srv.URL}
+	c.do("phone", chromedp.EmulateViewport(390, 844))
+	c.open("/login", "#name")
+	noOverflow(t, c.ctx, "sign-in")
+	c.do("sign in",
+		chromedp.SendKeys(chromedp.ID("name"), "root"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("queue")),
+	)
+	if w := browsertest.Get(t, c.ctx, "width", chromedp.Evaluate[int](`window.innerWidth`)); w != 390 {
+		t.Fatalf("the window is %d px wide, want 390", w)
+	}
+	for _, s := range []struct{ name, path, wait string }{
+		{"queue", "/review", "#queue"},
+		{"queue by standard", "/review?standard=gdpr", "#queue"},
+		{"approved tab", "/review?state=approved", "#queue"},
+		{"draft with findings", "/review/pages/" + errorPage, "#draft"},
+		{"approved draft waiting on sections", "/review/pages/iso-27001-vs-gdpr", "#publish-status"},
+		{"draft of a standard with no section", "/review/pages/gdpr-vs-soc-2", "#publish-status"},
+		{"sections", "/review/sections", "main"},
+		{"section", "/review/sections/gdpr", "#impact"},
+		{"approved section", "/review/sections/nist-csf", "#impact"},
+		{"dashboard", "/review/dashboard", "#figures"},
+		{"admin", "/admin", "#users"},
+	} {
+		c.open(s.path, s.wait)
+		noOverflow(t, c.ctx, s.name)
+	}
+
+	// A new token shown once, in full.
+	c.open("/admin", "#users")
+	c.do("label", chromedp.SendKeys(chromedp.CSS(`form[action="/admin/tokens"] input[name=label]`), "the CDN purger on the edge"))
+	c.clickWait(`form[action="/admin/tokens"] button[type=submit]`, `document.querySelector('#newtoken')`)
+	noOverflow(t, c.ctx, "admin with a new token")
+
+	// A draft after its approval, with the flash that links its public page.
+	if code, out := e.do("POST", "/api/sections/gdpr/approve", "ed", body(e.section("gdpr").Revision, "")); code != http.StatusOK {
+		t.Fatalf("approve gdpr: %d %v", code, out)
+	}
+	c.open("/review/pages/"+xssPage, "#approve")
+	if fl := c.clickFlash("#approve"); !strings.Contains(fl, "Live at /compare/"+xssPage) {
+		t.Errorf("flash: %q", fl)
+	}
+	noOverflow(t, c.ctx, "draft with the flash after approval")
+
+	// The queue with bulk results.
+	c.open("/review?sort=slug", "#queue")
+	browsertest.Get(t, c.ctx, "select", chromedp.Evaluate[int](`Array.from(document.querySelectorAll('#queue .qrow input[type=checkbox]')).map(b => b.click()).length`))
+	c.clickWait("#bulk-approve", `document.querySelector('.bulk-result')`)
+	noOverflow(t, c.ctx, "queue with bulk results")
 }

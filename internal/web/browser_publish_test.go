@@ -210,8 +210,11 @@ func TestBrowserPublishStatus(t *testing.T) {
 	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + waitPage}) {
 		t.Errorf("gdpr section unblocks %v, want only %s", got, waitPage)
 	}
-	if fl := c.clickFlash("#approve"); !strings.HasPrefix(fl, "Approved. 1 page(s) now published") {
-		t.Errorf("flash after approving gdpr: %q", fl)
+	if fl, want := c.clickFlash("#approve"), "Approved. Live now: GDPR vs NIST CSF at /compare/"+waitPage+". 2 other page(s) of this standard still wait for their page or other section."; fl != want {
+		t.Errorf("flash after approving gdpr:\n got %q\nwant %q", fl, want)
+	}
+	if got := c.hrefs(".flash a"); !slices.Equal(got, []string{"/compare/" + waitPage}) {
+		t.Errorf("the gdpr flash links %v", got)
 	}
 	if s := e.section("gdpr"); s.State != store.Approved {
 		t.Fatalf("gdpr after approving in the browser: %s", s.State)
@@ -229,7 +232,9 @@ func TestBrowserPublishStatus(t *testing.T) {
 		t.Errorf("links after gdpr: %v", got)
 	}
 	c.click(`#publish-status a[href="/review/sections/iso-27001"]`, "#approve")
-	c.clickFlash("#approve")
+	if fl, want := c.clickFlash("#approve"), "Approved. No page goes live with it yet: 2 other page(s) of this standard still wait for their page or other section."; fl != want {
+		t.Errorf("flash after approving iso-27001:\n got %q\nwant %q", fl, want)
+	}
 	c.open(pagePath, "#publish-status")
 	if got, want := c.text("#publish-status"), "Not live yet: waiting on this page: in review."; got != want {
 		t.Errorf("publish status with both sections approved:\n got %q\nwant %q", got, want)
@@ -306,8 +311,12 @@ func TestBrowserPublishStatusSectionLast(t *testing.T) {
 	if got := c.hrefs("#unblocks a"); !slices.Equal(got, []string{"/review/pages/" + cleanPage}) {
 		t.Errorf("iso-27001 unblocks %v", got)
 	}
-	if fl := c.clickFlash("#approve"); !strings.HasPrefix(fl, "Approved. 1 page(s) now published") {
-		t.Errorf("flash after the last section: %q", fl)
+	live := "/compare/" + cleanPage
+	if fl, want := c.clickFlash("#approve"), "Approved. Live now: GDPR vs ISO 27001 at "+live+". 1 other page(s) of this standard still wait for their page or other section."; fl != want {
+		t.Errorf("flash after the last section:\n got %q\nwant %q", fl, want)
+	}
+	if got := c.hrefs(".flash a"); !slices.Equal(got, []string{live}) {
+		t.Errorf("the flash links %v, want %s", got, live)
 	}
 	if got := c.text("#impact"); !strings.HasPrefix(got, "Published on 1 page(s)") {
 		t.Errorf("iso-27001 impact after: %q", got)
@@ -316,8 +325,12 @@ func TestBrowserPublishStatusSectionLast(t *testing.T) {
 		t.Errorf("iso-27001 after approval lists %v (%q)", got, c.text("#unblocks summary"))
 	}
 	c.open("/review/pages/"+cleanPage, "#publish-status")
-	if got := c.hrefs("#publish-status a"); !slices.Equal(got, []string{"/compare/" + cleanPage}) {
+	if got := c.hrefs("#publish-status a"); !slices.Equal(got, []string{live}) {
 		t.Errorf("the page's status links %v once live", got)
+	}
+	c.click(`#publish-status a[href="`+live+`"]`, "h1")
+	if h1, title := c.text("h1"), e.page(cleanPage).Title; !strings.Contains(h1, title) {
+		t.Errorf("the public page's heading is %q, want %q", h1, title)
 	}
 	c.open("/review?state=approved", "#queue")
 	if got := c.hrefs(`#queue .qrow[data-slug="` + cleanPage + `"] a.pub`); !slices.Equal(got, []string{"/compare/" + cleanPage}) {

@@ -90,6 +90,10 @@ type Running struct {
 	// AdminToken is the file the first admin token was written to, when
 	// this start created it.
 	AdminToken string
+
+	// webhooksDone is closed when the webhook tracker has stopped, with
+	// no delivery in hand; nil when no webhooks are configured.
+	webhooksDone <-chan struct{}
 }
 
 // UseLLM reports whether the config names an LLM.
@@ -319,12 +323,28 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Error().Err(runErr).Msg("stopping")
 	}
 	cancel()
+	// The webhook tracker ends the delivery in hand within the grace the
+	// workers get for their jobs; one that does not is retried on the
+	// next start (it was never acknowledged).
+	grace := cfg.Grace
+	if grace <= 0 {
+		grace = 30 * time.Second // the workers' default
+	}
+	hooksGrace := time.NewTimer(grace)
+	defer hooksGrace.Stop()
 	if srv != nil {
 		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		_ = srv.Shutdown(sctx)
 		scancel()
 	}
 	wg.Wait()
+	if run.webhooksDone != nil {
+		select {
+		case <-run.webhooksDone:
+		case <-hooksGrace.C:
+			log.Warn().Dur("grace", grace).Msg("a webhook delivery did not end in time; it is sent again on the next start")
+		}
+	}
 	log.Info().Msg("stopped")
 	return runErr
 }

@@ -44,7 +44,7 @@ func httpHandler(ctx context.Context, cfg Config, run *Running) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	webOpts := []web.Option{web.WithLogger(*zerolog.Ctx(ctx))}
+	webOpts := []web.Option{web.WithLogger(*zerolog.Ctx(ctx)), web.WithPrice(cfg.Price.Input, cfg.Price.Output)}
 	if !cfg.UseLLM() {
 		webOpts = append(webOpts, web.WithOfflineDrafter())
 	}

@@ -25,6 +25,8 @@ type WebhookConfig struct {
 	// (0: the webhook package's defaults).
 	MaxAttempts int
 	Backoff     []time.Duration
+
+	client *http.Client // tests: how deliveries are sent (nil: the webhook package's)
 }
 
 // versions adapts the published pages to the webhook tracker: a page's
@@ -68,7 +70,7 @@ func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Run
 	hooks, err := webhook.New(ctx, run.Store.JetStream(), src, webhook.Config{
 		URLs: cfg.Webhooks.URLs, Secret: cfg.Webhooks.Secret,
 		MaxAttempts: cfg.Webhooks.MaxAttempts, Backoff: cfg.Webhooks.Backoff,
-		Replicas: cfg.Settings.Replicas,
+		Replicas: cfg.Settings.Replicas, Client: cfg.Webhooks.client,
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +81,10 @@ func mountWebhooks(ctx context.Context, mux *http.ServeMux, cfg Config, run *Run
 		return nil, fmt.Errorf("webhook: follow events: %w", err)
 	}
 	log := zerolog.Ctx(ctx).With().Str("worker", "webhooks").Logger()
+	done := make(chan struct{})
+	run.webhooksDone = done // Run waits for it on the way out
 	go func() {
+		defer close(done)
 		defer func() { _ = sub.Unsubscribe() }()
 		if err := hooks.Run(log.WithContext(ctx)); err != nil && ctx.Err() == nil {
 			log.Error().Err(err).Msg("webhooks stopped")

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/store"
@@ -28,6 +31,24 @@ type dashboard struct {
 	Sections        map[string]int `json:"sections"`
 	Usage           store.Usage    `json:"usage"` // tokens spent on every page and section, over all drafts
 	Tokens          int            `json:"tokens"`
+	// Cost is Usage in money at the configured price; null when no price
+	// is configured (then Price is absent too).
+	Cost  *float64 `json:"cost"`
+	Price *Price   `json:"price,omitempty"`
+
+	StateRows []stateRow `json:"-"` // the page's table of States and Sections, in lifecycle order
+}
+
+// Price is what the model charges, in money per million tokens.
+type Price struct {
+	Input  float64 `json:"input"`
+	Output float64 `json:"output"`
+}
+
+// stateRow is one state with how many pages and sections are in it.
+type stateRow struct {
+	State           store.State
+	Pages, Sections int
 }
 
 type reasonCount struct {
@@ -83,7 +104,24 @@ func (s *server) dashboard() dashboard {
 		d.AttentionBy = []reasonCount{}
 	}
 	d.Tokens = d.Usage.Total()
+	if p := s.price; p != nil {
+		c := (float64(d.Usage.Prompt)*p.Input + float64(d.Usage.Completion)*p.Output) / 1e6
+		d.Cost, d.Price = &c, p
+	}
+	for _, st := range store.States {
+		d.StateRows = append(d.StateRows, stateRow{State: st, Pages: d.States[string(st)], Sections: d.Sections[string(st)]})
+	}
 	return d
+}
+
+// money shows an amount at a precision that says something: four places
+// under 1 (a few thousand tokens cost a fraction of a cent), else two.
+func money(v float64) string {
+	if v < 1 {
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	}
+	cents := int64(math.Round(v * 100))
+	return thousands(cents/100) + fmt.Sprintf(".%02d", cents%100)
 }
 
 // attentionReason names why a page needs a person: the rule of its first

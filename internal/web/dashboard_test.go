@@ -47,7 +47,7 @@ func TestDashboardMatchesAPI(t *testing.T) {
 			t.Errorf("dashboard lacks %s", want)
 		}
 	}
-	if !strings.Contains(html, fmt.Sprintf("%d one approval from live", oneAway)) || !strings.Contains(html, "<code>meta.placeholder</code>: <a") {
+	if !strings.Contains(html, fmt.Sprintf(">%d</span> one approval from live", oneAway)) || !strings.Contains(html, "<code>meta.placeholder</code>: <a") {
 		t.Error("dashboard lacks the one-approval count or the reasons")
 	}
 }
@@ -60,6 +60,10 @@ func TestDashboardLiveAndWaiting(t *testing.T) {
 	// Tokens: the four seeded pages' drafts, 2,000 each.
 	if d["live"] != 0.0 || d["waiting_on_sections"] != 1.0 || d["tokens"] != 8000.0 {
 		t.Errorf("before: %v", d)
+	}
+	// No price configured: no cost, and no made-up zero.
+	if c, ok := d["cost"]; !ok || c != nil || d["price"] != nil {
+		t.Errorf("cost with no price: %v (present %v), price %v", c, ok, d["price"])
 	}
 	g := e.section("gdpr")
 	if code, out := e.do("POST", "/api/sections/gdpr/approve", "ed", body(g.Revision, "")); code != 200 {

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"fmt"
+	"html/template"
+	"regexp"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/lifecycle"
@@ -131,4 +134,44 @@ func (s *server) viewStatus(v review.PageView) publishStatus {
 		}
 	}
 	return s.status(v.Record, secs)
+}
+
+// publicPath is a public page's path as a flash names it.
+var publicPath = regexp.MustCompile(`/compare/[a-z0-9][a-z0-9-]*`)
+
+// flashHTML is a flash as HTML: its text escaped, with each public page
+// it names ("Live at /compare/…") a link, so the editor can go and look.
+func flashHTML(s string) template.HTML {
+	esc := template.HTMLEscapeString(s) // leaves a path of [a-z0-9-/] as it is
+	return template.HTML(publicPath.ReplaceAllString(esc, `<a href="$0">$0</a>`))
+}
+
+// flashNamed is how many pages a section's approval flash names; past it
+// the flash counts them and the list on the page names them.
+const flashNamed = 3
+
+// sectionApprovedFlash says what approving a section did for visitors:
+// the pages it put live, by name and public path when they are few.
+func (s *server) sectionApprovedFlash(imp review.Impact) string {
+	wait := fmt.Sprintf("%d other page(s) of this standard still wait for their page or other section.", len(imp.Waiting))
+	n := len(imp.Unblocked)
+	if n == 0 {
+		return "Approved. No page goes live with it yet: " + wait
+	}
+	if n > flashNamed {
+		return fmt.Sprintf("Approved. %d pages are live with it, listed below; %s", n, wait)
+	}
+	titles := map[string]string{}
+	for _, p := range s.svc.Store.Pages() {
+		titles[p.Slug] = p.Title
+	}
+	live := make([]string, n)
+	for i, slug := range imp.Unblocked {
+		t := titles[slug]
+		if t == "" {
+			t = slug
+		}
+		live[i] = t + " at /compare/" + slug
+	}
+	return "Approved. Live now: " + strings.Join(live, "; ") + ". " + wait
 }

@@ -75,7 +75,7 @@ func TestPublishStatusEverywhere(t *testing.T) {
 		t.Fatalf("approve from the queue: %d", code)
 	}
 	_, html = b.get(resp.Header.Get("Location"))
-	if want := "Live at /compare/" + xssPage + "."; !strings.Contains(html, want) {
+	if want := `Live at <a href="/compare/` + xssPage + `">/compare/` + xssPage + `</a>.`; !strings.Contains(html, want) {
 		t.Errorf("the queue's flash lacks %q:\n%s", want, between(html, `class="flash`, "</"))
 	}
 }

@@ -25,6 +25,8 @@ var funcs = template.FuncMap{
 	},
 	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"join":  func(ss []string, sep string) string { return strings.Join(ss, sep) },
+	"flash": flashHTML,
+	"money": money,
 	"paras": func(ss []string) string { return strings.Join(ss, "\n\n") },
 	"stateLabel": func(s store.State) string {
 		if s == "" {

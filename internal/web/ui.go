@@ -800,7 +800,7 @@ func (s *server) uiSection(w http.ResponseWriter, r *http.Request) {
 	d := s.sectionData(r, v)
 	fl := flash(r)
 	if r.URL.Query().Get("done") == "approve" {
-		fl = fmt.Sprintf("Approved. %d page(s) now published; %d still waiting.", len(v.Impact.Unblocked), len(v.Impact.Waiting))
+		fl = s.sectionApprovedFlash(v.Impact)
 	}
 	s.render(w, r, "section", http.StatusOK, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Flash: fl, Data: d})
 }

@@ -41,6 +41,17 @@ func WithDeliveries(d DeliveryLog) Option { return func(s *server) { s.deliverie
 // (it offers the editor's own edit), and the API's answer says so.
 func WithOfflineDrafter() Option { return func(s *server) { s.offline = true } }
 
+// WithPrice is the model's price in money per million prompt (input) and
+// completion (output) tokens: the dashboard shows what was spent in money
+// as well as in tokens. Without it (or with both zero) it shows tokens only.
+func WithPrice(input, output float64) Option {
+	return func(s *server) {
+		if input > 0 || output > 0 {
+			s.price = &Price{Input: input, Output: output}
+		}
+	}
+}
+
 type server struct {
 	svc        *review.Service
 	auth       *auth.Auth
@@ -48,6 +59,7 @@ type server struct {
 	tpl        *templates
 	deliveries DeliveryLog // nil: no webhooks configured
 	offline    bool
+	price      *Price // nil: no price configured
 }
 
 // Handler returns the review app and API on a fresh mux.

@@ -338,7 +338,7 @@ func (h *Hooks) queue(ctx context.Context, ev Event) error {
 }
 
 // Run checks on every nudge and every interval, and delivers, until ctx
-// ends.
+// ends; it returns once the deliveries in hand have ended too.
 func (h *Hooks) Run(ctx context.Context) error {
 	log := zerolog.Ctx(ctx)
 	// The consumer may redeliver after AckWait: longer than an attempt.
@@ -350,11 +350,35 @@ func (h *Hooks) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("webhook consumer: %w", err)
 	}
-	cc, err := cons.Consume(func(m jetstream.Msg) { h.deliver(ctx, m) }, jetstream.PullMaxMessages(8))
+	// Run returns only when no delivery is in hand: one that outlived it
+	// would write to the log (and the store) after the server shut them.
+	var (
+		mu       sync.Mutex
+		stopped  bool
+		inflight sync.WaitGroup
+	)
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		mu.Lock()
+		if stopped { // handed back: the next tracker delivers it
+			mu.Unlock()
+			_ = m.Nak()
+			return
+		}
+		inflight.Add(1)
+		mu.Unlock()
+		defer inflight.Done()
+		h.deliver(ctx, m)
+	}, jetstream.PullMaxMessages(8))
 	if err != nil {
 		return fmt.Errorf("webhook consume: %w", err)
 	}
-	defer cc.Stop()
+	defer func() {
+		cc.Stop()
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		inflight.Wait() // ctx has ended: an attempt in hand ends with it
+	}()
 	tick := time.NewTicker(h.cfg.Interval)
 	defer tick.Stop()
 	check := func() {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,5 +346,72 @@ func TestRedact(t *testing.T) {
 		if got := webhook.Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// holdingTransport holds every request until released, whatever its
+// context says: a receiver (or a proxy) that does not let go.
+type holdingTransport struct {
+	entered  chan struct{} // closed at the first request
+	once     sync.Once
+	release  chan struct{}
+	returned atomic.Bool
+}
+
+func (tr *holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	tr.once.Do(func() { close(tr.entered) })
+	<-tr.release
+	tr.returned.Store(true)
+	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+}
+
+// TestRunWaitsForDeliveryInHand: when its context ends, Run returns only
+// after the delivery in hand has ended, never leaving it running behind a
+// server that has shut its store.
+func TestRunWaitsForDeliveryInHand(t *testing.T) {
+	_, nc := natstest.Start(t)
+	js, _ := jetstream.New(nc)
+	tr := &holdingTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	src := &source{pages: map[string]webhook.Page{}}
+	ctx, cancel := context.WithCancel(zerolog.Nop().WithContext(context.Background()))
+	defer cancel()
+	h, err := webhook.New(ctx, js, src, webhook.Config{URLs: []string{"http://receiver.test/hook"}, Secret: "k",
+		Interval: time.Hour, Settle: 10 * time.Millisecond, Client: &http.Client{Transport: tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		err      error
+		returned bool // whether the delivery had ended when Run returned
+	}
+	done := make(chan result, 1)
+	go func() {
+		err := h.Run(ctx)
+		done <- result{err, tr.returned.Load()}
+	}()
+	src.set("a-vs-b", "v1")
+	h.Nudge()
+	select {
+	case <-tr.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery started in 10s")
+	}
+	cancel()
+	// Run, told to stop, must still be waiting for the held delivery. A Run
+	// that does not wait returns at once; half a second is ample for it.
+	select {
+	case r := <-done:
+		t.Fatalf("Run returned (%v) while a delivery was in hand (ended: %v)", r.err, r.returned)
+	case <-time.After(500 * time.Millisecond):
+	}
+	close(tr.release)
+	select {
+	case r := <-done:
+		if r.err != nil || !r.returned {
+			t.Errorf("Run returned %v; the delivery had ended: %v", r.err, r.returned)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return in 10s after the delivery ended")
 	}
 }

@@ -85,7 +85,7 @@ func addLLMFlags(fs *pflag.FlagSet, c *app.Config) {
 	fs.BoolVar(&c.LLM.Azure, "llm-azure", false, "the base URL is an Azure OpenAI resource")
 	fs.StringVar(&c.LLM.APIVersion, "llm-api-version", "", "Azure OpenAI API version")
 	fs.IntVar(&c.MaxRedrafts, "max-redrafts", 2, "redrafts with the findings before a draft needs attention")
-	fs.Float64Var(&c.Price.Input, "price-input", 0, "the model's price per million prompt tokens: runs report their cost (GET /api/runs/{id})")
+	fs.Float64Var(&c.Price.Input, "price-input", 0, "the model's price per million prompt tokens: runs and the dashboard report their cost (GET /api/runs/{id}, GET /api/dashboard)")
 	fs.Float64Var(&c.Price.Output, "price-output", 0, "the model's price per million completion tokens")
 	fs.IntVar(&c.Drafters, "drafters", 0, "drafting jobs in hand at once (default: LLM concurrency, or 8 offline)")
 }

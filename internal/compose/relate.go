@@ -29,7 +29,8 @@ func Relate(a, b *profile.Profile) page.Relate {
 		})
 	}
 	if len(r.Relations) == 0 && r.Overlap == nil {
-		r.Independent = newWriter(a, b).independent()
+		w := newWriter(a, b)
+		r.Independent = w.finish(w.independent())
 	}
 	return r
 }

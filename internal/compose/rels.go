@@ -53,8 +53,9 @@ func relsOf(a, b *profile.Profile, fa, fb facts) []rel {
 // rep fills a relation template: {x} and {y} are the two sides' names,
 // {sx}/{sy} their scopes, {inx}/{iny} their industries, {scope} the scope.
 func (r rel) fill(tmpl string) string {
+	tmpl = inflect(tmpl, map[string]noun{"x": r.x.noun, "y": r.y.noun})
 	return strings.NewReplacer(
-		"{anx}", withArticle(r.x.name), "{x}", r.x.name, "{y}", r.y.name, "{sx}", r.x.scope, "{sy}", r.y.scope,
+		"{anx}", withArticle(r.x.bare), "{x}", r.x.name, "{y}", r.y.name, "{x0}", r.x.bare, "{y0}", r.y.bare, "{sx}", r.x.scope, "{sy}", r.y.scope,
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
 		"{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
 		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),

@@ -176,9 +176,9 @@ func normSentence(s string) string {
 
 // facts are one profile's fields in the shapes sentences need.
 type facts struct {
-	noun noun
-	name string // the short name as it stands inside a sentence: "the EU AI Act"
-	bare string // the short name before a noun it qualifies: "EU AI Act compliance"
+	noun     noun
+	name     string // the short name as it stands inside a sentence: "the EU AI Act"
+	bare     string // the short name before a noun it qualifies: "EU AI Act compliance"
 	kind     string // "an international management system standard"
 	kindBare string // "management system standard"
 	issuer   string
@@ -189,9 +189,9 @@ type facts struct {
 	// time: "information security management", not "… for organizations
 	// of any size or sector" again.
 	topic      string
-	industries  string // "in technology, energy and healthcare" or "across all sectors"
-	shared      []string
-	forWhom     string
+	industries string // "in technology, energy and healthcare" or "across all sectors"
+	shared     []string
+	forWhom    string
 	// who is forWhom without its examples and conditions, for the verdict
 	// ("US covered entities and their business associates").
 	who        string

@@ -449,7 +449,7 @@ func TestClause(t *testing.T) {
 		"European Union": "the European Union",
 		"ISO/IEC":        "ISO/IEC",
 		"ISO and IEC (joint technical committee ISO/IEC JTC 1/SC 27)":          "ISO and IEC",
-		"American Institute of Certified Public Accountants (AICPA)":           "AICPA",
+		"American Institute of Certified Public Accountants (AICPA)":           "the AICPA",
 		"US National Institute of Standards and Technology (NIST)":             "the US National Institute of Standards and Technology",
 		"State of California (legislature and ballot initiative); enforced by": "the State of California",
 	} {

@@ -76,7 +76,7 @@ func (w *writer) faq() []page.QA {
 		},
 		func() {
 			if a.issuerShort != b.issuerShort || reach(w.a.Jurisdiction) != reach(w.b.Jurisdiction) {
-				add("issuer", w.fills("Who is behind {A} and {B}, and where do they apply?", "Who publishes {A} and {B}?", "Where do {A} and {B} apply?"), w.issuerAnswer())
+				add("issuer", w.fills("Who is behind {A} and {B}, and where do they apply?", w.whoIssues(), "Where do {A} and {B} apply?"), w.issuerAnswer())
 			}
 		},
 		func() {
@@ -464,7 +464,7 @@ func (w *writer) overlapAnswer() []string {
 	// and no relation on file.
 	onlyUsers := "Their users meet in " + andList(shared) + ", yet {A} covers {sA} and {B} covers {sB}."
 	if len(w.rels) == 0 {
-		onlyUsers = "Only in who uses them: both are used in " + andList(shared) + ", and no requirement-level mapping links {A} and {B}."
+		onlyUsers = "Only in who uses them: both are found in " + andList(shared) + ", {A} for {oA} and {B} for {oB}, and no requirement-level mapping links the two."
 	}
 	return []string{w.say("faq.overlap.ind", w.fills(
 		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {sA}, {B} covers {sB}.",
@@ -490,10 +490,18 @@ func sharedIndustries(x, y []string) []string {
 	return out
 }
 
+// whoIssues asks who is behind the two, in words that fit a law too.
+func (w *writer) whoIssues() string {
+	if w.fa.law || w.fb.law {
+		return w.fill("Who issued {A} and {B}?")
+	}
+	return w.fill("Who publishes {A} and {B}?")
+}
+
 func (w *writer) issuerAnswer() string {
 	return w.say("faq.iss", w.fills(
 		"{A} [comes from|is issued by] {isA} and {A:applies} {jA}; {B} [comes from|is issued by] {isB} and {B:applies} {jB}.",
-		"{A} is [published|issued] by {isA} for use {jA}; {B} [by|comes from] {isB}, [for use|applying] {jB}.",
+		"{IsA} {pubsA} {A}, [which|and {A:it}] {A:applies} {jA}; {B} [comes from|is the work of] {isB} and {B:applies} {jB}.",
 	)...)
 }
 
@@ -501,6 +509,12 @@ func reach(j string) string {
 	j = strings.TrimSpace(j)
 	// "US (used internationally)": where it comes from, then beyond;
 	// "US (California)": the place in the parenthesis.
+	if b, note, ok := strings.Cut(j, " ("); ok && isAcronym(b) {
+		// "EU (EEA), with reach beyond it": the area the note names, then the rest.
+		if inner, rest, ok := strings.Cut(note, ")"); ok && isAcronym(inner) && !strings.Contains(inner, " ") {
+			return "in the " + b + " and the " + inner + rest
+		}
+	}
 	if b, note, ok := strings.Cut(j, " ("); ok && !strings.Contains(note, ",") {
 		note = strings.TrimSuffix(note, ")")
 		switch {

@@ -49,7 +49,7 @@ func (w *writer) description() string {
 	}
 	cands = append(cands, w.fills(
 		"{A0} vs {B0}: what each covers, who adopts it, how it is checked and what non-compliance costs.",
-		"Compare {A} and {B} on scope, industries, testing and penalties to see which one your organization needs.",
+		"Compare {A} and {B} on scope, industries, testing and penalties to see which applies to your organization.",
 		"How {A} and {B} differ in scope, industry focus, testing and penalties, and where they meet.",
 		"A side-by-side comparison of {A} and {B}: scope, industries, nature, testing and penalties.",
 		"{A} and {B} compared: scope, sectors, assurance and the cost of non-compliance.",
@@ -288,8 +288,8 @@ func (w *writer) assurance() string {
 	}
 	if w.fa.law && w.fb.law {
 		return w.say("v.assure", w.fills(
-			"Enforcement differs between {A} ({tA}) and {B} ({tB}).",
-			"The two are enforced in different ways: {A} ({tA}) and {B} ({tB}).",
+			"Compliance is checked differently under {A} ({tA}) and {B} ({tB}).",
+			"The two are policed in different ways: {A} ({tA}) and {B} ({tB}).",
 		)...)
 	}
 	return w.say("v.assure", w.fills(

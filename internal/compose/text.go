@@ -184,7 +184,11 @@ type facts struct {
 	issuer   string
 	// issuerShort is the issuing body alone, without notes on enforcement.
 	issuerShort string
-	scope       string // lower-cased first word, no final stop
+	// issued is how the body made it, for "… by the AICPA": a law is
+	// "adopted" (EU) or "enacted", a standard "published"; publishes is the
+	// same in the active voice, agreeing with the body ("ISO and IEC publish").
+	issued, publishes string
+	scope             string // lower-cased first word, no final stop
 	// topic is the scope's head, for a sentence that names it a second
 	// time: "information security management", not "… for organizations
 	// of any size or sector" again.
@@ -252,6 +256,16 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.issuer = issuerRef(f.issuer)
 	}
 	f.issuerShort = issuerShort(p.Issuer)
+	switch {
+	case f.law && strings.Contains(p.Issuer, "European"):
+		f.issued, f.publishes = "adopted", "adopted"
+	case f.law:
+		f.issued, f.publishes = "enacted", "enacted"
+	case strings.Contains(f.issuerShort, " and "):
+		f.issued, f.publishes = "published", "publish"
+	default:
+		f.issued, f.publishes = "published", "publishes"
+	}
 	f.reach = reachShort(p.Jurisdiction)
 	f.place = f.reach
 	if r := reach(p.Jurisdiction); !strings.ContainsAny(r, "(,") && !strings.HasSuffix(r, " and beyond") {
@@ -297,20 +311,31 @@ func issuerRef(issuer string) string {
 		inner := strings.TrimSuffix(issuer[i+2:], ")")
 		issuer = strings.TrimSpace(issuer[:i])
 		if strings.Contains(strings.ToLower(issuer), "certif") && isAcronym(inner) && !strings.Contains(inner, " ") {
+			if body(issuer) {
+				return "the " + inner // "the AICPA", as the institute is "the" one
+			}
 			return inner
 		}
 	}
 	if strings.HasPrefix(issuer, "The ") || strings.HasPrefix(issuer, "the ") {
 		return "the " + issuer[4:]
 	}
-	for _, w := range strings.Fields(issuer) {
-		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
-			// Two bodies, each with its article: "the European Parliament
-			// and the Council of the European Union".
-			return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
-		}
+	if body(issuer) {
+		// Two bodies, each with its article: "the European Parliament
+		// and the Council of the European Union".
+		return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
 	}
 	return issuer
+}
+
+// body reports whether an issuer is named as a body, which takes "the".
+func body(issuer string) bool {
+	for _, w := range strings.Fields(issuer) {
+		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
+			return true
+		}
+	}
+	return false
 }
 
 func kindNoun(k profile.Kind) string {
@@ -332,6 +357,12 @@ func kindNoun(k profile.Kind) string {
 }
 
 func jurisdictionAdj(j string) string {
+	// "US (California)": the narrower place, "a California law".
+	if b, note, ok := strings.Cut(j, " ("); ok && isAcronym(b) {
+		if n := strings.TrimSuffix(note, ")"); n != note && !strings.ContainsAny(n, " ,") && !isAcronym(n) {
+			j = n
+		}
+	}
 	if i := strings.IndexAny(j, "(,;"); i > 0 {
 		j = j[:i] // "US (used internationally)", "EU, with reach beyond it": the table keeps the note
 	}
@@ -519,7 +550,8 @@ func (w *writer) replacer() *strings.Replacer {
 		"{nA}", a.nature, "{nB}", b.nature,
 		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,
 		"{jA}", reach(w.a.Jurisdiction), "{jB}", reach(w.b.Jurisdiction),
-		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort),
+		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort), "{IsB}", capFirst(b.issuerShort),
+		"{pubA}", a.issued, "{pubB}", b.issued, "{pubsA}", a.publishes, "{pubsB}", b.publishes,
 	)
 }
 

@@ -220,7 +220,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 				"Not on its own: {x} can support evidence for {y}{forScope}, but {x:it} {x:does} not prove compliance with {y}.",
 				"No, not by itself: {x} supports evidence for {y}{forScope} yet {x:proves} no compliance with {y:it}.",
 			)...),
-			w.say("faq.rel.evid.how", r.fills("{y} is judged on {y:its} own terms ({ty}).", "What counts for {y} is {y:its} own regime ({ty}).")...))
+			w.say("faq.rel.evid.how", r.fills("{y} is judged on {y:its} own terms ({ey}).", "What counts for {y} is {y:its} own regime ({ey}).")...))
 		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y0} compliance?"),
 			w.say("faq.rel.evid.2", r.fills(
 				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}; whatever {x} leaves out still has to be met against {y} itself.",
@@ -262,6 +262,8 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 	var contrast string
 	if o.required {
 		contrast = o.name + " reaches " + o.forWhom
+	} else if w.saidUptake {
+		contrast = "no law requires " + o.name + ", which organizations adopt by choice"
 	} else {
 		contrast = o.name + " is taken up by choice " + o.usedIn
 	}

@@ -117,6 +117,7 @@ func (w *writer) verdict() string {
 		)...)
 	}
 	parts := []string{identity}
+	var up string
 	for i, r := range w.rels {
 		if i == 2 {
 			break
@@ -124,7 +125,8 @@ func (w *writer) verdict() string {
 		parts = append(parts, w.say("v.rel."+string(r.kind), r.fills(relVerdicts[r.kind]...)...))
 	}
 	if len(w.rels) == 0 || w.rels[0].kind != profile.RelAlternative {
-		parts = append(parts, w.uptake()) // an alternative's closing names the audiences
+		up = w.uptake() // an alternative's closing names the audiences
+		parts = append(parts, up)
 	}
 	if len(w.rels) == 0 || w.rels[0].kind == profile.RelAlternative {
 		if a := w.assurance(); a != "" {
@@ -152,6 +154,7 @@ func (w *writer) verdict() string {
 		}
 	}
 	w.saidOverlap = w.saidOverlap && kept[ov]
+	w.saidUptake = up != "" && kept[up]
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",
@@ -220,8 +223,8 @@ var relVerdicts = map[profile.RelationKind][]string{
 		"{x} builds on {y}{forScope}: an organization can add {x:it} to an existing {y0} programme.",
 	},
 	profile.RelTakesPrecedence: {
-		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on the ground they share, {x}'s rules apply instead of {y}'s.",
-		"{x} takes precedence over {y}{forScope}, so on the ground the two share, {x}'s rules are the ones that apply.",
+		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on matters both regulate, {x}'s rules apply instead of {y}'s.",
+		"{x} takes precedence over {y}{forScope}, so where the two overlap, {x}'s rules are the ones that apply.",
 	},
 	profile.RelSupportsEvidence: {
 		"{x} can support evidence for {y}{forScope}, but {x:it} {x:does} not prove compliance with {y} on {x:its} own.",

@@ -25,6 +25,9 @@ type writer struct {
 	// saidOverlap: the verdict already said how the mapping links the two,
 	// so the FAQ's overlap answer says what the figures count instead.
 	saidOverlap bool
+	// saidUptake: the verdict said who takes up each, so the FAQ does not
+	// name a voluntary standard's industries a second time.
+	saidUptake bool
 	fa          facts
 	fb          facts
 	used        map[string]bool

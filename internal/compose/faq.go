@@ -263,7 +263,7 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 	if o.required {
 		contrast = o.name + " reaches " + o.forWhom
 	} else if w.saidUptake {
-		contrast = "no law requires " + o.name + ", which organizations adopt by choice"
+		contrast = "no law requires " + o.name + ", which organizations adopt by choice for " + o.topic
 	} else {
 		contrast = o.name + " is taken up by choice " + o.usedIn
 	}

@@ -16,6 +16,8 @@ const (
 	maxVerdict     = page.VerdictMaxWords
 	minFAQ         = page.FAQMin
 	maxFAQ         = 5 // as many as the LLM is asked for: focused questions, fewer tokens
+	// maxAssureWords bounds the verdict's sentence on how each is checked.
+	maxAssureWords = 34
 )
 
 // one fills a single-standard template: {X} and friends stand for f.
@@ -128,10 +130,13 @@ func (w *writer) verdict() string {
 		up = w.uptake() // an alternative's closing names the audiences
 		parts = append(parts, up)
 	}
+	var assure string
 	if len(w.rels) == 0 || w.rels[0].kind == profile.RelAlternative {
-		if a := w.assurance(); a != "" {
+		// Two long regimes in brackets would end the verdict on a list:
+		// the FAQ sets them out instead.
+		if a := w.assurance(); a != "" && wordCount(a) <= maxAssureWords {
+			assure = a
 			parts = append(parts, a)
-			w.saidTesting = true
 		}
 	}
 	var ov string
@@ -155,6 +160,7 @@ func (w *writer) verdict() string {
 	}
 	w.saidOverlap = w.saidOverlap && kept[ov]
 	w.saidUptake = up != "" && kept[up]
+	w.saidTesting = assure != "" && kept[assure]
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",
@@ -291,13 +297,13 @@ func (w *writer) assurance() string {
 	}
 	if w.fa.law && w.fb.law {
 		return w.say("v.assure", w.fills(
-			"Compliance is checked differently under {A} ({tA}) and {B} ({tB}).",
-			"The two are policed in different ways: {A} ({tA}) and {B} ({tB}).",
+			"Compliance is checked differently under {A} ({eA}) and {B} ({eB}).",
+			"The two are policed in different ways: {A} ({eA}) and {B} ({eB}).",
 		)...)
 	}
 	return w.say("v.assure", w.fills(
-		"Assurance differs between {A} ({tA}) and {B} ({tB}).",
-		"The two are checked in different ways: {A} ({tA}) and {B} ({tB}).",
+		"Assurance differs between {A} ({eA}) and {B} ({eB}).",
+		"The two are checked in different ways: {A} ({eA}) and {B} ({eB}).",
 	)...)
 }
 
@@ -322,7 +328,7 @@ func (w *writer) closing() string {
 		return w.say("v.close", ones2(r, v,
 			// The uptake sentence has named {R}'s audience: not again.
 			"{R} is a duty for those {R:it} {R:reaches} {jR}; taking up {V} is a separate decision about {oV}.",
-			"Meeting {R} is owed by those {R:it} {R:reaches} {jR}, while {V} is a separate choice, made for {oV}.",
+			"Compliance with {R} is owed by those {R:it} {R:reaches} {jR}, while {V} is a separate choice, made for {oV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(

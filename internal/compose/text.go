@@ -548,7 +548,7 @@ func (w *writer) replacer() *strings.Replacer {
 		"{iA}", a.issuer, "{iB}", b.issuer, "{IA}", capFirst(a.issuer),
 		"{sA}", a.scope, "{sB}", b.scope, "{oA}", a.topic, "{oB}", b.topic,
 		"{inA}", a.industries, "{inB}", b.industries,
-		"{tA}", a.testing, "{tB}", b.testing,
+		"{tA}", a.testing, "{tB}", b.testing, "{eA}", enforced(a), "{eB}", enforced(b),
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
 		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,
@@ -611,7 +611,7 @@ func reachShort(j string) string {
 // EU", "used by US federal agencies"), when at least two words remain.
 func topicOf(scope string) string {
 	cut := len(scope)
-	for _, q := range []string{" for ", " by ", " in ", " at ", " over ", " with ", " used ", " across ", " through ", " relevant to "} {
+	for _, q := range []string{" for ", " by ", " in ", " at ", " over ", " with ", " used ", " across ", " through ", " relevant to ", " against ", " and the ", " and their "} {
 		for i := 0; i < len(scope); {
 			j := strings.Index(scope[i:], q)
 			if j < 0 {

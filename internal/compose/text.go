@@ -28,10 +28,10 @@ type writer struct {
 	// saidUptake: the verdict said who takes up each, so the FAQ does not
 	// name a voluntary standard's industries a second time.
 	saidUptake bool
-	fa          facts
-	fb          facts
-	used        map[string]bool
-	rep         *strings.Replacer // fills pair templates; built once
+	fa         facts
+	fb         facts
+	used       map[string]bool
+	rep        *strings.Replacer // fills pair templates; built once
 }
 
 func newWriter(a, b *profile.Profile) *writer {

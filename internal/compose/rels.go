@@ -83,6 +83,27 @@ func enforced(f facts) string {
 	return f.testing
 }
 
+// checks is how f is checked, for a sentence that sets two regimes side
+// by side: without a certification remark of a standard that is not
+// certifiable ("Article 42 certification covers specific processing
+// operations, …" is a clause, not a regime, in GDPR's brackets).
+func checks(f facts) string {
+	if f.certify {
+		return f.testing
+	}
+	var kept []string
+	for _, p := range strings.Split(f.testingRaw, "; ") {
+		if l := strings.ToLower(p); strings.Contains(l, "certif") && !strings.HasPrefix(l, "no ") {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return f.testing
+	}
+	return listed(clause(strings.Join(kept, "; ")))
+}
+
 // forScope is " for <scope>" or "".
 func (r rel) forScope() string {
 	if r.scope == "" {

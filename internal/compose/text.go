@@ -548,7 +548,7 @@ func (w *writer) replacer() *strings.Replacer {
 		"{iA}", a.issuer, "{iB}", b.issuer, "{IA}", capFirst(a.issuer),
 		"{sA}", a.scope, "{sB}", b.scope, "{oA}", a.topic, "{oB}", b.topic,
 		"{inA}", a.industries, "{inB}", b.industries,
-		"{tA}", a.testing, "{tB}", b.testing, "{eA}", enforced(a), "{eB}", enforced(b),
+		"{tA}", a.testing, "{tB}", b.testing, "{eA}", checks(a), "{eB}", checks(b),
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
 		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,

@@ -36,7 +36,10 @@ func placeholders(text string, a, b *profile.Profile) string {
 		if strings.TrimSpace(n) == "" {
 			continue
 		}
-		text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(n)).ReplaceAllString(text, "◊")
+		// With its article, if it has one: "the EU AI Act" and "GDPR" are
+		// one slot, or a page would count as new a sentence that differs only
+		// by the name's grammar.
+		text = regexp.MustCompile(`(?i)(\bthe )?`+regexp.QuoteMeta(n)).ReplaceAllString(text, "◊")
 	}
 	return text
 }

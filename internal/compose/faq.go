@@ -466,7 +466,7 @@ func (w *writer) overlapAnswer() []string {
 	// and no relation on file.
 	onlyUsers := "Their users meet in " + andList(shared) + ", yet {A} covers {sA} and {B} covers {sB}."
 	if len(w.rels) == 0 {
-		onlyUsers = "Only in who uses them: both are found in " + andList(shared) + ", though {A} is {kA} and {B} {kB}, and no requirement-level mapping links the two."
+		onlyUsers = "Only in who uses them: both are found in " + andList(shared) + "; beyond that, {A} is {kA} and {B} {kB}, with no requirement-level mapping between them."
 	}
 	return []string{w.say("faq.overlap.ind", w.fills(
 		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {sA}, {B} covers {sB}.",

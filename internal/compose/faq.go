@@ -182,7 +182,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 	case profile.RelExtends:
 		add(k, r.fills("How does {x} build on {y}?", "Is {x} an extension of {y}?"),
 			w.say("faq.rel.ext", r.fills(
-				"{x} extends {y}{forScope}: {x:it} {x:adds} {sx} to what {y} covers, {sy}.",
+				"{x} extends {y}{forScope}: {x:it} {x:adds} {ox} to what {y} covers, {oy}.",
 			)...))
 		// One audit of one management system: said only of two ISO-style
 		// management system standards, the only ones that share that structure.
@@ -464,12 +464,12 @@ func (w *writer) overlapAnswer() []string {
 	}
 	// Said only where nothing else links the two: no mapping (this branch)
 	// and no relation on file.
-	onlyUsers := "Their users meet in " + andList(shared) + ", yet {A} covers {sA} and {B} covers {sB}."
+	onlyUsers := "Their users meet in " + andList(shared) + ", yet {A} is about {oA} and {B} about {oB}."
 	if len(w.rels) == 0 {
 		onlyUsers = "Only in who uses them: both are found in " + andList(shared) + "; beyond that, {A} is {kA} and {B} {kB}, with no requirement-level mapping between them."
 	}
 	return []string{w.say("faq.overlap.ind", w.fills(
-		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {sA}, {B} covers {sB}.",
+		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {oA}, {B} covers {oB}.",
 		onlyUsers,
 	)...)}
 }

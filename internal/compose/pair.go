@@ -225,7 +225,7 @@ var relVerdicts = map[profile.RelationKind][]string{
 		"{x} {x:gives} guidance for meeting {y}{forScope}: {y} sets what is to be achieved, {x} one way of achieving it.",
 	},
 	profile.RelExtends: {
-		"{x} extends {y}{forScope}, adding {sx} to what {y} covers.",
+		"{x} extends {y}{forScope}, adding {ox} to what {y} covers.",
 		"{x} builds on {y}{forScope}: an organization can add {x:it} to an existing {y0} programme.",
 	},
 	profile.RelTakesPrecedence: {

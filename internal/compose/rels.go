@@ -57,7 +57,7 @@ func (r rel) fill(tmpl string) string {
 	return strings.NewReplacer(
 		"{anx}", withArticle(r.x.bare), "{x}", r.x.name, "{y}", r.y.name, "{x0}", r.x.bare, "{y0}", r.y.bare, "{sx}", r.x.scope, "{sy}", r.y.scope,
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
-		"{ey}", enforced(r.y), "{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
+		"{ey}", checks(r.y), "{ox}", r.x.topic, "{oy}", r.y.topic, "{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
 		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),
 		"{fx}", r.x.forWhom, "{fy}", r.y.forWhom, "{wx}", r.x.who, "{wy}", r.y.who, "{px}", r.x.penalties, "{py}", r.y.penalties,
 	).Replace(tmpl)
@@ -69,18 +69,6 @@ func (r rel) fills(tmpls ...string) []string {
 		out[i] = r.fill(t)
 	}
 	return out
-}
-
-// enforced is how f is checked, and for a law who enforces it: GDPR is
-// judged by "supervisory authority investigations, audits and complaints",
-// not by the certification its testing line also mentions.
-func enforced(f facts) string {
-	if f.law {
-		if e := enforcement(f, f.testing); e != "" {
-			return e
-		}
-	}
-	return f.testing
 }
 
 // checks is how f is checked, for a sentence that sets two regimes side

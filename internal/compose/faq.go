@@ -176,7 +176,7 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		if r.y.certify && !r.x.certify {
 			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there {anx} certificate?"),
 				w.say("faq.rel.guide.cert", r.fills(
-					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {sy}.",
+					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {oy}.",
 				)...))
 		}
 	case profile.RelExtends:
@@ -246,7 +246,7 @@ func builtTest(r rel) []string {
 	if !checked(r.x) {
 		return nil
 	}
-	return r.fills("{x} is still checked {x:its} own way ({tx}), while {y} has {y:its} own regime ({ty}).")
+	return r.fills("{x} is still checked in {x:its} own way ({tx}), while {y} has {y:its} own regime ({ty}).")
 }
 
 func (w *writer) obligationQs(f facts) []string {

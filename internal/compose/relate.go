@@ -50,7 +50,7 @@ func (w *writer) independent() string {
 	} else {
 		diffs = append(diffs, "although both come from "+a.issuerShort+", each has its own subject: "+a.topic+" for "+a.name+", "+b.topic+" for "+b.name)
 	}
-	if ja, jb := reachShort(w.a.Jurisdiction), reachShort(w.b.Jurisdiction); ja != jb && len(diffs) < 2 {
+	if ja, jb := a.place, b.place; ja != jb && len(diffs) < 2 {
 		diffs = append(diffs, a.name+" applies "+ja+" and "+b.name+" "+jb)
 	}
 	diff := strings.Join(diffs, "; ")

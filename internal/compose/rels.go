@@ -81,7 +81,8 @@ func checks(f facts) string {
 	}
 	var kept []string
 	for _, p := range strings.Split(f.testingRaw, "; ") {
-		if l := strings.ToLower(p); strings.Contains(l, "certif") && !strings.HasPrefix(l, "no ") {
+		// A law's "no certification" goes without saying.
+		if l := strings.ToLower(p); strings.Contains(l, "certif") && (f.law || !strings.HasPrefix(l, "no ")) {
 			continue
 		}
 		kept = append(kept, p)

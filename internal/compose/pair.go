@@ -17,7 +17,7 @@ const (
 	minFAQ         = page.FAQMin
 	maxFAQ         = 5 // as many as the LLM is asked for: focused questions, fewer tokens
 	// maxAssureWords bounds the verdict's sentence on how each is checked.
-	maxAssureWords = 34
+	maxAssureWords = 38
 )
 
 // one fills a single-standard template: {X} and friends stand for f.

@@ -509,3 +509,19 @@ func FuzzPair(f *testing.F) {
 		}
 	})
 }
+
+// An issuer that names two bodies takes a plural verb; one body with an
+// "and" in its name does not.
+func TestTwoBodies(t *testing.T) {
+	for issuer, want := range map[string]bool{
+		"ISO and IEC": true,
+		"the European Parliament and the Council of the European Union": true,
+		"the US National Institute of Standards and Technology":         false,
+		"the AICPA": false,
+		"ISO":       false,
+	} {
+		if got := twoBodies(issuer); got != want {
+			t.Errorf("twoBodies(%q) = %v, want %v", issuer, got, want)
+		}
+	}
+}

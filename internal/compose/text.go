@@ -264,7 +264,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.issued, f.publishes = "adopted", "adopted"
 	case f.law:
 		f.issued, f.publishes = "enacted", "enacted"
-	case strings.Contains(f.issuerShort, " and "):
+	case twoBodies(f.issuerShort):
 		f.issued, f.publishes = "published", "publish"
 	default:
 		f.issued, f.publishes = "published", "publishes"
@@ -329,6 +329,18 @@ func issuerRef(issuer string) string {
 		return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
 	}
 	return issuer
+}
+
+// twoBodies reports whether an issuer names two bodies ("ISO and IEC",
+// "… and the Council …"), not one whose name has an "and" in it ("the
+// National Institute of Standards and Technology").
+func twoBodies(issuer string) bool {
+	_, after, ok := strings.Cut(issuer, " and ")
+	if !ok {
+		return false
+	}
+	next, _, _ := strings.Cut(after, " ")
+	return next == "the" || isAcronym(next)
 }
 
 // body reports whether an issuer is named as a body, which takes "the".

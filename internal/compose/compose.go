@@ -71,13 +71,26 @@ func pairWith(a, b *profile.Profile, sa, sb page.Section) page.Pair {
 		w.seen(s.Implementation.Steps...)
 	}
 	built := Built(a, b)
+	// In this order: the FAQ leaves out what the verdict has said.
+	desc := w.finish(w.description())
+	verdict := w.finish(w.verdict())
+	faq := w.faq()
+	for i := range faq {
+		faq[i].Question, faq[i].Answer = w.finish(faq[i].Question), w.finish(faq[i].Answer)
+	}
 	return page.Pair{
-		Description: w.description(),
-		Verdict:     w.verdict(),
+		Description: desc,
+		Verdict:     verdict,
 		Differences: built.Differences,
 		Relate:      built.Relate,
-		FAQ:         w.faq(),
+		FAQ:         faq,
 	}
+}
+
+// finish applies the names' grammar to composed text: verbs agree with a
+// plural name, and an article that opens a sentence takes its capital.
+func (w *writer) finish(text string) string {
+	return startCase(w.fb.noun.agree(w.fa.noun.agree(text)))
 }
 
 func clone(s []string) []string {

@@ -449,7 +449,7 @@ func TestClause(t *testing.T) {
 		"European Union": "the European Union",
 		"ISO/IEC":        "ISO/IEC",
 		"ISO and IEC (joint technical committee ISO/IEC JTC 1/SC 27)":          "ISO and IEC",
-		"American Institute of Certified Public Accountants (AICPA)":           "AICPA",
+		"American Institute of Certified Public Accountants (AICPA)":           "the AICPA",
 		"US National Institute of Standards and Technology (NIST)":             "the US National Institute of Standards and Technology",
 		"State of California (legislature and ballot initiative); enforced by": "the State of California",
 	} {
@@ -508,4 +508,20 @@ func FuzzPair(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An issuer that names two bodies takes a plural verb; one body with an
+// "and" in its name does not.
+func TestTwoBodies(t *testing.T) {
+	for issuer, want := range map[string]bool{
+		"ISO and IEC": true,
+		"the European Parliament and the Council of the European Union": true,
+		"the US National Institute of Standards and Technology":         false,
+		"the AICPA": false,
+		"ISO":       false,
+	} {
+		if got := twoBodies(issuer); got != want {
+			t.Errorf("twoBodies(%q) = %v, want %v", issuer, got, want)
+		}
+	}
 }

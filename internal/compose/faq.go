@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/versus-dev/versus/internal/overlap"
@@ -75,7 +76,7 @@ func (w *writer) faq() []page.QA {
 		},
 		func() {
 			if a.issuerShort != b.issuerShort || reach(w.a.Jurisdiction) != reach(w.b.Jurisdiction) {
-				add("issuer", w.fills("Who is behind {A} and {B}, and where do they apply?", "Who publishes {A} and {B}?", "Where do {A} and {B} apply?"), w.issuerAnswer())
+				add("issuer", w.fills("Who is behind {A} and {B}, and where do they apply?", w.whoIssues(), "Where do {A} and {B} apply?"), w.issuerAnswer())
 			}
 		},
 		func() {
@@ -89,8 +90,8 @@ func (w *writer) faq() []page.QA {
 			if a.law || b.law || a.required || b.required {
 				add("penalty", w.fills("What happens if an organization fails to comply with {A} or {B}?", "What are the penalties under {A} and {B}?", "What does non-compliance cost under {A} and {B}?"),
 					w.say("faq.pen",
-						capFirst(penaltyClause(a.name, w.a.Penalties))+"; "+penaltyClause(b.name, w.b.Penalties)+".",
-						capFirst(penaltyClause(b.name, w.b.Penalties))+"; "+penaltyClause(a.name, w.a.Penalties)+".",
+						capFirst(penaltyClause(a.noun, w.a.Penalties))+"; "+penaltyClause(b.noun, w.b.Penalties)+".",
+						capFirst(penaltyClause(b.noun, w.b.Penalties))+"; "+penaltyClause(a.noun, w.a.Penalties)+".",
 					))
 			}
 		},
@@ -98,8 +99,8 @@ func (w *writer) faq() []page.QA {
 			if len(w.rels) == 0 && !a.required && !b.required {
 				add("together", w.fills("Can {A} and {B} be used together?", "Can an organization follow both {A} and {B}?"),
 					w.say("faq.together", w.fills(
-						"Yes: nothing in {A} rules out {B}, since {A} covers {sA} and {B} covers {sB}.",
-						"They combine without conflict: {A} brings {sA}, {B} brings {sB}.",
+						"Yes: nothing in {A} rules out {B}, since {A} covers {oA} and {B} covers {oB}.",
+						"They combine without conflict: {A} brings {oA}, {B} brings {oB}.",
 					)...))
 			}
 		},
@@ -114,7 +115,7 @@ func (w *writer) faq() []page.QA {
 					qs = []string{"Is " + x.name + " the same as " + y.name + "?", "Is " + x.name + " just " + page.Possessive(y.name) + " equivalent?"}
 				}
 				add("replace", qs,
-					w.say("faq.replace", "No, "+x.name+" and "+y.name+" are separate: "+x.name+" covers "+x.scope+", "+y.name+" covers "+y.scope+", and neither builds on or replaces the other."))
+					w.say("faq.replace", "No, "+x.name+" and "+y.name+" are separate: "+x.name+" covers "+x.topic+", "+y.name+" covers "+y.topic+", and neither builds on or replaces the other."))
 			}
 		},
 		func() { add("overlap", w.overlapQs(), w.overlapAnswer()...) },
@@ -141,47 +142,47 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 	case profile.RelBuiltOn:
 		add(k, r.fills("Is {x} based on {y}?", "Does {x} build on {y}?"),
 			w.say("faq.rel.built", r.fills(
-				"Yes, {x} is built on {y}{forScope}, so much of its substance comes from {y}.",
+				"Yes, {x} is built on {y}{forScope}, so much of {x:its} substance comes from {y}.",
 				"Yes, {y} is the basis of {x}{forScope}, and much of what {y} sets out reappears in {x}.",
 			)...),
 			w.say("faq.rel.built.test", builtTest(r)...))
 		if r.y.kindBare != "guidance standard" {
 			add(k+".2", r.fills("Does meeting {y} mean meeting {x}?", "If we comply with {y}, do we comply with {x}?"),
 				w.say("faq.rel.built.2", r.fills(
-					"Not automatically: meeting {y} gives a head start on {x}, but {x} has its own check ({tx}).",
-					"No, not by itself: {x} builds on {y} yet is checked on its own terms ({tx}).",
+					"Not automatically: meeting {y} gives a head start on {x}, but {x} has {x:its} own check ({tx}).",
+					"No, not by itself: {x} builds on {y} yet {x:is} checked on {x:its} own terms ({tx}).",
 				)...))
 		}
 	case profile.RelAssessedAgainst:
 		add(k, r.fills("Does {x} replace {y}?", "Is {x} the same as {y}?", "What is the difference between {x} and {y}?"),
 			w.say("faq.rel.assess", r.fills(
-				"No, {x} does not replace {y}: {x} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
-				"They are two sides of one obligation: {y} sets the requirements, and {x} assessments check conformity to them{forScope}.",
+				"No, {x} does not replace {y}: {x0} assessments check conformity to {y}{forScope}, so {y} sets the requirements and {x} verifies them.",
+				"They are two sides of one obligation: {y} sets the requirements, and {x0} assessments check conformity to them{forScope}.",
 			)...),
-			w.say("faq.rel.assess.test", r.fills("The {x} assessment works like this: {tx}.", "Across its levels, {x} uses {tx}.")...))
+			w.say("faq.rel.assess.test", r.fills("The {x0} assessment works like this: {tx}.", "Across {x:its} levels, {x} uses {tx}.")...))
 		w.saidTesting = true // the answer above sets out the regime
 		if r.x.required {
 			add(k+".2", r.fills("Is meeting {y} enough without {x}?", "Do we still need {x} if we already meet {y}?"),
 				w.say("faq.rel.assess.2", r.fills(
-					"Meeting {y} is the substance of a {x} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {wx}.",
+					"Meeting {y} is the substance of {anx} assessment{forScope}, but where a contract calls for {x}, the assessment itself is still owed by {wx}.",
 				)...))
 		}
 	case profile.RelGuidanceFor:
 		add(k, r.fills("Do you need {x} to implement {y}?", "Is {x} required to meet {y}?", "How does {x} help with {y}?"),
 			w.say("faq.rel.guide", r.fills(
-				"{y} does not require {x}; {x} is guidance that helps meet it{forScope}, and what is checked is {y} ({ty}).",
-				"Not strictly: {x} gives guidance for implementing {y}{forScope}, while {y} itself is checked on its own terms ({ty}).",
+				"{y} does not require {x}; {x} is guidance that helps meet {y:it}{forScope}, and what is checked is {y} ({ty}).",
+				"Not strictly: {x} gives guidance for implementing {y}{forScope}, while {y} is checked on {y:its} own terms ({ty}).",
 			)...))
 		if r.y.certify && !r.x.certify {
 			add(k+".cert", r.fills("Can an organization be certified against {x}?", "Is there {anx} certificate?"),
 				w.say("faq.rel.guide.cert", r.fills(
-					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {sy}.",
+					"Organizations are certified against {y}, not {x}; {x} is guidance for meeting {y}'s requirements on {oy}.",
 				)...))
 		}
 	case profile.RelExtends:
 		add(k, r.fills("How does {x} build on {y}?", "Is {x} an extension of {y}?"),
 			w.say("faq.rel.ext", r.fills(
-				"{x} extends {y}{forScope}: it adds {sx} to what {y} covers, {sy}.",
+				"{x} extends {y}{forScope}: {x:it} {x:adds} {ox} to what {y} covers, {oy}.",
 			)...))
 		// One audit of one management system: said only of two ISO-style
 		// management system standards, the only ones that share that structure.
@@ -198,31 +199,31 @@ func (w *writer) relationFAQ(r rel, add func(string, []string, ...string)) {
 		}
 		add(k, qs,
 			w.say("faq.rel.prec", r.fills(
-				"{x} is the act to follow{forScope}: {y} defers to it wherever {x} sets equivalent rules, so the same duties are not owed twice.",
+				"{x} is the act to follow{forScope}: {y} defers to {x:it} wherever {x} sets equivalent rules, so the same duties are not owed twice.",
 				"{x} comes first{forScope}: {y} gives way wherever {x} sets equivalent rules, so the same duties are not owed twice.",
 			)...),
 			w.say("faq.rel.prec.2", r.fills(
-				"{y} is not set aside altogether: it still governs whatever {x} leaves uncovered, and it binds {wy} beyond {x}'s reach.",
+				"{y} is not set aside altogether: {y:it} still {y:governs} whatever {x} leaves uncovered, and {y:it} {y:binds} {wy} beyond {x}'s reach.",
 			)...))
 	case profile.RelSupportsEvidence:
 		var qs []string
 		switch {
 		case r.x.certify:
-			qs = r.fills("Does {x} certification prove {y} compliance?", "Is {x} certification enough for {y}?")
+			qs = r.fills("Does {x0} certification prove {y0} compliance?", "Is {x0} certification enough for {y}?")
 		case r.x.report:
-			qs = r.fills("Is a {x} report enough for {y}?", "Does a {x} report prove {y} compliance?")
+			qs = r.fills("Is {anx} report enough for {y}?", "Does {anx} report prove {y0} compliance?")
 		default:
-			qs = r.fills("Is {x} enough to comply with {y}?", "Does following {x} prove {y} compliance?")
+			qs = r.fills("Is {x} enough to comply with {y}?", "Does following {x} prove {y0} compliance?")
 		}
 		add(k, qs,
 			w.say("faq.rel.evid", r.fills(
-				"Not on its own: {x} can support evidence for {y}{forScope}, but it does not prove compliance with {y}.",
-				"No, not by itself: {x} supports evidence for {y}{forScope} yet proves no compliance with it.",
+				"Not on its own: {x} can support evidence for {y}{forScope}, but {x:it} {x:does} not prove compliance with {y}.",
+				"No, not by itself: {x} supports evidence for {y}{forScope} yet {x:proves} no compliance with {y:it}.",
 			)...),
-			w.say("faq.rel.evid.how", r.fills("{y} is judged on its own terms ({ty}).", "What counts for {y} is its own regime ({ty}).")...))
-		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y} compliance?"),
+			w.say("faq.rel.evid.how", r.fills("{y} is judged on {y:its} own terms ({ey}).", "What counts for {y} is {y:its} own regime ({ey}).")...))
+		add(k+".2", r.fills("How can {x} help with {y}?", "Can {x} help with {y0} compliance?"),
 			w.say("faq.rel.evid.2", r.fills(
-				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}, while {y} still has to be checked against its own requirements on {sy}.",
+				"Records and controls kept for {x} can serve as evidence toward {y}{forScope}; whatever {x} leaves out still has to be met against {y} itself.",
 			)...))
 	case profile.RelSupersedes:
 		add(k, r.fills("Does {x} replace {y}?", "Is {y} still valid now that {x} exists?"),
@@ -245,7 +246,7 @@ func builtTest(r rel) []string {
 	if !checked(r.x) {
 		return nil
 	}
-	return r.fills("{x} is still checked its own way ({tx}), while {y} has its own regime ({ty}).")
+	return r.fills("{x} is still checked in {x:its} own way ({tx}), while {y} has {y:its} own regime ({ty}).")
 }
 
 func (w *writer) obligationQs(f facts) []string {
@@ -261,6 +262,8 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 	var contrast string
 	if o.required {
 		contrast = o.name + " reaches " + o.forWhom
+	} else if w.saidUptake {
+		contrast = "no law requires " + o.name + ", which organizations adopt by choice for " + o.topic
 	} else {
 		contrast = o.name + " is taken up by choice " + o.usedIn
 	}
@@ -273,8 +276,8 @@ func (w *writer) obligationAnswer(f, o facts) []string {
 // voluntaryAnswer says no law imposes a voluntary standard, against the other.
 func (w *writer) voluntaryAnswer(f, o facts) []string {
 	return []string{
-		w.say("faq.vol."+f.name, "No law requires "+f.name+"; organizations take it up by choice "+f.usedIn+", much as "+o.name+" is taken up "+o.industries+"."),
-		w.say("faq.vol.contract."+f.name, "A customer or contract can still ask for "+f.name+"; its subject, "+f.scope+", differs from that of "+o.name+", "+o.scope+"."),
+		w.say("faq.vol."+f.name, "No law requires "+f.name+"; organizations take "+f.noun.it()+" up by choice "+f.usedIn+", much as "+o.name+" is taken up "+o.industries+"."),
+		w.say("faq.vol.contract."+f.name, "A customer or contract can still ask for "+f.name+"; "+f.noun.its()+" subject, "+f.topic+", differs from that of "+o.name+", "+o.topic+"."),
 	}
 }
 
@@ -303,11 +306,11 @@ func (w *writer) certSubject() *facts {
 func (w *writer) certQs(f facts) []string {
 	switch {
 	case f.law:
-		return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified under " + f.name + "?"}
+		return []string{"Is there " + withArticle(f.bare+" certification") + "?", "Can an organization be certified under " + f.name + "?"}
 	case f.certify:
-		return []string{"Can an organization be certified against " + f.name + "?", "How does " + f.name + " certification work?", "Can we get certified against " + f.name + "?"}
+		return []string{"Can an organization be certified against " + f.name + "?", "How does " + f.bare + " certification work?", "Can we get certified against " + f.name + "?"}
 	}
-	return []string{"Is there " + withArticle(f.name+" certification") + "?", "Can an organization be certified against " + f.name + "?"}
+	return []string{"Is there " + withArticle(f.bare+" certification") + "?", "Can an organization be certified against " + f.name + "?"}
 }
 
 // certAnswer says whether and how f is certified, against the other standard.
@@ -324,16 +327,16 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 		w.saidTesting = true
 	}
 	// A sentence that says "no certificate" need not say it again in brackets.
-	o.testing = strings.TrimPrefix(o.testing, "no certification, but ")
+	o.testing = noCertSaid(o.testing)
 	if !f.certify {
-		f.testing = strings.TrimPrefix(f.testing, "no certification, but ")
+		f.testing = noCertSaid(f.testing)
 	}
 	var contrast string
 	switch {
 	case o.law:
 		contrast = o.name + " is a law, enforced rather than certified" + paren(enforcement(o, o.testing))
 	case o.certify:
-		contrast = o.name + " has its own certification" + paren(o.testing)
+		contrast = o.name + " has " + o.noun.its() + " own certification" + paren(o.testing)
 	case o.report:
 		contrast = o.name + " ends in an examiner's report" + paren(o.testing)
 	default:
@@ -345,20 +348,20 @@ func (w *writer) certAnswer(f, o facts, how bool) []string {
 			f.name+" provides for certification schemes, but a certificate does not replace compliance with it"+paren(f.testing)+"; "+contrast+".")}
 	case f.certify && how && steps != "":
 		return []string{w.say("faq.cert."+f.name,
-			f.name+" certification runs this way: "+steps+"; "+contrast+".",
-			"For "+f.name+" certification, "+stepsLead(steps)+steps+"; "+contrast+".",
+			capFirst(f.bare)+" certification runs this way: "+steps+"; "+contrast+".",
+			"For "+f.bare+" certification, "+stepsLead(steps)+steps+"; "+contrast+".",
 		)}
 	case f.certify:
 		return []string{w.say("faq.cert."+f.name,
 			"Yes, "+f.name+" has a certification route"+paren(f.testing)+"; "+contrast+".",
-			"Yes: "+f.name+" certification is available"+paren(f.testing)+"; "+contrast+".",
+			"Yes: "+f.bare+" certification is available"+paren(f.testing)+"; "+contrast+".",
 		)}
 	case f.report:
 		return []string{w.say("faq.cert."+f.name,
 			f.name+" gives a report rather than a certificate"+paren(f.testing)+"; "+contrast+".")}
 	}
 	return []string{w.say("faq.cert."+f.name,
-		"No, "+f.name+" offers no certificate of its own"+paren(f.testing)+"; "+contrast+".")}
+		"No, "+f.name+" offers no certificate of "+f.noun.its()+" own"+paren(f.testing)+"; "+contrast+".")}
 }
 
 func (w *writer) firstAnswer() []string {
@@ -370,8 +373,8 @@ func (w *writer) firstAnswer() []string {
 			r, v = b, a
 		}
 		return []string{w.say("faq.first", ones2(r, v,
-			"Where {R} applies, it comes first, because it binds {fR}; {V} can follow by choice.",
-			"An organization within reach of {R}, that is {fR}, meets it first and adds {V} as the need arises.",
+			"Where {R} applies, {R:it} {R:comes} first, because {R:it} {R:binds} {fR}; {V} can follow by choice.",
+			"An organization within reach of {R}, that is {fR}, meets {R:it} first and adds {V} as the need arises.",
 		)...)}
 	case a.required && b.required:
 		return []string{w.say("faq.first", w.fills(
@@ -387,12 +390,12 @@ func (w *writer) firstAnswer() []string {
 		// the certificate: "start with the certifiable one" would be wrong
 		// for a pair such as COBIT and IEC 62443.
 		return []string{w.say("faq.first",
-			"Start with the one whose subject is the need: "+c.name+" covers "+c.scope+", and it leads to a certificate"+paren(c.testing)+"; "+o.name+" covers "+o.scope+".",
-			"Let the need set the order: "+o.name+" is for "+o.scope+"; "+c.name+" is for "+c.scope+", and it ends in a certificate"+paren(c.testing)+".")}
+			"Start with the one whose subject is the need: "+c.name+" covers "+c.scope+", and "+c.noun.it()+" "+c.noun.verb("leads")+" to a certificate"+paren(c.testing)+"; "+o.name+" covers "+o.scope+".",
+			"Let the need set the order: "+o.name+" is for "+o.scope+"; "+c.name+" is for "+c.scope+", and "+c.noun.it()+" "+c.noun.verb("ends")+" in a certificate"+paren(c.testing)+".")}
 	}
 	return []string{w.say("faq.first", w.fills(
-		"It depends on the need: start with {A} when the priority is {sA}, and with {B} when it is {sB}.",
-		"Let the priority decide: {sA} points to {A}, while {sB} points to {B}.",
+		"It depends on the need: start with {A} when the priority is {oA}, and with {B} when it is {oB}.",
+		"Let the priority decide: {A} if it is {oA}, {B} if it is {oB}.",
 	)...)}
 }
 
@@ -459,9 +462,15 @@ func (w *writer) overlapAnswer() []string {
 	if len(shared) == 0 {
 		return nil
 	}
+	// Said only where nothing else links the two: no mapping (this branch)
+	// and no relation on file.
+	onlyUsers := "Their users meet in " + andList(shared) + ", yet {A} is about {oA} and {B} about {oB}."
+	if len(w.rels) == 0 {
+		onlyUsers = "Only in who uses them: both are found in " + andList(shared) + "; beyond that, {A} is {kA} and {B} {kB}, with no requirement-level mapping between them."
+	}
 	return []string{w.say("faq.overlap.ind", w.fills(
-		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {sA}, {B} covers {sB}.",
-		"Both are used in "+andList(shared)+", though {A} is {kA} and {B} is {kB}.",
+		"Their users meet in "+andList(shared)+", but the subjects differ: {A} covers {oA}, {B} covers {oB}.",
+		onlyUsers,
 	)...)}
 }
 
@@ -473,7 +482,7 @@ func sharedIndustries(x, y []string) []string {
 		}
 		for _, t := range y {
 			if strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(t)) {
-				out = append(out, clause(s))
+				out = append(out, sectorNoun(clause(s)))
 			}
 		}
 	}
@@ -483,10 +492,18 @@ func sharedIndustries(x, y []string) []string {
 	return out
 }
 
+// whoIssues asks who is behind the two, in words that fit a law too.
+func (w *writer) whoIssues() string {
+	if w.fa.law || w.fb.law {
+		return w.fill("Who issued {A} and {B}?")
+	}
+	return w.fill("Who publishes {A} and {B}?")
+}
+
 func (w *writer) issuerAnswer() string {
 	return w.say("faq.iss", w.fills(
-		"{A} [comes from|is issued by] {isA} and applies {jA}; {B} [comes from|is issued by] {isB} and applies {jB}.",
-		"{A} is [published|issued] by {isA} for use {jA}; {B} [by|comes from] {isB}, [for use|applying] {jB}.",
+		"{A} [comes from|is issued by] {isA} and {A:applies} {jA}; {B} [comes from|is issued by] {isB} and {B:applies} {jB}.",
+		"{IsA} {pubsA} {A}, [which|and {A:it}] {A:applies} {jA}; {B} [comes from|is the work of] {isB} and {B:applies} {jB}.",
 	)...)
 }
 
@@ -494,6 +511,12 @@ func reach(j string) string {
 	j = strings.TrimSpace(j)
 	// "US (used internationally)": where it comes from, then beyond;
 	// "US (California)": the place in the parenthesis.
+	if b, note, ok := strings.Cut(j, " ("); ok && isAcronym(b) {
+		// "EU (EEA), with reach beyond it": the area the note names, then the rest.
+		if inner, rest, ok := strings.Cut(note, ")"); ok && isAcronym(inner) && !strings.Contains(inner, " ") {
+			return "in the " + b + " and the " + inner + rest
+		}
+	}
 	if b, note, ok := strings.Cut(j, " ("); ok && !strings.Contains(note, ",") {
 		note = strings.TrimSuffix(note, ")")
 		switch {
@@ -535,6 +558,17 @@ func certPart(f facts) string {
 	return ""
 }
 
+// noCertSaid drops from a testing list the parts that say there is no
+// certification, for a sentence that has just said so: "(self-assessment,
+// with no certification scheme)" after "offers no certificate" repeats it.
+func noCertSaid(t string) string {
+	t = strings.TrimPrefix(t, "no certification, but ")
+	for _, p := range []string{", with no certification scheme", ", with no organizational certification", ", with no certification"} {
+		t = strings.Replace(t, p, "", 1)
+	}
+	return t
+}
+
 // paren is " (s)", or nothing for an empty s.
 func paren(s string) string {
 	if s == "" {
@@ -555,6 +589,24 @@ func stepsLead(steps string) string {
 // enforced: a law is "enforced rather than certified (supervisory authority
 // investigations)", never "(Article 42 certification covers ...)".
 func enforcement(f facts, testing string) string {
+	// The parts that name who enforces ("market surveillance by national
+	// authorities"), not what a product undergoes ("conformity assessment").
+	var enforced []string
+	for _, p := range strings.Split(clause(f.testingRaw), "; ") {
+		p = strings.TrimSpace(p)
+		if i := strings.Index(p, ", plus "); i > 0 {
+			p = p[i+len(", plus "):] // "conformity assessment …, plus market surveillance"
+		}
+		if strings.HasPrefix(p, "no ") || strings.Contains(p, "certif") {
+			continue
+		}
+		if enforcerRE.MatchString(p) {
+			enforced = append(enforced, clause(p))
+		}
+	}
+	if len(enforced) > 0 {
+		return strings.Join(enforced, ", and ")
+	}
 	if !strings.Contains(testing, "certif") {
 		return testing
 	}
@@ -580,3 +632,6 @@ func (w *writer) testAnswer() []string {
 		"Each has its own regime: {A} ({tA}) and {B} ({tB}).",
 	)
 }
+
+// enforcerRE marks a testing part that says who enforces a law.
+var enforcerRE = regexp.MustCompile(`(?i)\b(supervis\w*|surveillance|investigations?|enforce\w*|authorit\w*|regulators?|audits?|auditors?|reviews?)\b`)

@@ -16,10 +16,14 @@ const (
 	maxVerdict     = page.VerdictMaxWords
 	minFAQ         = page.FAQMin
 	maxFAQ         = 5 // as many as the LLM is asked for: focused questions, fewer tokens
+	// maxAssureWords bounds the verdict's sentence on how each is checked.
+	maxAssureWords = 38
 )
 
 // one fills a single-standard template: {X} and friends stand for f.
-func one(f facts, tmpl string) string { return f.rep.Replace(tmpl) }
+func one(f facts, tmpl string) string {
+	return f.rep.Replace(inflect(tmpl, map[string]noun{"X": f.noun}))
+}
 
 func ones(f facts, tmpls ...string) []string {
 	out := make([]string, len(tmpls))
@@ -41,11 +45,13 @@ func (w *writer) description() string {
 	var cands []string
 	if len(w.rels) > 0 {
 		r := w.rels[0]
-		cands = append(cands, r.fills(relDescriptions[r.kind]...)...)
+		for _, c := range r.fills(relDescriptions[r.kind]...) {
+			cands = append(cands, w.fill(c)) // "vs" keeps the page's order
+		}
 	}
 	cands = append(cands, w.fills(
-		"{A} vs {B}: what each covers, who adopts it, how it is checked and what non-compliance costs.",
-		"Compare {A} and {B} on scope, industries, testing and penalties to see which one your organization needs.",
+		"{A0} vs {B0}: what each covers, who adopts it, how it is checked and what non-compliance costs.",
+		"Compare {A} and {B} on scope, industries, testing and penalties to see which applies to your organization.",
 		"How {A} and {B} differ in scope, industry focus, testing and penalties, and where they meet.",
 		"A side-by-side comparison of {A} and {B}: scope, industries, nature, testing and penalties.",
 		"{A} and {B} compared: scope, sectors, assurance and the cost of non-compliance.",
@@ -63,8 +69,8 @@ func (w *writer) description() string {
 		}
 	}
 	// Very long or very short names: fall back to a form that fits.
-	c := w.fill("{A} vs {B}: key differences.")
-	for _, pad := range []string{"{A} vs {B}: key differences in scope, industry, testing and penalties."} {
+	c := w.fill("{A0} vs {B0}: key differences.")
+	for _, pad := range []string{"{A0} vs {B0}: key differences in scope, industry, testing and penalties."} {
 		if p := w.fill(pad); len(p) <= maxDescription {
 			c = p
 		}
@@ -75,14 +81,14 @@ func (w *writer) description() string {
 
 // relDescriptions lead a related pair's description with its relation.
 var relDescriptions = map[profile.RelationKind][]string{
-	profile.RelBuiltOn:          {"{x} vs {y}: how {x} is built on {y}, and where scope, testing and penalties part ways.", "{x} and {y} compared: {x} builds on {y}; see what it adds and how each is checked."},
-	profile.RelAssessedAgainst:  {"{x} vs {y}: how {x} assessments check {y}, and what each of the two requires.", "{x} and {y} compared: what {x} assesses, what {y} requires and how they differ."},
-	profile.RelGuidanceFor:      {"{x} vs {y}: how {x} guides the implementation of {y}, and which one is audited.", "{x} and {y} compared: guidance and requirements, side by side."},
-	profile.RelExtends:          {"{x} vs {y}: how {x} extends {y}, and what each covers and certifies.", "{x} and {y} compared: what {x} adds to {y}, and how each is audited."},
-	profile.RelTakesPrecedence:  {"{x} vs {y}: why {x} takes precedence over {y}{forScope}, and how the two differ.", "{x} and {y} compared: which applies{forScope}, and how scope and penalties differ."},
-	profile.RelSupportsEvidence: {"{x} vs {y}: how far {x} helps evidence {y}, and why it proves no compliance alone.", "{x} and {y} compared: what {x} can evidence for {y}, and what it cannot."},
-	profile.RelSupersedes:       {"{x} vs {y}: how {x} replaces {y}, and what changed between them."},
-	profile.RelAlternative:      {"{x} vs {y}: two routes to a similar goal, compared on scope, assurance and cost.", "{x} or {y}? Scope, assurance, audiences and cost of two alternative routes."},
+	profile.RelBuiltOn:          {"{A0} vs {B0}: how {x} is built on {y}, and where scope, testing and penalties part ways.", "{A} and {B} compared: {x} builds on {y}; see what it adds and how each is checked."},
+	profile.RelAssessedAgainst:  {"{A0} vs {B0}: how {x0} assessments check {y}, and what each of the two requires.", "{A} and {B} compared: what {x} assesses, what {y} requires and how they differ."},
+	profile.RelGuidanceFor:      {"{A0} vs {B0}: how {x} guides the implementation of {y}, and which one is audited.", "{A} and {B} compared: guidance and requirements, side by side."},
+	profile.RelExtends:          {"{A0} vs {B0}: how {x} extends {y}, and what each covers and certifies.", "{A} and {B} compared: what {x} adds to {y}, and how each is audited."},
+	profile.RelTakesPrecedence:  {"{A0} vs {B0}: why {x} takes precedence over {y}{forScope}, and how the two differ.", "{A} and {B} compared: which applies{forScope}, and how scope and penalties differ."},
+	profile.RelSupportsEvidence: {"{A0} vs {B0}: how far {x} helps evidence {y}, and why it proves no compliance alone.", "{A} and {B} compared: what {x} can evidence for {y}, and what it cannot."},
+	profile.RelSupersedes:       {"{A0} vs {B0}: how {x} replaces {y}, and what changed between them."},
+	profile.RelAlternative:      {"{A0} vs {B0}: two routes to a similar goal, compared on scope, assurance and cost.", "{A0} or {B0}? Scope, assurance, audiences and cost of two alternative routes."},
 }
 
 // verdict is one paragraph: what each standard is for, how the two relate
@@ -113,6 +119,7 @@ func (w *writer) verdict() string {
 		)...)
 	}
 	parts := []string{identity}
+	var up string
 	for i, r := range w.rels {
 		if i == 2 {
 			break
@@ -120,12 +127,16 @@ func (w *writer) verdict() string {
 		parts = append(parts, w.say("v.rel."+string(r.kind), r.fills(relVerdicts[r.kind]...)...))
 	}
 	if len(w.rels) == 0 || w.rels[0].kind != profile.RelAlternative {
-		parts = append(parts, w.uptake()) // an alternative's closing names the audiences
+		up = w.uptake() // an alternative's closing names the audiences
+		parts = append(parts, up)
 	}
+	var assure string
 	if len(w.rels) == 0 || w.rels[0].kind == profile.RelAlternative {
-		if a := w.assurance(); a != "" {
+		// Two long regimes in brackets would end the verdict on a list:
+		// the FAQ sets them out instead.
+		if a := w.assurance(); a != "" && wordCount(a) <= maxAssureWords {
+			assure = a
 			parts = append(parts, a)
-			w.saidTesting = true
 		}
 	}
 	var ov string
@@ -148,6 +159,8 @@ func (w *writer) verdict() string {
 		}
 	}
 	w.saidOverlap = w.saidOverlap && kept[ov]
+	w.saidUptake = up != "" && kept[up]
+	w.saidTesting = assure != "" && kept[assure]
 	if wordCount(text) < minVerdict {
 		text += " " + w.say("v.pad", w.fills(
 			"The table below sets {A} against {B} on scope, industry, nature, testing and penalties.",
@@ -201,28 +214,28 @@ var relVerdicts = map[profile.RelationKind][]string{
 	profile.RelBuiltOn: {
 		"{x} is built on {y}{forScope}, so the two share much of their substance.",
 		"{y} is the basis on which {x} is built{forScope}, and much of what {y} sets out reappears in {x}.",
-		"{x} builds on {y}{forScope}: [much of its substance comes from|its core is taken from] {y}.",
+		"{x} builds on {y}{forScope}: [much of {x:its} substance comes from|{x:its} core is taken from] {y}.",
 	},
 	profile.RelAssessedAgainst: {
-		"{x} assessments check conformity to {y}{forScope}, so {y} is what an organization implements and {x} is how that is verified.",
+		"{x0} assessments check conformity to {y}{forScope}, so {y} is what an organization implements and {x} is how that is verified.",
 		"Conformity to {y} is what {x} assesses{forScope}: {y} sets the requirements, {x} the way they are checked.",
 	},
 	profile.RelGuidanceFor: {
-		"{x} is guidance for implementing {y}{forScope}; it supports {y} rather than replacing it.",
-		"{x} gives guidance for meeting {y}{forScope}, and {y} remains the standard an organization is measured against.",
+		"{x} {x:is} guidance for implementing {y}{forScope}; {x:it} {x:supports} {y} rather than replacing {y:it}.",
+		"{x} {x:gives} guidance for meeting {y}{forScope}: {y} sets what is to be achieved, {x} one way of achieving it.",
 	},
 	profile.RelExtends: {
-		"{x} extends {y}{forScope}, adding {sx} to what {y} covers.",
-		"{x} builds on {y}{forScope}: an organization can add it to an existing {y} programme.",
+		"{x} extends {y}{forScope}, adding {ox} to what {y} covers.",
+		"{x} builds on {y}{forScope}: an organization can add {x:it} to an existing {y0} programme.",
 	},
 	profile.RelTakesPrecedence: {
-		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on the ground they share, {x}'s rules apply instead of {y}'s.",
-		"{x} takes precedence over {y}{forScope}, so on the ground the two share, {x}'s rules are the ones that apply.",
+		"Where both reach the same organization, {x} takes precedence over {y}{forScope}: on matters both regulate, {x}'s rules apply instead of {y}'s.",
+		"{x} takes precedence over {y}{forScope}, so where the two overlap, {x}'s rules are the ones that apply.",
 	},
 	profile.RelSupportsEvidence: {
-		"{x} can support evidence for {y}{forScope}, but it does not prove compliance with {y} on its own.",
-		"Work done for {x} can help evidence {y}{forScope}, though it is not proof of {y} compliance.",
-		"{x} can help show {y} compliance{forScope}, but {y} is judged on its own requirements.",
+		"{x} can support evidence for {y}{forScope}, but {x:it} {x:does} not prove compliance with {y} on {x:its} own.",
+		"Work done for {x} can help evidence {y}{forScope}, though it is not proof of {y0} compliance.",
+		"{x} can help show {y0} compliance{forScope}, but {y} is judged on {y:its} own requirements.",
 	},
 	profile.RelSupersedes: {
 		"{x} replaces {y}{forScope}.",
@@ -251,8 +264,8 @@ func (w *writer) uptake() string {
 		if restates(r.who, r.scope) {
 			// The identity sentence has just named that audience.
 			return w.say("v.uptake", ones2(r, v,
-				"{R} binds the organizations within its scope, while {V} is taken up by choice {uV}.",
-				"{V} is taken up by choice {uV}, whereas {R} binds every organization within its scope.",
+				"{R} binds the organizations within {R:its} scope, while {V} is taken up by choice {uV}.",
+				"{V} is taken up by choice {uV}, whereas {R} binds every organization within {R:its} scope.",
 			)...)
 		}
 		return w.say("v.uptake", ones2(r, v,
@@ -284,13 +297,13 @@ func (w *writer) assurance() string {
 	}
 	if w.fa.law && w.fb.law {
 		return w.say("v.assure", w.fills(
-			"Enforcement differs between {A} ({tA}) and {B} ({tB}).",
-			"The two are enforced in different ways: {A} ({tA}) and {B} ({tB}).",
+			"Compliance is checked differently under {A} ({eA}) and {B} ({eB}).",
+			"The two are policed in different ways: {A} ({eA}) and {B} ({eB}).",
 		)...)
 	}
 	return w.say("v.assure", w.fills(
-		"Assurance differs between {A} ({tA}) and {B} ({tB}).",
-		"The two are checked in different ways: {A} ({tA}) and {B} ({tB}).",
+		"Assurance differs between {A} ({eA}) and {B} ({eB}).",
+		"The two are checked in different ways: {A} ({eA}) and {B} ({eB}).",
 	)...)
 }
 
@@ -314,18 +327,18 @@ func (w *writer) closing() string {
 		}
 		return w.say("v.close", ones2(r, v,
 			// The uptake sentence has named {R}'s audience: not again.
-			"{R} is a duty for those it reaches {jR}; taking up {V} is a separate decision about {sV}.",
-			"Meeting {R} is owed by those it reaches {jR}, while {V} is a separate choice, made for {sV}.",
+			"{R} is a duty for those {R:it} {R:reaches} {jR}; taking up {V} is a separate decision about {oV}.",
+			"Compliance with {R} is owed by those {R:it} {R:reaches} {jR}, while {V} is a separate choice, made for {oV}.",
 		)...)
 	case a.required && b.required:
 		return w.say("v.close", w.fills(
-			"An organization within reach of both must meet each, since neither stands in for the other: {A} on {sA}, {B} on {sB}.",
-			"Meeting {A} on {sA} does not discharge {B} on {sB}, nor the reverse.",
+			"An organization within reach of both must meet each, since neither stands in for the other: {A} on {oA}, {B} on {oB}.",
+			"Meeting {A} on {oA} does not discharge {B} on {oB}, nor the reverse.",
 		)...)
 	}
 	return w.say("v.close", w.fills(
-		"[The choice follows the need|Which comes first depends on the need]: {sA} points to {A}, {sB} to {B}.",
-		"Pick by need: {A} for {sA}, {B} for {sB}.",
+		"[The choice follows the need|Which comes first depends on the need]: {A} where the priority is {oA}, {B} where it is {oB}.",
+		"Pick by need: {A} for {oA}, {B} for {oB}.",
 	)...)
 }
 
@@ -340,12 +353,12 @@ var relClosings = map[profile.RelationKind][]string{
 		"To pass {x}, implement {y} in the version the assessment names and keep the evidence.",
 	},
 	profile.RelGuidanceFor: {
-		"Organizations working toward {y} use {x} to decide how to meet it.",
+		"Organizations working toward {y} use {x} to decide how to meet {y:it}.",
 		"Read {x} as the how-to and {y} as the what.",
 	},
 	profile.RelExtends: {
 		"An organization with {y} in place can add {x} without starting over.",
-		"Those already running {y} can extend it with {x} rather than build a second programme.",
+		"Those already running {y} can extend {y:it} with {x} rather than build a second programme.",
 	},
 	profile.RelTakesPrecedence: {
 		"{Scope} therefore start from {x}; {y}'s rules reach them only where {x} has no equivalent.",
@@ -353,7 +366,7 @@ var relClosings = map[profile.RelationKind][]string{
 	},
 	profile.RelSupportsEvidence: {
 		"Use {x} to gather evidence, and check {y}'s own requirements separately.",
-		"Treat {x} as supporting evidence for {y}, not as a verdict on it.",
+		"Treat {x} as supporting evidence for {y}, not as a verdict on {y:it}.",
 	},
 	profile.RelSupersedes: {
 		"New work should follow {x}.",
@@ -370,10 +383,10 @@ func checked(f facts) bool { return f.certify || f.report || f.required }
 
 // ones2 fills a template about a binding standard {R} and a voluntary one {V}.
 func ones2(r, v facts, tmpls ...string) []string {
-	rep := strings.NewReplacer("{R}", r.name, "{jR}", r.place, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
+	rep := strings.NewReplacer("{oV}", v.topic, "{R}", r.name, "{jR}", r.place, "{fR}", r.forWhom, "{wR}", r.who, "{V}", v.name, "{inV}", v.industries, "{uV}", v.usedIn, "{sV}", v.scope)
 	out := make([]string, len(tmpls))
 	for i, t := range tmpls {
-		out[i] = rep.Replace(t)
+		out[i] = rep.Replace(inflect(t, map[string]noun{"R": r.noun, "V": v.noun}))
 	}
 	return out
 }

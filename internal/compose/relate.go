@@ -29,7 +29,8 @@ func Relate(a, b *profile.Profile) page.Relate {
 		})
 	}
 	if len(r.Relations) == 0 && r.Overlap == nil {
-		r.Independent = newWriter(a, b).independent()
+		w := newWriter(a, b)
+		r.Independent = w.finish(w.independent())
 	}
 	return r
 }
@@ -45,20 +46,36 @@ func (w *writer) independent() string {
 	if a.issuerShort != b.issuerShort {
 		diffs = append(diffs, w.say("rel.ind.iss",
 			"they come from different bodies, "+a.issuerShort+" and "+b.issuerShort,
-			a.name+" is issued by "+a.issuerShort+" and "+b.name+" by "+b.issuerShort))
+			issuedBy(a, b)))
 	} else {
-		diffs = append(diffs, "although both come from "+a.issuerShort+", each has its own subject: "+a.scope+" for "+a.name+", "+b.scope+" for "+b.name)
+		diffs = append(diffs, "although both come from "+a.issuerShort+", each has its own subject: "+a.topic+" for "+a.name+", "+b.topic+" for "+b.name)
 	}
-	if ja, jb := reach(w.a.Jurisdiction), reach(w.b.Jurisdiction); ja != jb && len(diffs) < 2 {
+	if ja, jb := a.place, b.place; ja != jb && len(diffs) < 2 {
 		diffs = append(diffs, a.name+" applies "+ja+" and "+b.name+" "+jb)
 	}
 	diff := strings.Join(diffs, "; ")
 	return w.say("rel.independent", w.fills(
 		"{A} and {B} are independent of each other: "+diff+". Neither builds on, extends or replaces the other.",
 		"No formal link joins {A} and {B}: neither is derived from or replaces the other. "+capFirst(diff)+".",
-		"Neither {A} nor {B} builds on, extends or replaces the other. "+capFirst(diff)+".",
+		"Between {A} and {B} there is no formal link: neither builds on, extends or replaces the other. "+capFirst(diff)+".",
 		"{A} and {B} stand apart: "+diff+". Neither is derived from the other, and neither replaces it.",
 	)...)
+}
+
+// issuedBy says who made each: "the EU AI Act was adopted by …, and PCI
+// DSS is published by …", one verb when both were made alike.
+func issuedBy(a, b facts) string {
+	made := func(f facts) string {
+		aux := "is"
+		if f.law {
+			aux = "was" // a law was enacted once; a standard is kept published
+		}
+		return f.name + " " + f.noun.verb(aux) + " " + f.issued + " by " + f.issuerShort
+	}
+	if a.issued == b.issued && a.law == b.law {
+		return made(a) + " and " + b.name + " by " + b.issuerShort
+	}
+	return made(a) + ", and " + made(b)
 }
 
 // issuerShort is the body an issuer line names first, for prose: the part

@@ -53,10 +53,11 @@ func relsOf(a, b *profile.Profile, fa, fb facts) []rel {
 // rep fills a relation template: {x} and {y} are the two sides' names,
 // {sx}/{sy} their scopes, {inx}/{iny} their industries, {scope} the scope.
 func (r rel) fill(tmpl string) string {
+	tmpl = inflect(tmpl, map[string]noun{"x": r.x.noun, "y": r.y.noun})
 	return strings.NewReplacer(
-		"{anx}", withArticle(r.x.name), "{x}", r.x.name, "{y}", r.y.name, "{sx}", r.x.scope, "{sy}", r.y.scope,
+		"{anx}", withArticle(r.x.bare), "{x}", r.x.name, "{y}", r.y.name, "{x0}", r.x.bare, "{y0}", r.y.bare, "{sx}", r.x.scope, "{sy}", r.y.scope,
 		"{inx}", r.x.industries, "{iny}", r.y.industries, "{tx}", r.x.testing, "{ty}", r.y.testing,
-		"{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
+		"{ey}", checks(r.y), "{ox}", r.x.topic, "{oy}", r.y.topic, "{kx}", r.x.kind, "{ky}", r.y.kind, "{scope}", r.scope, "{Scope}", capFirst(r.scope), "{forScope}", r.forScope(),
 		"{jx}", r.x.reach, "{jy}", r.y.reach, "{rx}", result(r.x), "{ry}", result(r.y),
 		"{fx}", r.x.forWhom, "{fy}", r.y.forWhom, "{wx}", r.x.who, "{wy}", r.y.who, "{px}", r.x.penalties, "{py}", r.y.penalties,
 	).Replace(tmpl)
@@ -68,6 +69,28 @@ func (r rel) fills(tmpls ...string) []string {
 		out[i] = r.fill(t)
 	}
 	return out
+}
+
+// checks is how f is checked, for a sentence that sets two regimes side
+// by side: without a certification remark of a standard that is not
+// certifiable ("Article 42 certification covers specific processing
+// operations, …" is a clause, not a regime, in GDPR's brackets).
+func checks(f facts) string {
+	if f.certify {
+		return f.testing
+	}
+	var kept []string
+	for _, p := range strings.Split(f.testingRaw, "; ") {
+		// A law's "no certification" goes without saying.
+		if l := strings.ToLower(p); strings.Contains(l, "certif") && (f.law || !strings.HasPrefix(l, "no ")) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		return f.testing
+	}
+	return listed(clause(strings.Join(kept, "; ")))
 }
 
 // forScope is " for <scope>" or "".

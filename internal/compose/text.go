@@ -25,10 +25,13 @@ type writer struct {
 	// saidOverlap: the verdict already said how the mapping links the two,
 	// so the FAQ's overlap answer says what the figures count instead.
 	saidOverlap bool
-	fa          facts
-	fb          facts
-	used        map[string]bool
-	rep         *strings.Replacer // fills pair templates; built once
+	// saidUptake: the verdict said who takes up each, so the FAQ does not
+	// name a voluntary standard's industries a second time.
+	saidUptake bool
+	fa         facts
+	fb         facts
+	used       map[string]bool
+	rep        *strings.Replacer // fills pair templates; built once
 }
 
 func newWriter(a, b *profile.Profile) *writer {
@@ -176,16 +179,26 @@ func normSentence(s string) string {
 
 // facts are one profile's fields in the shapes sentences need.
 type facts struct {
-	name     string // short name
+	noun     noun
+	name     string // the short name as it stands inside a sentence: "the EU AI Act"
+	bare     string // the short name before a noun it qualifies: "EU AI Act compliance"
 	kind     string // "an international management system standard"
 	kindBare string // "management system standard"
 	issuer   string
 	// issuerShort is the issuing body alone, without notes on enforcement.
 	issuerShort string
-	scope       string // lower-cased first word, no final stop
-	industries  string // "in technology, energy and healthcare" or "across all sectors"
-	shared      []string
-	forWhom     string
+	// issued is how the body made it, for "… by the AICPA": a law is
+	// "adopted" (EU) or "enacted", a standard "published"; publishes is the
+	// same in the active voice, agreeing with the body ("ISO and IEC publish").
+	issued, publishes string
+	scope             string // lower-cased first word, no final stop
+	// topic is the scope's head, for a sentence that names it a second
+	// time: "information security management", not "… for organizations
+	// of any size or sector" again.
+	topic      string
+	industries string // "in technology, energy and healthcare" or "across all sectors"
+	shared     []string
+	forWhom    string
 	// who is forWhom without its examples and conditions, for the verdict
 	// ("US covered entities and their business associates").
 	who        string
@@ -210,8 +223,11 @@ type facts struct {
 // factsOf shapes p's facts for sentences. seed picks which of the
 // standard's industries a page names, so pages sharing a standard differ.
 func factsOf(p *profile.Profile, seed int) facts {
+	n := nounOf(p)
 	f := facts{
-		name:       p.ShortName,
+		noun:       n,
+		name:       n.render(mid),
+		bare:       n.render(bare),
 		kindBare:   kindNoun(p.Kind),
 		issuer:     strings.TrimSpace(p.Issuer),
 		scope:      clause(p.Scope),
@@ -235,6 +251,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 		// "a guidance standard on implementing ...", not "on guidance on".
 		f.scope = strings.TrimPrefix(f.scope, "guidance on ")
 	}
+	f.topic = topicOf(f.scope)
 	f.who = shortWho(f.forWhom)
 	if f.issuer == "" {
 		f.issuer = "its issuer"
@@ -242,6 +259,16 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.issuer = issuerRef(f.issuer)
 	}
 	f.issuerShort = issuerShort(p.Issuer)
+	switch {
+	case f.law && strings.Contains(p.Issuer, "European"):
+		f.issued, f.publishes = "adopted", "adopted"
+	case f.law:
+		f.issued, f.publishes = "enacted", "enacted"
+	case twoBodies(f.issuerShort):
+		f.issued, f.publishes = "published", "publish"
+	default:
+		f.issued, f.publishes = "published", "publishes"
+	}
 	f.reach = reachShort(p.Jurisdiction)
 	f.place = f.reach
 	if r := reach(p.Jurisdiction); !strings.ContainsAny(r, "(,") && !strings.HasSuffix(r, " and beyond") {
@@ -258,7 +285,7 @@ func factsOf(p *profile.Profile, seed int) facts {
 		f.kind = withArticle(f.kindBare)
 	}
 	f.rep = strings.NewReplacer(
-		"{X}", f.name, "{kX}", f.kind, "{iX}", f.issuer, "{sX}", f.scope, "{TX}", f.testingRaw,
+		"{X}", f.name, "{X0}", f.bare, "{kX}", f.kind, "{iX}", f.issuer, "{sX}", f.scope, "{TX}", f.testingRaw,
 		"{inX}", f.industries, "{fX}", f.forWhom, "{tX}", f.testing,
 		"{pX}", f.penalties, "{nX}", f.nature,
 	)
@@ -287,20 +314,43 @@ func issuerRef(issuer string) string {
 		inner := strings.TrimSuffix(issuer[i+2:], ")")
 		issuer = strings.TrimSpace(issuer[:i])
 		if strings.Contains(strings.ToLower(issuer), "certif") && isAcronym(inner) && !strings.Contains(inner, " ") {
+			if body(issuer) {
+				return "the " + inner // "the AICPA", as the institute is "the" one
+			}
 			return inner
 		}
 	}
 	if strings.HasPrefix(issuer, "The ") || strings.HasPrefix(issuer, "the ") {
 		return "the " + issuer[4:]
 	}
-	for _, w := range strings.Fields(issuer) {
-		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
-			// Two bodies, each with its article: "the European Parliament
-			// and the Council of the European Union".
-			return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
-		}
+	if body(issuer) {
+		// Two bodies, each with its article: "the European Parliament
+		// and the Council of the European Union".
+		return "the " + strings.Replace(issuer, " and Council ", " and the Council ", 1)
 	}
 	return issuer
+}
+
+// twoBodies reports whether an issuer names two bodies ("ISO and IEC",
+// "… and the Council …"), not one whose name has an "and" in it ("the
+// National Institute of Standards and Technology").
+func twoBodies(issuer string) bool {
+	_, after, ok := strings.Cut(issuer, " and ")
+	if !ok {
+		return false
+	}
+	next, _, _ := strings.Cut(after, " ")
+	return next == "the" || isAcronym(next)
+}
+
+// body reports whether an issuer is named as a body, which takes "the".
+func body(issuer string) bool {
+	for _, w := range strings.Fields(issuer) {
+		if bodyWords[strings.ToLower(strings.Trim(w, "(),"))] {
+			return true
+		}
+	}
+	return false
 }
 
 func kindNoun(k profile.Kind) string {
@@ -322,6 +372,12 @@ func kindNoun(k profile.Kind) string {
 }
 
 func jurisdictionAdj(j string) string {
+	// "US (California)": the narrower place, "a California law".
+	if b, note, ok := strings.Cut(j, " ("); ok && isAcronym(b) {
+		if n := strings.TrimSuffix(note, ")"); n != note && !strings.ContainsAny(n, " ,") && !isAcronym(n) {
+			j = n
+		}
+	}
 	if i := strings.IndexAny(j, "(,;"); i > 0 {
 		j = j[:i] // "US (used internationally)", "EU, with reach beyond it": the table keeps the note
 	}
@@ -444,7 +500,7 @@ func industriesPhrase(ind []string, seed int) string {
 			all = true
 			continue
 		}
-		named = append(named, c)
+		named = append(named, sectorNoun(c))
 	}
 	if len(named) > 2 {
 		start := seed % len(named)
@@ -457,6 +513,18 @@ func industriesPhrase(ind []string, seed int) string {
 		return "across all sectors, notably " + andList(named)
 	}
 	return "in " + andList(named)
+}
+
+// sectorNoun gives a sector named as one body its article, as it reads in
+// a sentence: "in the public sector", "the defense industrial base".
+func sectorNoun(s string) string {
+	l := strings.ToLower(s)
+	for _, end := range []string{" sector", " base", " government"} {
+		if strings.HasSuffix(l, end) && !strings.HasPrefix(l, "the ") {
+			return "the " + s
+		}
+	}
+	return s
 }
 
 func andList(items []string) string {
@@ -481,23 +549,24 @@ func (w *writer) fill(tmpl string) string {
 	if w.rep == nil {
 		w.rep = w.replacer()
 	}
-	return w.rep.Replace(tmpl)
+	return w.rep.Replace(inflect(tmpl, map[string]noun{"A": w.fa.noun, "B": w.fb.noun}))
 }
 
 func (w *writer) replacer() *strings.Replacer {
 	a, b := w.fa, w.fb
 	return strings.NewReplacer(
-		"{A}", a.name, "{B}", b.name,
+		"{A}", a.name, "{B}", b.name, "{A0}", a.bare, "{B0}", b.bare,
 		"{kA}", a.kind, "{kB}", b.kind,
 		"{iA}", a.issuer, "{iB}", b.issuer, "{IA}", capFirst(a.issuer),
-		"{sA}", a.scope, "{sB}", b.scope,
+		"{sA}", a.scope, "{sB}", b.scope, "{oA}", a.topic, "{oB}", b.topic,
 		"{inA}", a.industries, "{inB}", b.industries,
-		"{tA}", a.testing, "{tB}", b.testing,
+		"{tA}", a.testing, "{tB}", b.testing, "{eA}", checks(a), "{eB}", checks(b),
 		"{pA}", a.penalties, "{pB}", b.penalties,
 		"{nA}", a.nature, "{nB}", b.nature,
 		"{fA}", a.forWhom, "{fB}", b.forWhom, "{wA}", a.who, "{wB}", b.who, "{uA}", a.usedIn, "{uB}", b.usedIn,
 		"{jA}", reach(w.a.Jurisdiction), "{jB}", reach(w.b.Jurisdiction),
-		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort),
+		"{isA}", a.issuerShort, "{isB}", b.issuerShort, "{IsA}", capFirst(a.issuerShort), "{IsB}", capFirst(b.issuerShort),
+		"{pubA}", a.issued, "{pubB}", b.issued, "{pubsA}", a.publishes, "{pubsB}", b.publishes,
 	)
 }
 
@@ -549,6 +618,27 @@ func reachShort(j string) string {
 	return reach(base)
 }
 
+// topicOf is a scope line's head: the words before its first qualifier
+// ("for organizations of any size", "by organizations established in the
+// EU", "used by US federal agencies"), when at least two words remain.
+func topicOf(scope string) string {
+	cut := len(scope)
+	for _, q := range []string{" for ", " by ", " in ", " at ", " over ", " with ", " used ", " across ", " through ", " relevant to ", " against ", " and the ", " and their "} {
+		for i := 0; i < len(scope); {
+			j := strings.Index(scope[i:], q)
+			if j < 0 {
+				break
+			}
+			if j += i; len(strings.Fields(scope[:j])) >= 2 {
+				cut = min(cut, j)
+				break
+			}
+			i = j + len(q)
+		}
+	}
+	return scope[:cut]
+}
+
 // shortWho keeps the core of a mandatory-for line, for a verdict that names
 // both standards' audiences in one sentence: it drops parentheses ("(health
 // plans, …)"), examples ("such as banks, insurers and investment firms") and
@@ -589,7 +679,8 @@ func shortWho(s string) string {
 // into a clause with a verb that names its standard ("ISO 9001 carries no
 // legal penalties, but nonconformities can lead to loss of certification").
 // Its words are the profile's; only the joins are the composer's.
-func penaltyClause(name, line string) string {
+func penaltyClause(n noun, line string) string {
+	name := n.render(mid)
 	parts := strings.Split(strings.TrimRight(strings.TrimSpace(line), ". "), "; ")
 	lead := strings.TrimSpace(parts[0])
 	ll := strings.ToLower(lead)
@@ -614,7 +705,7 @@ func penaltyClause(name, line string) string {
 		p = clause(p)
 		switch {
 		case strings.HasPrefix(p, "voluntary"):
-			s += ", since it is " + p
+			s += ", since " + n.it() + " " + n.verb("is") + " " + p
 		case strings.HasPrefix(p, "it is "):
 			s += ", since " + p
 		case isClause(p) && negative:

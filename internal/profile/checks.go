@@ -104,6 +104,11 @@ func (l *locator) fileChecks(p *Profile, base string) {
 		l.add(l.line("/mandatory/required"), "profile.kind-consistency", "mandatory.required", finding.Error,
 			"a law is mandatory for someone", "set mandatory.required: true and say for whom")
 	}
+	if sn := strings.ToLower(strings.TrimSpace(p.ShortName)); p.Grammar.Article != "" && strings.HasPrefix(sn, p.Grammar.Article+" ") {
+		// Prose would say "the The ...": the name carries the article already.
+		l.add(l.line("/grammar/article"), "profile.grammar", "grammar.article", finding.Error,
+			fmt.Sprintf("short_name %q already starts with %q", p.ShortName, p.Grammar.Article), "drop the article from short_name or from grammar")
+	}
 	if p.Year > 0 && p.Edition != "" {
 		years := yearRE.FindAllString(p.Edition, -1)
 		ok := len(years) == 0

@@ -59,6 +59,12 @@ func TestLoadBroken(t *testing.T) {
 			{"ex-100.yaml", 10, "mandatory.for", "profile.mandatory-for"},
 		}},
 		{"empty", []want{{"ex-100.yaml", 1, "", "profile.empty"}}},
+		{"grammar", []want{
+			{"ex-100.yaml", 4, "grammar.article", "profile.enum"},
+			{"ex-100.yaml", 4, "grammar.plural", "profile.type"},
+			{"ex-100.yaml", 4, "grammar.number", "profile.unknown-field"},
+		}},
+		{"grammar-double", []want{{"ex-100.yaml", 5, "grammar.article", "profile.grammar"}}},
 		{"relation-unknown", []want{{"ex-100.yaml", 36, "relations[0].with", "profile.relation-unknown"}}},
 		{"relation-self", []want{{"ex-100.yaml", 36, "relations[0].with", "profile.relation-self"}}},
 		{"relation-one-sided", []want{{"ex-100.yaml", 37, "relations[0].kind", "profile.relation-one-sided"}}},

@@ -16,9 +16,12 @@ const (
 
 // Profile is one standard's facts. Field order follows the YAML files.
 type Profile struct {
-	ID           string    `yaml:"id" json:"id"`                 // slug: lowercase, digits, hyphens, e.g. "iso-27032"
-	Name         string    `yaml:"name" json:"name"`             // full name with edition, e.g. "ISO/IEC 27032:2023 Cybersecurity — Guidelines for Internet security"
-	ShortName    string    `yaml:"short_name" json:"short_name"` // e.g. "ISO 27032"; the page's H1 and H2 use it
+	ID        string `yaml:"id" json:"id"`                 // slug: lowercase, digits, hyphens, e.g. "iso-27032"
+	Name      string `yaml:"name" json:"name"`             // full name with edition, e.g. "ISO/IEC 27032:2023 Cybersecurity — Guidelines for Internet security"
+	ShortName string `yaml:"short_name" json:"short_name"` // e.g. "ISO 27032"; the page's H1 and H2 use it
+	// Grammar says how prose treats the short name: "the EU AI Act",
+	// "the CIS Controls are". Empty for names that read bare and singular.
+	Grammar      Grammar   `yaml:"grammar,omitempty" json:"grammar,omitempty"`
 	Aliases      []string  `yaml:"aliases" json:"aliases"`
 	Issuer       string    `yaml:"issuer" json:"issuer"`
 	Edition      string    `yaml:"edition" json:"edition"` // e.g. "2023", "2.0", "4.0.1"
@@ -54,6 +57,17 @@ type Profile struct {
 	// canonical form: any change to a fact changes it, reformatting does not.
 	File string `yaml:"-" json:"-"`
 	Hash string `yaml:"-" json:"hash,omitempty"`
+}
+
+// Grammar is how the short name behaves in a sentence. It is stated, not
+// guessed from the string: "Cyber Essentials" is singular and bare, "CIS
+// Controls" plural with an article, "EU AI Act" singular with one.
+type Grammar struct {
+	// Article is "the" for a name that takes the definite article in
+	// running text ("the EU AI Act"), empty for one that does not ("GDPR").
+	Article string `yaml:"article,omitempty" json:"article,omitempty"`
+	// Plural: the name takes plural verbs and pronouns ("the CIS Controls are").
+	Plural bool `yaml:"plural,omitempty" json:"plural,omitempty"`
 }
 
 // Mandatory says whether a standard is required by law (or contract) and for whom.

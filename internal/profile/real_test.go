@@ -133,3 +133,38 @@ func TestDropRelations(t *testing.T) {
 		t.Errorf("hipaa keeps relations outside the subset: %+v", h.Relations)
 	}
 }
+
+// TestRealGrammar pins how the shipped names behave in a sentence: the
+// grammar is stated in the profile, and names that read bare and singular
+// ("GDPR", "Cyber Essentials", a plural-looking name that is one scheme)
+// state none.
+func TestRealGrammar(t *testing.T) {
+	set, err := Load(realProfilesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		id      string
+		article string
+		plural  bool
+	}{
+		{"eu-ai-act", "the", false},
+		{"cra", "the", false},
+		{"essential-eight", "the", false},
+		{"cis-controls", "the", true},
+		{"gdpr", "", false},
+		{"cyber-essentials", "", false},
+		{"soc-2", "", false},
+		{"nist-csf", "", false},
+	}
+	for _, c := range cases {
+		p, ok := set.Get(c.id)
+		if !ok {
+			t.Errorf("%s: not loaded", c.id)
+			continue
+		}
+		if p.Grammar.Article != c.article || p.Grammar.Plural != c.plural {
+			t.Errorf("%s: grammar %+v, want article %q plural %v", c.id, p.Grammar, c.article, c.plural)
+		}
+	}
+}

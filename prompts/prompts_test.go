@@ -117,6 +117,13 @@ func factValues(p *profile.Profile) map[string][]string {
 		srcs = append(srcs, s.Title)
 	}
 	yn := map[bool]string{true: "certifiable: yes", false: "certifiable: no"}
+	var grammar []string
+	if p.Grammar.Article != "" {
+		grammar = append(grammar, p.Grammar.Article+" "+p.ShortName)
+	}
+	if p.Grammar.Plural {
+		grammar = append(grammar, "plural verbs")
+	}
 	return map[string][]string{
 		"Name": {p.Name}, "ShortName": {p.ShortName}, "Aliases": p.Aliases, "Issuer": {p.Issuer},
 		"Edition": {p.Edition}, "Year": {strconv.Itoa(p.Year)}, "Kind": {string(p.Kind)},
@@ -125,6 +132,7 @@ func factValues(p *profile.Profile) map[string][]string {
 		"WhatItIs": p.WhatItIs, "KeyComponents": p.KeyComponents, "WhyUsed": p.WhyUsed,
 		"Implementation": p.Implementation, "Nature": {p.Nature}, "Testing": {p.Testing},
 		"Penalties": {p.Penalties}, "Numbers": nums, "Related": p.Related, "Sources": srcs,
+		"Grammar": grammar,
 	}
 }
 

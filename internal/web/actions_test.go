@@ -50,7 +50,7 @@ func TestOfflineComposerCannotTakeNotes(t *testing.T) {
 		t.Error("request changes is offered under the offline composer")
 	}
 	// The link edits the verdict in place (TestBrowserOfflineRequestChanges follows it).
-	if !strings.Contains(html, "The offline composer cannot follow notes") || !strings.Contains(html, `<a href="/review/pages/`+cleanPage+`?edit=verdict#part-verdict" id="edit-instead"`) {
+	if !strings.Contains(html, "The offline composer cannot follow notes") || !strings.Contains(html, `<a href="/review/pages/`+cleanPage+`?edit=verdict#ed-verdict" id="edit-instead"`) {
 		t.Errorf("the page does not say notes cannot be followed, or offers no edit:\n%s", between(html, `class="actions"`, "</section>"))
 	}
 	// With a drafter that takes notes, the form is there.

@@ -242,8 +242,10 @@ func TestEditInPlaceForm(t *testing.T) {
 	slug := cleanPage
 	rec := e.page(slug)
 	_, plain := b.get("/review/pages/" + slug)
-	for _, part := range []string{"description", "verdict", "diff.scope", "diff.penalties", "faq.0", fmt.Sprintf("faq.%d", len(rec.Pair.FAQ)-1)} {
-		link := `href="/review/pages/` + slug + `?edit=` + url.QueryEscape(part) + `#part-` + strings.ReplaceAll(part, ".", "-") + `"`
+	for part, field := range map[string]string{"description": "description", "verdict": "verdict", "diff.scope": "diff-scope-a", "diff.penalties": "diff-penalties-a",
+		"faq.0": "faq-0-q", fmt.Sprintf("faq.%d", len(rec.Pair.FAQ)-1): fmt.Sprintf("faq-%d-q", len(rec.Pair.FAQ)-1), fmt.Sprintf("faq.%d", len(rec.Pair.FAQ)): fmt.Sprintf("faq-%d-q", len(rec.Pair.FAQ))} {
+		// The link's fragment is the form's first field: the browser focuses it.
+		link := `href="/review/pages/` + slug + `?edit=` + url.QueryEscape(part) + `#ed-` + field + `"`
 		if !strings.Contains(plain, link) {
 			t.Errorf("no Edit link for %s (%s)", part, link)
 		}

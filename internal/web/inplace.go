@@ -225,8 +225,32 @@ func (ip *inPlace) note(part string) *html.Node {
 	return n
 }
 
-func (ip *inPlace) link(part string) string {
-	return "/review/pages/" + url.PathEscape(ip.Slug) + "?edit=" + url.QueryEscape(part) + "#" + partAnchor(part)
+func (ip *inPlace) link(part string) string { return editLink(ip.Slug, part) }
+
+// editLink is the address that opens part as a form. Its fragment is the
+// form's first field: a browser focuses a focusable target, and skips
+// autofocus when the address has a target, so this is what puts the focus
+// in the form without script.
+func editLink(slug, part string) string {
+	return "/review/pages/" + url.PathEscape(slug) + "?edit=" + url.QueryEscape(part) + "#" + firstFieldID(part)
+}
+
+// fieldID is the id of a part's form field named name.
+func fieldID(name string) string { return "ed-" + strings.ReplaceAll(name, ".", "-") }
+
+// firstFieldID is the id of the first field of part's form.
+func firstFieldID(part string) string {
+	switch {
+	case part == "all":
+		return "ed-all-description"
+	case strings.HasPrefix(part, "diff.extra."):
+		return fieldID(part + ".aspect")
+	case strings.HasPrefix(part, "diff."):
+		return fieldID(part + ".a")
+	case strings.HasPrefix(part, "faq."):
+		return fieldID(part + ".q")
+	}
+	return fieldID(part)
 }
 
 // editableDraft marks the pair's own parts in the draft's HTML (h, as
@@ -266,7 +290,7 @@ func editableDraft(h template.HTML, ip *inPlace) []draftSeg {
 			if n := ip.note("description"); n != nil {
 				d.AppendChild(n)
 			}
-			d.AppendChild(editLink(ip, "description", "the description"))
+			d.AppendChild(editControl(ip, "description", "the description"))
 		}
 		out = append(out, d)
 	}
@@ -336,13 +360,19 @@ func partNode(ip *inPlace, part, what string) *html.Node {
 		cls += " editing"
 	}
 	d := el("div", cls)
-	d.Attr = append(d.Attr, html.Attribute{Key: "id", Val: partAnchor(part)}, html.Attribute{Key: "tabindex", Val: "-1"},
-		html.Attribute{Key: "data-part", Val: part}, html.Attribute{Key: "aria-label", Val: upperFirst(what)}, html.Attribute{Key: "role", Val: "group"})
+	d.Attr = append(d.Attr, html.Attribute{Key: "id", Val: partAnchor(part)}, html.Attribute{Key: "data-part", Val: part},
+		html.Attribute{Key: "aria-label", Val: upperFirst(what)}, html.Attribute{Key: "role", Val: "group"})
+	if ip.Editing != part {
+		// Focusable, so focus comes back here after a save. Not while it
+		// is a form: a browser focuses a focusable #target, and the focus
+		// belongs in the form.
+		d.Attr = append(d.Attr, html.Attribute{Key: "tabindex", Val: "-1"})
+	}
 	return d
 }
 
 // editLink is the Edit control of a part, named for screen readers.
-func editLink(ip *inPlace, part, what string) *html.Node {
+func editControl(ip *inPlace, part, what string) *html.Node {
 	p := el("p", "part-tools")
 	if !ip.Can {
 		return p
@@ -386,7 +416,7 @@ func wrapPart(ip *inPlace, part, what string, body []*html.Node) *html.Node {
 		if n := ip.note(part); n != nil {
 			d.AppendChild(n)
 		}
-		d.AppendChild(editLink(ip, part, what))
+		d.AppendChild(editControl(ip, part, what))
 	}
 	return d
 }
@@ -440,8 +470,10 @@ func diffTable(ip *inPlace, body []*html.Node) []*html.Node {
 	for i, tr := range trs {
 		part := "diff." + rowKey(i)
 		what := "the " + rows[i].Aspect + " row"
-		tr.Attr = append(tr.Attr, html.Attribute{Key: "id", Val: partAnchor(part)}, html.Attribute{Key: "tabindex", Val: "-1"}, html.Attribute{Key: "data-part", Val: part})
-		if ip.Editing == part {
+		tr.Attr = append(tr.Attr, html.Attribute{Key: "id", Val: partAnchor(part)}, html.Attribute{Key: "data-part", Val: part})
+		if ip.Editing != part {
+			tr.Attr = append(tr.Attr, html.Attribute{Key: "tabindex", Val: "-1"})
+		} else {
 			for c := tr.FirstChild; c != nil; c = tr.FirstChild {
 				tr.RemoveChild(c)
 			}
@@ -453,7 +485,7 @@ func diffTable(ip *inPlace, body []*html.Node) []*html.Node {
 		}
 		td := el("td", "edit-cell")
 		if ip.Can {
-			link := editLink(ip, part, what).FirstChild
+			link := editControl(ip, part, what).FirstChild
 			link.Parent, link.NextSibling, link.PrevSibling = nil, nil, nil
 			td.AppendChild(link)
 		}
@@ -545,7 +577,7 @@ func newPartEditor(slug string, part string, p page.Pair, names [2]string) *part
 		return nil
 	}
 	e := &partEditor{Part: part, Anchor: partAnchor(part), Cancel: "/review/pages/" + url.PathEscape(slug) + "#" + partAnchor(part)}
-	id := func(k string) string { return "ed-" + strings.ReplaceAll(k, ".", "-") }
+	id := fieldID
 	switch {
 	case part == "description":
 		e.Title = "Description"

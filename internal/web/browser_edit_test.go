@@ -85,7 +85,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 		t.Fatalf("the form does not hold the verdict:\n%q\n%q", got, before.Pair.Verdict)
 	}
 	if browsertest.ShotsWanted() {
-		do("scroll to the form", chromedp.Evaluate[chromedp.Void](`document.getElementById('part-verdict').scrollIntoView({block: 'start'})`))
+		do("scroll to the form", chromedp.Evaluate[chromedp.Void](`document.getElementById('part-verdict').scrollIntoView({block: 'start'}); window.scrollBy(0, -90)`))
 		browsertest.SaveShot(t, "draft-edit.png", browsertest.Get(t, ctx, "edit screenshot", chromedp.CaptureScreenshot()))
 	}
 	first, rest, ok := strings.Cut(before.Pair.Verdict, ". ")
@@ -203,6 +203,10 @@ func TestBrowserEditInPlace(t *testing.T) {
 	do("phone", chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(base+"/review/pages/"+slug+"?edit=diff.scope#ed-diff-scope-a"),
 		chromedp.WaitVisible(chromedp.ID("ed-diff-scope-a")))
+	if browsertest.ShotsWanted() {
+		do("scroll to the row", chromedp.Evaluate[chromedp.Void](`document.getElementById('part-diff-scope').scrollIntoView({block: 'start'}); window.scrollBy(0, -120)`))
+	}
+	browsertest.SaveShot(t, "draft-edit-phone.png", browsertest.Get(t, ctx, "phone edit screenshot", chromedp.CaptureScreenshot()))
 	if w := browsertest.Get(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("a row in edit mode overflows a 390 px screen: %d px", w)
 	}

@@ -459,6 +459,28 @@ func diffTable(ip *inPlace, body []*html.Node) []*html.Node {
 	if len(trs) != len(rows) {
 		return body
 	}
+	// Each cell names its column, for the phone layout that stacks a row
+	// into a card (app.css).
+	table.Attr = append(table.Attr, html.Attribute{Key: "class", Val: "diffs"})
+	var labels []string
+	if len(head) > 0 {
+		for c := head[0].FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				labels = append(labels, strings.TrimSpace(textOf(c)))
+			}
+		}
+	}
+	for _, tr := range trs {
+		k := 0
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.Td {
+				if k < len(labels) {
+					c.Attr = append(c.Attr, html.Attribute{Key: "data-label", Val: labels[k]})
+				}
+				k++
+			}
+		}
+	}
 	for _, h := range head {
 		th := el("th", "edit-cell")
 		th.Attr = append(th.Attr, html.Attribute{Key: "scope", Val: "col"})
@@ -568,6 +590,9 @@ type partEditor struct {
 	Hint   string
 	Cancel string // where Cancel goes: the part in the page as it is
 	Anchor string
+	// ShowTitle: the form replaces what named the part (a table row's
+	// aspect cell), so it says it.
+	ShowTitle bool
 }
 
 // newPartEditor is the form of part over p (the record's pair, or the
@@ -581,10 +606,10 @@ func newPartEditor(slug string, part string, p page.Pair, names [2]string) *part
 	switch {
 	case part == "description":
 		e.Title = "Description"
-		e.Fields = []editField{{ID: id(part), Name: part, Label: "Description", Value: p.Description, Rows: 3}}
+		e.Fields = []editField{{ID: id(part), Name: part, Label: "Description", Value: p.Description, Rows: rowsFor(p.Description, 2)}}
 	case part == "verdict":
 		e.Title = "Quick verdict"
-		e.Fields = []editField{{ID: id(part), Name: part, Label: "Quick verdict", Value: p.Verdict, Rows: 8}}
+		e.Fields = []editField{{ID: id(part), Name: part, Label: "Quick verdict", Value: p.Verdict, Rows: rowsFor(p.Verdict, 4)}}
 	case strings.HasPrefix(part, "diff."):
 		key := strings.TrimPrefix(part, "diff.")
 		rows := p.Differences.Rows()
@@ -602,7 +627,7 @@ func newPartEditor(slug string, part string, p page.Pair, names [2]string) *part
 		default:
 			return nil
 		}
-		e.Title = "Row: " + row.Aspect
+		e.Title, e.ShowTitle = "Row: "+row.Aspect, true
 		if row.Aspect == "" {
 			e.Title = "New row"
 		}
@@ -611,8 +636,8 @@ func newPartEditor(slug string, part string, p page.Pair, names [2]string) *part
 			e.Hint = "Empty every field to remove the row."
 		}
 		e.Fields = append(e.Fields,
-			editField{ID: id(part + ".a"), Name: part + ".a", Label: names[0], Value: row.A, Rows: 3},
-			editField{ID: id(part + ".b"), Name: part + ".b", Label: names[1], Value: row.B, Rows: 3})
+			editField{ID: id(part + ".a"), Name: part + ".a", Label: names[0], Value: row.A, Rows: rowsFor(row.A, 2)},
+			editField{ID: id(part + ".b"), Name: part + ".b", Label: names[1], Value: row.B, Rows: rowsFor(row.B, 2)})
 	case strings.HasPrefix(part, "faq."):
 		i, _ := strconv.Atoi(strings.TrimPrefix(part, "faq."))
 		var qa page.QA
@@ -626,9 +651,19 @@ func newPartEditor(slug string, part string, p page.Pair, names [2]string) *part
 		e.Title = fmt.Sprintf("Question %d", i+1)
 		e.Fields = []editField{
 			{ID: id(part + ".q"), Name: part + ".q", Label: "Question", Value: qa.Question},
-			{ID: id(part + ".a"), Name: part + ".a", Label: "Answer", Value: qa.Answer, Rows: 5},
+			{ID: id(part + ".a"), Name: part + ".a", Label: "Answer", Value: qa.Answer, Rows: rowsFor(qa.Answer, 3)},
 		}
 		e.Hint = "Empty both fields to remove the question."
 	}
 	return e
+}
+
+// rowsFor is a textarea's height for text: all of it in view at about 75
+// characters a line, at least least lines and at most 24.
+func rowsFor(text string, least int) int {
+	n := 1
+	for _, l := range strings.Split(text, "\n") {
+		n += len([]rune(l))/75 + 1
+	}
+	return max(least, min(n, 24))
 }

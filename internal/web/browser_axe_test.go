@@ -90,9 +90,10 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		{"verdict in edit mode", "/review/pages/" + cleanPage + "?edit=verdict#ed-verdict", "#ed-verdict"},
 		{"a table row in edit mode", "/review/pages/" + errorPage + "?edit=diff.scope#ed-diff-scope-a", "#ed-diff-scope-a"},
 		{"a question in edit mode", "/review/pages/" + cleanPage + "?edit=faq.0#ed-faq-0-q", "#ed-faq-0-q"},
-		{"all parts in one form", "/review/pages/" + cleanPage + "?edit=all#ed-all-description", "#ed-all-description"},
+		{"all parts in one form", "/review/pages/" + cleanPage + "?edit=all#ed-all-first", "#ed-all-first"},
 		{"sections list", "/review/sections", "main"},
 		{"section", "/review/sections/gdpr", "main"},
+		{"a section's part in edit mode", "/review/sections/gdpr?edit=what_it_is#ed-what_it_is", "#ed-what_it_is"},
 		{"dashboard", "/review/dashboard", "main"},
 		{"admin", "/admin", "main"},
 	}

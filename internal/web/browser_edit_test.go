@@ -199,6 +199,37 @@ func TestBrowserEditInPlace(t *testing.T) {
 		t.Errorf("the stale save was written: revision %d, verdict %q", now.Revision, now.Pair.Verdict)
 	}
 
+	// A standard's section: its tagline edited in place the same way.
+	sec := e.section("gdpr")
+	do("open a section", chromedp.Navigate(base+"/review/sections/gdpr"), chromedp.WaitVisible(chromedp.ID("part-intro")))
+	do("edit its tagline",
+		chromedp.Click(chromedp.CSS("#part-intro a.edit-part")),
+		chromedp.WaitVisible(chromedp.ID("ed-tagline")),
+	)
+	if id := activeID(t, ctx); id != "ed-full_name" {
+		t.Errorf("after Edit on the section the focus is on %q", id)
+	}
+	do("save the tagline",
+		chromedp.SetValue(chromedp.ID("ed-tagline"), "The EU's law on personal data, as an editor put it."),
+		chromedp.Click(chromedp.ID("save-part")),
+		chromedp.WaitVisible(chromedp.ID("saved")),
+	)
+	gotSec := e.section("gdpr")
+	if gotSec.Section.Tagline != "The EU's law on personal data, as an editor put it." || gotSec.Revision == sec.Revision {
+		t.Errorf("the section's tagline was not saved: %q", gotSec.Section.Tagline)
+	}
+	want := sec.Section
+	want.Tagline = gotSec.Section.Tagline
+	if d := review.Diff(want, gotSec.Section); len(d) > 0 {
+		t.Errorf("saving the tagline changed other parts of the section: %+v", d)
+	}
+	if s := text("#part-intro"); !strings.Contains(s, "as an editor put it") || !strings.Contains(s, "Saved the full name and tagline and checked the section") {
+		t.Errorf("the section's part after saving reads %q", s)
+	}
+	if id := activeID(t, ctx); id != "part-intro" {
+		t.Errorf("after saving the section the focus is on %q", id)
+	}
+
 	// A phone: the part in edit mode fits the screen.
 	do("phone", chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(base+"/review/pages/"+slug+"?edit=diff.scope#ed-diff-scope-a"),

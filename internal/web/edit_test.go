@@ -84,7 +84,7 @@ func TestUnchangedSaveChangesNothing(t *testing.T) {
 	b.login("ed", password)
 	for _, c := range []struct{ path, edit string }{
 		{"/review/pages/" + waitPage + "?edit=all", "/edit"},
-		{"/review/sections/nist-csf", "/edit"},
+		{"/review/sections/nist-csf?edit=all", "/edit"},
 	} {
 		code, doc := b.get(c.path)
 		if code != http.StatusOK {
@@ -295,5 +295,76 @@ func TestEditInPlaceForm(t *testing.T) {
 	}
 	if got := e.page(slug); got.Pair.Verdict != rec.Pair.Verdict {
 		t.Error("the stale save was written")
+	}
+}
+
+// A section's parts are edited in place the same way: each has its Edit
+// link, a form names its part and changes that part alone, an unchanged
+// save writes nothing, a missing field keeps its text.
+func TestSectionPartialSaves(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.login("ed", password)
+	std := "gdpr"
+	base := "/review/sections/" + std
+	_, plain := b.get(base)
+	for part, field := range map[string]string{"intro": "full_name", "key_features": "key_features", "what_it_is": "what_it_is",
+		"key_components": "key_components", "why_used": "why_used", "implementation": "implementation_paragraph"} {
+		if link := `href="` + base + `?edit=` + part + `#ed-` + field + `"`; !strings.Contains(plain, link) {
+			t.Errorf("no Edit link for the section's %s (%s)", part, link)
+		}
+	}
+	start := e.section(std).Section
+	cases := []struct {
+		name   string
+		form   url.Values
+		done   string
+		anchor string
+		want   func(s *page.Section)
+	}{
+		{"tagline", url.Values{"part": {"intro"}, "full_name": {start.FullName}, "tagline": {"The EU's data protection law."}}, "edit", "part-intro",
+			func(s *page.Section) { s.Tagline = "The EU's data protection law." }},
+		{"tagline unchanged, as a browser sends it", url.Values{"part": {"intro"}, "full_name": {start.FullName + " "}, "tagline": {"The EU's data protection law.\r\n"}}, "unchanged", "part-intro", nil},
+		{"one feature changed", url.Values{"part": {"key_features"}, "key_features": {strings.Join(append([]string{"A new first feature"}, start.KeyFeatures[1:]...), "\r\n")}}, "edit", "part-key_features",
+			func(s *page.Section) { s.KeyFeatures = append([]string{"A new first feature"}, s.KeyFeatures[1:]...) }},
+		{"only the named part is read", url.Values{"part": {"why_used"}, "why_used": {strings.Join(start.WhyUsed, "\n")}, "tagline": {""}, "what_it_is": {""}}, "unchanged", "part-why_used", nil},
+		{"a part with its field missing", url.Values{"part": {"what_it_is"}}, "unchanged", "part-what_it_is", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := e.section(std)
+			form := url.Values{"csrf": {csrfOf(t, plain)}, "revision": {fmt.Sprint(before.Revision)}}
+			for k, v := range c.form {
+				form[k] = v
+			}
+			code, body, resp := b.post(base+"/edit", form)
+			if code != http.StatusSeeOther {
+				t.Fatalf("status %d: %.300s", code, body)
+			}
+			after := e.section(std)
+			want := before.Section
+			want.KeyFeatures = append([]string(nil), before.Section.KeyFeatures...)
+			if c.want != nil {
+				c.want(&want)
+			}
+			if d := review.Diff(want, after.Section); len(d) > 0 {
+				t.Errorf("the record is not what the save should leave: %+v", d)
+			}
+			if loc := resp.Header.Get("Location"); !strings.Contains(loc, "done="+c.done+"&") || !strings.HasSuffix(loc, "#"+c.anchor) {
+				t.Errorf("redirect %q, want done=%s and #%s", loc, c.done, c.anchor)
+			}
+			if (c.done == "unchanged") != (after.Revision == before.Revision) {
+				t.Errorf("%s save: revision %d → %d", c.done, before.Revision, after.Revision)
+			}
+		})
+	}
+	if code, _, _ := b.post(base+"/edit", url.Values{"csrf": {csrfOf(t, plain)}, "revision": {fmt.Sprint(e.section(std).Revision)}, "part": {"heading"}}); code != http.StatusBadRequest {
+		t.Errorf("a form naming an unknown part: %d, want 400", code)
+	}
+	// ?edit=PART: the form where the part was, with the focus in it.
+	_, doc := b.get(base + "?edit=key_features")
+	place := between(doc, `id="part-key_features"`, "</form>")
+	if !strings.Contains(place, `name="part" value="key_features"`) || !strings.Contains(place, `name="key_features"`) || !strings.Contains(place, "autofocus") {
+		t.Errorf("the section's key features are not a form in place:\n%.500s", place)
 	}
 }

@@ -199,13 +199,16 @@ const editorSlot = "<!--versus:editor-->"
 
 // inPlace is what editableDraft needs to know besides the HTML.
 type inPlace struct {
-	Slug    string
+	Base    string // the record's review page: /review/pages/SLUG, /review/sections/ID
 	Pair    page.Pair
 	Can     bool   // the viewer may edit the page in its state
 	Editing string // the part shown as a form, or ""
 	// Saved is said at the part it saved (at the top when that part is
 	// gone: a question removed).
-	Saved  *savedNote
+	Saved *savedNote
+	// First names the id of a part's first field (the Edit link's
+	// target); nil: the pair's parts (firstFieldID).
+	First  func(part string) string
 	placed bool
 }
 
@@ -225,14 +228,19 @@ func (ip *inPlace) note(part string) *html.Node {
 	return n
 }
 
-func (ip *inPlace) link(part string) string { return editLink(ip.Slug, part) }
+func (ip *inPlace) link(part string) string {
+	if ip.First != nil {
+		return ip.Base + "?edit=" + url.QueryEscape(part) + "#" + ip.First(part)
+	}
+	return editLink(ip.Base, part)
+}
 
 // editLink is the address that opens part as a form. Its fragment is the
 // form's first field: a browser focuses a focusable target, and skips
 // autofocus when the address has a target, so this is what puts the focus
 // in the form without script.
-func editLink(slug, part string) string {
-	return "/review/pages/" + url.PathEscape(slug) + "?edit=" + url.QueryEscape(part) + "#" + firstFieldID(part)
+func editLink(base, part string) string {
+	return base + "?edit=" + url.QueryEscape(part) + "#" + firstFieldID(part)
 }
 
 // fieldID is the id of a part's form field named name.
@@ -242,7 +250,7 @@ func fieldID(name string) string { return "ed-" + strings.ReplaceAll(name, ".", 
 func firstFieldID(part string) string {
 	switch {
 	case part == "all":
-		return "ed-all-description"
+		return "ed-all-first"
 	case strings.HasPrefix(part, "diff.extra."):
 		return fieldID(part + ".aspect")
 	case strings.HasPrefix(part, "diff."):
@@ -326,6 +334,12 @@ func editableDraft(h template.HTML, ip *inPlace) []draftSeg {
 		i = j - 1
 	}
 	addDesc()
+	return ip.segments(out)
+}
+
+// segments renders the marked-up nodes, with the saved note at the top
+// when no part took it, cut at the editor slot.
+func (ip *inPlace) segments(out []*html.Node) []draftSeg {
 	if n := ip.note(""); n != nil {
 		out = append([]*html.Node{n}, out...)
 	}
@@ -588,6 +602,7 @@ type partEditor struct {
 	Title  string
 	Fields []editField
 	Hint   string
+	Action string // where it posts: the record's edit action
 	Cancel string // where Cancel goes: the part in the page as it is
 	Anchor string
 	// ShowTitle: the form replaces what named the part (a table row's
@@ -597,11 +612,11 @@ type partEditor struct {
 
 // newPartEditor is the form of part over p (the record's pair, or the
 // editor's text after a refused save); nil when p has no such part.
-func newPartEditor(slug string, part string, p page.Pair, names [2]string) *partEditor {
+func newPartEditor(base string, part string, p page.Pair, names [2]string) *partEditor {
 	if part == "" || part == "all" || !validPart(part) {
 		return nil
 	}
-	e := &partEditor{Part: part, Anchor: partAnchor(part), Cancel: "/review/pages/" + url.PathEscape(slug) + "#" + partAnchor(part)}
+	e := &partEditor{Part: part, Anchor: partAnchor(part), Action: base + "/edit", Cancel: base + "#" + partAnchor(part)}
 	id := fieldID
 	switch {
 	case part == "description":

@@ -521,6 +521,9 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	return d
 }
 
+// pageBase is a page's review address.
+func pageBase(slug string) string { return "/review/pages/" + url.PathEscape(slug) }
+
 // editIn shows part (a validPart name, "all" for the whole form, "" for
 // none) as a form in place, holding p's text: the record's, or the
 // editor's after a refused save.
@@ -532,13 +535,13 @@ func (d *pageData) editIn(part string, p page.Pair) {
 	}
 	d.Editing, d.Editor = part, nil
 	if part != "" && part != "all" {
-		d.Editor = newPartEditor(r.Slug, part, p, [2]string{d.View.Page.Sections[0].Heading, d.View.Page.Sections[1].Heading})
+		d.Editor = newPartEditor(pageBase(r.Slug), part, p, [2]string{d.View.Page.Sections[0].Heading, d.View.Page.Sections[1].Heading})
 		if d.Editor == nil {
 			d.Editing = "" // a part the page does not have (any more)
 		}
 	}
 	d.setEdit(p)
-	d.Draft = editableDraft(d.HTML, &inPlace{Slug: r.Slug, Pair: r.Pair, Can: can, Editing: d.Editing, Saved: d.Saved})
+	d.Draft = editableDraft(d.HTML, &inPlace{Base: pageBase(r.Slug), Pair: r.Pair, Can: can, Editing: d.Editing, Saved: d.Saved})
 }
 
 // sinceMine is what changed in the text since the viewer last acted on
@@ -660,8 +663,15 @@ func partWords(part string) string {
 // savedNoteFor is the note after an edit redirected here (done=edit or
 // unchanged, part=…), with the page's own findings as the check left them.
 func savedNoteFor(q url.Values, fs []finding.Finding) *savedNote {
+	return savedNoteWith(q, fs, validPart, partWords, "the page")
+}
+
+// savedNoteWith is savedNoteFor for a record kind: its part names, their
+// words, and the record's name.
+func savedNoteWith(q url.Values, fs []finding.Finding, valid func(string) bool, words func(string) string, record string) *savedNote {
+	partWords := words
 	part := q.Get("part")
-	if !validPart(part) {
+	if !valid(part) {
 		part = "all"
 	}
 	n := &savedNote{Part: part}
@@ -674,11 +684,11 @@ func savedNoteFor(q url.Values, fs []finding.Finding) *savedNote {
 	n.Errors = errs
 	switch {
 	case errs+warns == 0:
-		n.Text = "Saved " + partWords(part) + " and checked the page: no findings."
+		n.Text = "Saved " + partWords(part) + " and checked " + record + ": no findings."
 	default:
-		n.Text = fmt.Sprintf("Saved %s and checked the page: %s.", partWords(part), countWords(errs, warns))
+		n.Text = fmt.Sprintf("Saved %s and checked %s: %s.", partWords(part), record, countWords(errs, warns))
 		if errs > 0 {
-			n.Text += " The page cannot be approved until the errors are fixed."
+			n.Text += " It cannot be approved until the errors are fixed."
 		}
 	}
 	return n
@@ -827,6 +837,25 @@ type sectionData struct {
 	More     int
 	Can      actions
 	Offline  bool
+	// Draft, Editing, Editor and Saved: editing in place, as on a page.
+	Draft   []draftSeg
+	Editing string
+	Editor  *partEditor
+	Saved   *savedNote
+}
+
+// editIn shows a section's part as a form in place, holding sec's text.
+func (d *sectionData) editIn(part string, sec page.Section) {
+	std := d.View.Record.Standard
+	can := d.CanEdit && d.Can.Edit
+	if !can || !validSectionPart(part) {
+		part = ""
+	}
+	d.Editing, d.Editor, d.Edit = part, nil, sec
+	if part != "" && part != "all" {
+		d.Editor = newSectionEditor(std, part, sec)
+	}
+	d.Draft = editableSection(d.HTML, &inPlace{Base: sectionBase(std), Can: can, Editing: part, Saved: d.Saved, First: sectionFirstField})
 }
 
 // pageLink names a page with its review link.
@@ -865,6 +894,7 @@ func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData 
 		}
 		d.Unblocks = append(d.Unblocks, pageLink{Slug: slug, Title: t})
 	}
+	d.editIn("", v.Record.Section)
 	return d
 }
 
@@ -875,10 +905,15 @@ func (s *server) uiSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.sectionData(r, v)
+	q := r.URL.Query()
 	fl := flash(r)
-	if r.URL.Query().Get("done") == "approve" {
+	switch q.Get("done") {
+	case "approve":
 		fl = fmt.Sprintf("Approved. %d page(s) now published; %d still waiting.", len(v.Impact.Unblocked), len(v.Impact.Waiting))
+	case "edit", "unchanged":
+		d.Saved, fl = savedNoteWith(q, v.Record.Findings, validSectionPart, sectionPartWords, "the section"), ""
 	}
+	d.editIn(q.Get("edit"), v.Record.Section)
 	s.render(w, r, "section", http.StatusOK, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Flash: fl, Data: d})
 }
 
@@ -903,19 +938,6 @@ func paragraphs(s string) []string {
 	return out
 }
 
-// sectionFromForm reads the section edit form: list fields one item a line,
-// paragraphs separated by a blank line.
-func sectionFromForm(r *http.Request, cur page.Section) page.Section {
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	return page.Section{
-		Standard: cur.Standard, Heading: cur.Heading,
-		FullName: f("full_name"), Tagline: f("tagline"),
-		KeyFeatures: lines(f("key_features")), WhatItIs: paragraphs(f("what_it_is")),
-		KeyComponents: lines(f("key_components")), WhyUsed: lines(f("why_used")),
-		Implementation: page.Implementation{Paragraph: f("implementation_paragraph"), Steps: lines(f("implementation_steps"))},
-	}
-}
-
 func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	std, action := r.PathValue("id"), r.PathValue("action")
@@ -930,17 +952,33 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	}
 	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
 	var edited *page.Section
+	part := ""
 	if action == "edit" {
 		cur, cerr := s.svc.Store.Section(ctx, std)
 		if cerr != nil {
 			s.viewError(w, r, cerr, "section")
 			return
 		}
-		sec := sectionFromForm(r, cur.Section)
+		sec, perr := sectionFromForm(r.PostForm, cur.Section)
+		if perr != nil {
+			s.uiFail(w, r, http.StatusBadRequest, perr.Error())
+			return
+		}
 		b.Section, edited = &sec, &sec
+		if part = r.PostFormValue("part"); part == "" {
+			part = "all"
+		}
 	}
 	u, _ := auth.UserFrom(ctx)
-	_, _, err = s.doSectionAction(r, u.Name, std, action, b)
+	done, _, err := s.doSectionAction(r, u.Name, std, action, b)
+	if err == nil && action == "edit" {
+		what := "edit"
+		if done.Revision == rev {
+			what = "unchanged" // a save that changed nothing wrote nothing
+		}
+		http.Redirect(w, r, sectionBase(std)+"?done="+what+"&part="+url.QueryEscape(part)+"#"+partAnchor(part), http.StatusSeeOther)
+		return
+	}
 	if err == nil {
 		http.Redirect(w, r, "/review/sections/"+url.PathEscape(std)+"?done="+action, http.StatusSeeOther)
 		return
@@ -963,7 +1001,7 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 		d.Conflict, msg = newConflict(rev, v.Record.Revision, changes, v.History, "section")
 	}
 	if edited != nil {
-		d.Edit = *edited
+		d.editIn(part, *edited) // keep the editor's text in the form, where it was edited
 	}
 	s.render(w, r, "section", code, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Error: msg, Data: d})
 }

@@ -286,6 +286,17 @@ func TestBrowserOfflineRequestChanges(t *testing.T) {
 			t.Errorf("%s: the form does not hold the verdict", name)
 		}
 	}
+	// A section offers the same.
+	do("open a section", chromedp.Navigate(base+"/review/sections/gdpr"), chromedp.WaitVisible(chromedp.ID("no-notes")))
+	if n := browsertest.Get(t, ctx, "section request changes", chromedp.Evaluate[int](`document.querySelectorAll('#request-changes, #rc-note').length`)); n != 0 {
+		t.Error("a section offers request changes under the offline composer")
+	}
+	do("edit the section instead", chromedp.Click(chromedp.ID("edit-instead")), chromedp.WaitVisible(chromedp.CSS("#part-intro #ed-full_name")))
+	if id := activeID(t, ctx); id != "ed-full_name" {
+		t.Errorf("a section's Edit the text yourself puts the focus on %q", id)
+	}
+
+	do("back to the page", chromedp.Navigate(base+"/review/pages/"+cleanPage+"?edit=verdict#ed-verdict"), chromedp.WaitVisible(chromedp.ID("ed-verdict")))
 	// The editor's own edit is what follows: saving it works offline too.
 	do("save an edit", chromedp.SetValue(chromedp.ID("ed-verdict"), "A verdict the editor wrote, since the composer cannot take a note."),
 		chromedp.Click(chromedp.ID("save-part")), chromedp.WaitVisible(chromedp.ID("saved")))

@@ -198,6 +198,12 @@ func TestBrowserEditInPlace(t *testing.T) {
 	if now := e.page(slug); now.Revision != bumped.Revision || now.Pair.Verdict != verdict {
 		t.Errorf("the stale save was written: revision %d, verdict %q", now.Revision, now.Pair.Verdict)
 	}
+	// Saving again, having seen what changed, writes the verdict alone:
+	// the description changed meanwhile stays.
+	do("save again", chromedp.Click(chromedp.ID("save-part")), chromedp.WaitVisible(chromedp.ID("saved")))
+	if now := e.page(slug); now.Pair.Verdict != mine || now.Pair.Description != meanwhile || now.Revision <= bumped.Revision {
+		t.Errorf("after saving again: verdict %q, description %q", now.Pair.Verdict, now.Pair.Description)
+	}
 
 	// A standard's section: its tagline edited in place the same way.
 	sec := e.section("gdpr")

@@ -90,7 +90,7 @@ func pairFromForm(form url.Values, cur page.Pair) (page.Pair, error) {
 		set(&fixed[i].A, "diff."+k+".a")
 		set(&fixed[i].B, "diff."+k+".b")
 	}
-	extra, err := applyList(form, "diff.extra.", "extra row", p.Differences.Extra, []string{"aspect", "a", "b"},
+	extra, err := applyList(form, has, "diff.extra.", "extra row", p.Differences.Extra, []string{"aspect", "a", "b"},
 		func(r *page.Row, f string) *string {
 			switch f {
 			case "aspect":
@@ -104,7 +104,7 @@ func pairFromForm(form url.Values, cur page.Pair) (page.Pair, error) {
 		return cur, err
 	}
 	p.Differences.Extra = extra
-	faq, err := applyList(form, "faq.", "FAQ entry", p.FAQ, []string{"q", "a"},
+	faq, err := applyList(form, has, "faq.", "FAQ entry", p.FAQ, []string{"q", "a"},
 		func(qa *page.QA, f string) *string {
 			if f == "q" {
 				return &qa.Question
@@ -118,14 +118,15 @@ func pairFromForm(form url.Values, cur page.Pair) (page.Pair, error) {
 	return p, nil
 }
 
-// applyList applies the form's prefix.N.FIELD keys to items: N below
+// applyList applies the form's prefix.N.FIELD keys (those the form's part
+// reads) to items: N below
 // len(items) edits that item, N past it adds one; an item whose fields the
 // form emptied, or a new one left empty, is dropped.
-func applyList[T any](form url.Values, prefix, what string, items []T, fields []string, field func(*T, string) *string, set func(*string, string) bool) ([]T, error) {
+func applyList[T any](form url.Values, reads func(string) bool, prefix, what string, items []T, fields []string, field func(*T, string) *string, set func(*string, string) bool) ([]T, error) {
 	top := -1
 	for k := range form {
 		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok {
+		if !ok || !reads(k) {
 			continue
 		}
 		n, f, _ := strings.Cut(rest, ".")

@@ -668,8 +668,7 @@ func savedNoteFor(q url.Values, fs []finding.Finding) *savedNote {
 
 // savedNoteWith is savedNoteFor for a record kind: its part names, their
 // words, and the record's name.
-func savedNoteWith(q url.Values, fs []finding.Finding, valid func(string) bool, words func(string) string, record string) *savedNote {
-	partWords := words
+func savedNoteWith(q url.Values, fs []finding.Finding, valid func(string) bool, partWords func(string) string, record string) *savedNote {
 	part := q.Get("part")
 	if !valid(part) {
 		part = "all"

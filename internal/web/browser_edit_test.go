@@ -31,10 +31,22 @@ func signIn(t *testing.T, ctx context.Context, base string) {
 	)
 }
 
-// activeID is the id of the focused element.
-func activeID(t *testing.T, ctx context.Context) string {
+// focusOn waits until the element with id want has the focus (a page's
+// script and its #target set it as it loads) and returns the id of the
+// focused element: want, or what has the focus when the wait gives up.
+func focusOn(t *testing.T, ctx context.Context, want string) string {
 	t.Helper()
-	return browsertest.Get(t, ctx, "focused element", chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+	const expr = `document.activeElement ? document.activeElement.id : ""`
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		id, err := chromedp.Run(cctx, chromedp.Evaluate[string](expr))
+		cancel()
+		if (err == nil && id == want) || time.Now().After(deadline) {
+			return id
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
 
 // An editor edits the verdict where it stands in the draft: Edit turns it
@@ -62,7 +74,8 @@ func TestBrowserEditInPlace(t *testing.T) {
 	signIn(t, ctx, base)
 	before := e.page(slug)
 
-	do("open the draft", chromedp.Navigate(base+"/review/pages/"+slug), chromedp.WaitVisible(chromedp.ID("part-verdict")))
+	do("open the draft", chromedp.Navigate(base+"/review/pages/"+slug), chromedp.WaitVisible(chromedp.ID("part-verdict")),
+		chromedp.Poll[chromedp.Void](`document.readyState === 'complete'`)) // app.js is running
 	do("edit the verdict",
 		chromedp.Evaluate[chromedp.Void](`window.__samePage = true`),
 		chromedp.Click(chromedp.CSS("#part-verdict a.edit-part")),
@@ -72,7 +85,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 	if !browsertest.Get(t, ctx, "same page", chromedp.Evaluate[bool](`window.__samePage === true && location.search === '?edit=verdict'`)) {
 		t.Error("Edit reloaded the page (or did not say ?edit=verdict in the address): app.js did not swap the form in")
 	}
-	if id := activeID(t, ctx); id != "ed-verdict" {
+	if id := focusOn(t, ctx, "ed-verdict"); id != "ed-verdict" {
 		t.Errorf("after Edit the focus is on %q, want the verdict's textarea", id)
 	}
 	// In place: the form is inside the verdict's part, above the table.
@@ -130,7 +143,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 	if rev := text("#revision"); rev != strconv.FormatUint(after.Revision, 10) {
 		t.Errorf("the page shows revision %s, the record is at %d", rev, after.Revision)
 	}
-	if id := activeID(t, ctx); id != "part-verdict" {
+	if id := focusOn(t, ctx, "part-verdict"); id != "part-verdict" {
 		t.Errorf("after saving the focus is on %q, want the verdict's part", id)
 	}
 
@@ -139,7 +152,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#part-faq-1 a.edit-part")),
 		chromedp.WaitVisible(chromedp.ID("ed-faq-1-a")),
 	)
-	if id := activeID(t, ctx); id != "ed-faq-1-q" {
+	if id := focusOn(t, ctx, "ed-faq-1-q"); id != "ed-faq-1-q" {
 		t.Errorf("the focus is on %q, want the question's field", id)
 	}
 	do("save it unchanged", chromedp.Click(chromedp.ID("save-part")))
@@ -212,7 +225,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#part-intro a.edit-part")),
 		chromedp.WaitVisible(chromedp.ID("ed-tagline")),
 	)
-	if id := activeID(t, ctx); id != "ed-full_name" {
+	if id := focusOn(t, ctx, "ed-full_name"); id != "ed-full_name" {
 		t.Errorf("after Edit on the section the focus is on %q", id)
 	}
 	do("save the tagline",
@@ -232,7 +245,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 	if s := text("#part-intro"); !strings.Contains(s, "as an editor put it") || !strings.Contains(s, "Saved the full name and tagline and checked the section") {
 		t.Errorf("the section's part after saving reads %q", s)
 	}
-	if id := activeID(t, ctx); id != "part-intro" {
+	if id := focusOn(t, ctx, "part-intro"); id != "part-intro" {
 		t.Errorf("after saving the section the focus is on %q", id)
 	}
 
@@ -247,7 +260,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 	if w := browsertest.Get(t, ctx, "width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
 		t.Errorf("a row in edit mode overflows a 390 px screen: %d px", w)
 	}
-	if id := activeID(t, ctx); id != "ed-diff-scope-a" {
+	if id := focusOn(t, ctx, "ed-diff-scope-a"); id != "ed-diff-scope-a" {
 		t.Errorf("a form opened by its link has the focus on %q", id)
 	}
 }
@@ -285,7 +298,7 @@ func TestBrowserOfflineRequestChanges(t *testing.T) {
 			t.Errorf("%s: the hint reads %q", name, hint)
 		}
 		do("edit instead "+name, chromedp.Click(chromedp.ID("edit-instead")), chromedp.WaitVisible(chromedp.CSS("#part-verdict #ed-verdict")))
-		if id := activeID(t, ctx); id != "ed-verdict" {
+		if id := focusOn(t, ctx, "ed-verdict"); id != "ed-verdict" {
 			t.Errorf("%s: after Edit the text yourself the focus is on %q, want the verdict's textarea", name, id)
 		}
 		if v := browsertest.Get(t, ctx, "verdict text", chromedp.Evaluate[string](`document.getElementById('ed-verdict').value`)); normField(v) != e.page(cleanPage).Pair.Verdict {
@@ -298,7 +311,7 @@ func TestBrowserOfflineRequestChanges(t *testing.T) {
 		t.Error("a section offers request changes under the offline composer")
 	}
 	do("edit the section instead", chromedp.Click(chromedp.ID("edit-instead")), chromedp.WaitVisible(chromedp.CSS("#part-intro #ed-full_name")))
-	if id := activeID(t, ctx); id != "ed-full_name" {
+	if id := focusOn(t, ctx, "ed-full_name"); id != "ed-full_name" {
 		t.Errorf("a section's Edit the text yourself puts the focus on %q", id)
 	}
 

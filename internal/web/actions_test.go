@@ -15,7 +15,7 @@ func TestActionsOfferedByState(t *testing.T) {
 	b := e.browser()
 	b.login("ed", password)
 	_, inReview := b.get("/review/pages/" + cleanPage)
-	for _, want := range []string{`id="approve"`, `id="claim"`, `id="request-changes"`, `/reject"`, `id="edit"`} {
+	for _, want := range []string{`id="approve"`, `id="claim"`, `id="request-changes"`, `/reject"`, `id="edit-all"`, `class="edit-part"`} {
 		if !strings.Contains(inReview, want) {
 			t.Errorf("a page in review lacks %s", want)
 		}
@@ -49,11 +49,9 @@ func TestOfflineComposerCannotTakeNotes(t *testing.T) {
 	if strings.Contains(html, `id="request-changes"`) {
 		t.Error("request changes is offered under the offline composer")
 	}
-	if !strings.Contains(html, "The offline composer cannot follow notes") || !strings.Contains(html, `<a href="#edit" id="edit-instead">`) {
+	// The link edits the verdict in place (TestBrowserOfflineRequestChanges follows it).
+	if !strings.Contains(html, "The offline composer cannot follow notes") || !strings.Contains(html, `<a href="/review/pages/`+cleanPage+`?edit=verdict#ed-verdict" id="edit-instead"`) {
 		t.Errorf("the page does not say notes cannot be followed, or offers no edit:\n%s", between(html, `class="actions"`, "</section>"))
-	}
-	if !strings.Contains(html, `<details class="edit" id="edit" open>`) {
-		t.Error("the edit form is not open for the editor")
 	}
 	// With a drafter that takes notes, the form is there.
 	lb := e.browser()

@@ -87,8 +87,13 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		{"draft with findings", "/review/pages/" + errorPage, "#draft"},
 		{"clean draft", "/review/pages/" + cleanPage, "#draft"},
 		{"approved page", "/review/pages/" + waitPage, "#draft"},
+		{"verdict in edit mode", "/review/pages/" + cleanPage + "?edit=verdict#ed-verdict", "#ed-verdict"},
+		{"a table row in edit mode", "/review/pages/" + errorPage + "?edit=diff.scope#ed-diff-scope-a", "#ed-diff-scope-a"},
+		{"a question in edit mode", "/review/pages/" + cleanPage + "?edit=faq.0#ed-faq-0-q", "#ed-faq-0-q"},
+		{"all parts in one form", "/review/pages/" + cleanPage + "?edit=all#ed-all-first", "#ed-all-first"},
 		{"sections list", "/review/sections", "main"},
 		{"section", "/review/sections/gdpr", "main"},
+		{"a section's part in edit mode", "/review/sections/gdpr?edit=what_it_is#ed-what_it_is", "#ed-what_it_is"},
 		{"dashboard", "/review/dashboard", "main"},
 		{"admin", "/admin", "main"},
 	}

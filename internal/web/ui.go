@@ -414,6 +414,21 @@ type pageData struct {
 	Can       actions
 	Offline   bool // the drafter cannot follow notes
 	Mine      *sinceMine
+	// Draft is HTML cut where the part being edited in place (Editing)
+	// shows its form, Editor; Editing "all" is the whole form.
+	Draft   []draftSeg
+	Editing string
+	Editor  *partEditor
+	Saved   *savedNote
+}
+
+// savedNote is what the page says after an edit: what was saved and what
+// the check found, or that nothing changed.
+type savedNote struct {
+	Text      string
+	Errors    int
+	Part      string // the part saved, focused again after the save
+	Unchanged bool
 }
 
 // actions are what the page's state allows (lifecycle's table), for the
@@ -502,7 +517,31 @@ func (s *server) pageData(r *http.Request, v review.PageView) pageData {
 	d.Can, d.Offline = allowedActions(v.Record.State), s.offline
 	d.setEdit(v.Record.Pair)
 	d.Mine = s.sinceMine(r.Context(), v, u.Name)
+	d.editIn("", v.Record.Pair)
 	return d
+}
+
+// pageBase is a page's review address.
+func pageBase(slug string) string { return "/review/pages/" + url.PathEscape(slug) }
+
+// editIn shows part (a validPart name, "all" for the whole form, "" for
+// none) as a form in place, holding p's text: the record's, or the
+// editor's after a refused save.
+func (d *pageData) editIn(part string, p page.Pair) {
+	r := d.View.Record
+	can := d.CanEdit && d.Can.Edit
+	if !can || !validPart(part) {
+		part = ""
+	}
+	d.Editing, d.Editor = part, nil
+	if part != "" && part != "all" {
+		d.Editor = newPartEditor(pageBase(r.Slug), part, p, [2]string{d.View.Page.Sections[0].Heading, d.View.Page.Sections[1].Heading})
+		if d.Editor == nil {
+			d.Editing = "" // a part the page does not have (any more)
+		}
+	}
+	d.setEdit(p)
+	d.Draft = editableDraft(d.HTML, &inPlace{Base: pageBase(r.Slug), Pair: r.Pair, Can: can, Editing: d.Editing, Saved: d.Saved})
 }
 
 // sinceMine is what changed in the text since the viewer last acted on
@@ -567,11 +606,16 @@ func (s *server) uiPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.pageData(r, v)
+	q := r.URL.Query()
 	msg := flash(r)
-	if r.URL.Query().Get("done") == "approve" {
+	switch q.Get("done") {
+	case "approve":
 		// Say what the approval did for visitors, not only that it was done.
 		msg = "Approved. " + d.Status.Sentence()
+	case "edit", "unchanged":
+		d.Saved, msg = savedNoteFor(q, v.Record.Findings), ""
 	}
+	d.editIn(q.Get("edit"), v.Record.Pair)
 	s.render(w, r, "page", http.StatusOK, view{Title: v.Record.Title, Nav: "queue", Flash: msg, Data: d})
 }
 
@@ -592,37 +636,61 @@ func formRevision(r *http.Request) (uint64, error) {
 	return n, nil
 }
 
-// pairFromForm reads the edit form, one textarea per field, over cur: what
-// the form does not carry (the five fixed rows' aspect names) stays as it is.
-func pairFromForm(r *http.Request, cur page.Pair) page.Pair {
-	f := func(k string) string { return strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(k), "\r\n", "\n")) }
-	p := page.Pair{Description: f("description"), Verdict: f("verdict")}
-	rows := []*page.Row{&p.Differences.Scope, &p.Differences.Industry, &p.Differences.Nature, &p.Differences.Testing, &p.Differences.Penalties}
-	was := []page.Row{cur.Differences.Scope, cur.Differences.Industry, cur.Differences.Nature, cur.Differences.Testing, cur.Differences.Penalties}
-	for i, k := range []string{"scope", "industry", "nature", "testing", "penalties"} {
-		rows[i].Aspect, rows[i].A, rows[i].B = was[i].Aspect, f("diff."+k+".a"), f("diff."+k+".b")
+// partWords names a part of the pair in a sentence.
+func partWords(part string) string {
+	switch {
+	case part == "description":
+		return "the description"
+	case part == "verdict":
+		return "the quick verdict"
+	case strings.HasPrefix(part, "diff.extra."):
+		n, _ := strconv.Atoi(strings.TrimPrefix(part, "diff.extra."))
+		return fmt.Sprintf("extra row %d of the differences table", n+1)
+	case strings.HasPrefix(part, "diff."):
+		k := strings.TrimPrefix(part, "diff.")
+		for i, f := range fixedKeys {
+			if f == k {
+				return "the " + page.FixedAspects[i] + " row"
+			}
+		}
+	case strings.HasPrefix(part, "faq."):
+		n, _ := strconv.Atoi(strings.TrimPrefix(part, "faq."))
+		return fmt.Sprintf("question %d", n+1)
 	}
-	for i := 0; i < 50; i++ {
-		k := fmt.Sprintf("diff.extra.%d.", i)
-		if _, ok := r.PostForm[k+"aspect"]; !ok {
-			break
-		}
-		row := page.Row{Aspect: f(k + "aspect"), A: f(k + "a"), B: f(k + "b")}
-		if row.Aspect != "" || row.A != "" || row.B != "" {
-			p.Differences.Extra = append(p.Differences.Extra, row)
+	return "the pair part"
+}
+
+// savedNoteFor is the note after an edit redirected here (done=edit or
+// unchanged, part=…), with the page's own findings as the check left them.
+func savedNoteFor(q url.Values, fs []finding.Finding) *savedNote {
+	return savedNoteWith(q, fs, validPart, partWords, "the page")
+}
+
+// savedNoteWith is savedNoteFor for a record kind: its part names, their
+// words, and the record's name.
+func savedNoteWith(q url.Values, fs []finding.Finding, valid func(string) bool, partWords func(string) string, record string) *savedNote {
+	part := q.Get("part")
+	if !valid(part) {
+		part = "all"
+	}
+	n := &savedNote{Part: part}
+	if q.Get("done") == "unchanged" {
+		n.Unchanged = true
+		n.Text = "Nothing changed in " + partWords(part) + ": nothing was saved, the revision is the same."
+		return n
+	}
+	errs, warns := finding.Count(fs)
+	n.Errors = errs
+	switch {
+	case errs+warns == 0:
+		n.Text = "Saved " + partWords(part) + " and checked " + record + ": no findings."
+	default:
+		n.Text = fmt.Sprintf("Saved %s and checked %s: %s.", partWords(part), record, countWords(errs, warns))
+		if errs > 0 {
+			n.Text += " It cannot be approved until the errors are fixed."
 		}
 	}
-	for i := 0; i < 50; i++ {
-		k := fmt.Sprintf("faq.%d.", i)
-		if _, ok := r.PostForm[k+"q"]; !ok {
-			break
-		}
-		qa := page.QA{Question: f(k + "q"), Answer: f(k + "a")}
-		if qa.Question != "" || qa.Answer != "" {
-			p.FAQ = append(p.FAQ, qa)
-		}
-	}
-	return p
+	return n
 }
 
 func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
@@ -639,17 +707,35 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 	}
 	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
 	var edited *page.Pair
+	part := ""
 	if action == "edit" {
 		cur, cerr := s.svc.Store.Page(ctx, slug)
 		if cerr != nil {
 			s.viewError(w, r, cerr, "page")
 			return
 		}
-		p := pairFromForm(r, cur.Pair)
+		p, perr := pairFromForm(r.PostForm, cur.Pair)
+		if perr != nil {
+			s.uiFail(w, r, http.StatusBadRequest, perr.Error())
+			return
+		}
 		b.Pair, edited = &p, &p
+		if part = r.PostFormValue("part"); part == "" {
+			part = "all"
+		}
 	}
 	u, _ := auth.UserFrom(ctx)
 	done, err := s.doPageAction(r, u.Name, slug, action, b)
+	if err == nil && action == "edit" {
+		// Back to the part saved, saying what the save did: a save that
+		// changed nothing keeps the revision it was given.
+		what := "edit"
+		if done.Revision == rev {
+			what = "unchanged"
+		}
+		http.Redirect(w, r, "/review/pages/"+url.PathEscape(slug)+"?done="+what+"&part="+url.QueryEscape(part)+"#"+partAnchor(part), http.StatusSeeOther)
+		return
+	}
 	if err == nil {
 		if back := r.PostFormValue("back"); back != "" {
 			s.awaitMirror(ctx, slug, done.Revision) // the list it goes back to shows the action
@@ -688,7 +774,7 @@ func (s *server) uiPageAction(w http.ResponseWriter, r *http.Request) {
 		d.Conflict, msg = newConflict(rev, v.Record.Revision, changes, v.History, "page")
 	}
 	if edited != nil {
-		d.setEdit(*edited) // keep the editor's text in the form
+		d.editIn(part, *edited) // keep the editor's text in the form, where it was edited
 	}
 	s.render(w, r, "page", code, view{Title: v.Record.Title, Nav: "queue", Error: msg, Data: d})
 }
@@ -750,6 +836,25 @@ type sectionData struct {
 	More     int
 	Can      actions
 	Offline  bool
+	// Draft, Editing, Editor and Saved: editing in place, as on a page.
+	Draft   []draftSeg
+	Editing string
+	Editor  *partEditor
+	Saved   *savedNote
+}
+
+// editIn shows a section's part as a form in place, holding sec's text.
+func (d *sectionData) editIn(part string, sec page.Section) {
+	std := d.View.Record.Standard
+	can := d.CanEdit && d.Can.Edit
+	if !can || !validSectionPart(part) {
+		part = ""
+	}
+	d.Editing, d.Editor, d.Edit = part, nil, sec
+	if part != "" && part != "all" {
+		d.Editor = newSectionEditor(std, part, sec)
+	}
+	d.Draft = editableSection(d.HTML, &inPlace{Base: sectionBase(std), Can: can, Editing: part, Saved: d.Saved, First: sectionFirstField})
 }
 
 // pageLink names a page with its review link.
@@ -788,6 +893,7 @@ func (s *server) sectionData(r *http.Request, v review.SectionView) sectionData 
 		}
 		d.Unblocks = append(d.Unblocks, pageLink{Slug: slug, Title: t})
 	}
+	d.editIn("", v.Record.Section)
 	return d
 }
 
@@ -798,10 +904,15 @@ func (s *server) uiSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := s.sectionData(r, v)
+	q := r.URL.Query()
 	fl := flash(r)
-	if r.URL.Query().Get("done") == "approve" {
+	switch q.Get("done") {
+	case "approve":
 		fl = s.sectionApprovedFlash(v.Impact)
+	case "edit", "unchanged":
+		d.Saved, fl = savedNoteWith(q, v.Record.Findings, validSectionPart, sectionPartWords, "the section"), ""
 	}
+	d.editIn(q.Get("edit"), v.Record.Section)
 	s.render(w, r, "section", http.StatusOK, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Flash: fl, Data: d})
 }
 
@@ -826,19 +937,6 @@ func paragraphs(s string) []string {
 	return out
 }
 
-// sectionFromForm reads the section edit form: list fields one item a line,
-// paragraphs separated by a blank line.
-func sectionFromForm(r *http.Request, cur page.Section) page.Section {
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	return page.Section{
-		Standard: cur.Standard, Heading: cur.Heading,
-		FullName: f("full_name"), Tagline: f("tagline"),
-		KeyFeatures: lines(f("key_features")), WhatItIs: paragraphs(f("what_it_is")),
-		KeyComponents: lines(f("key_components")), WhyUsed: lines(f("why_used")),
-		Implementation: page.Implementation{Paragraph: f("implementation_paragraph"), Steps: lines(f("implementation_steps"))},
-	}
-}
-
 func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	std, action := r.PathValue("id"), r.PathValue("action")
@@ -853,17 +951,33 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 	}
 	b := actionBody{Revision: rev, Note: r.PostFormValue("note"), Text: r.PostFormValue("text")}
 	var edited *page.Section
+	part := ""
 	if action == "edit" {
 		cur, cerr := s.svc.Store.Section(ctx, std)
 		if cerr != nil {
 			s.viewError(w, r, cerr, "section")
 			return
 		}
-		sec := sectionFromForm(r, cur.Section)
+		sec, perr := sectionFromForm(r.PostForm, cur.Section)
+		if perr != nil {
+			s.uiFail(w, r, http.StatusBadRequest, perr.Error())
+			return
+		}
 		b.Section, edited = &sec, &sec
+		if part = r.PostFormValue("part"); part == "" {
+			part = "all"
+		}
 	}
 	u, _ := auth.UserFrom(ctx)
-	_, _, err = s.doSectionAction(r, u.Name, std, action, b)
+	done, _, err := s.doSectionAction(r, u.Name, std, action, b)
+	if err == nil && action == "edit" {
+		what := "edit"
+		if done.Revision == rev {
+			what = "unchanged" // a save that changed nothing wrote nothing
+		}
+		http.Redirect(w, r, sectionBase(std)+"?done="+what+"&part="+url.QueryEscape(part)+"#"+partAnchor(part), http.StatusSeeOther)
+		return
+	}
 	if err == nil {
 		http.Redirect(w, r, "/review/sections/"+url.PathEscape(std)+"?done="+action, http.StatusSeeOther)
 		return
@@ -886,7 +1000,7 @@ func (s *server) uiSectionAction(w http.ResponseWriter, r *http.Request) {
 		d.Conflict, msg = newConflict(rev, v.Record.Revision, changes, v.History, "section")
 	}
 	if edited != nil {
-		d.Edit = *edited
+		d.editIn(part, *edited) // keep the editor's text in the form, where it was edited
 	}
 	s.render(w, r, "section", code, view{Title: v.Record.Section.Heading + " (section)", Nav: "sections", Error: msg, Data: d})
 }

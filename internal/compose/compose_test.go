@@ -226,7 +226,16 @@ func checkPage(t *testing.T, pg page.Page, a, b *profile.Profile) {
 			t.Errorf("%s: cell over 30 words in row %+v", name, r)
 		}
 	}
-	if pg.Differences.Scope.A != a.Scope || pg.Differences.Penalties.B != b.Penalties {
+	wantPen := b.Penalties
+	if a.Penalties == b.Penalties {
+		wantPen = sameAs("Penalties", a) // a fact both share is said once
+	}
+	for _, r := range rows {
+		if r.A == r.B && wordCount(r.A) >= sharedMinWords {
+			t.Errorf("%s: the %s row says %q twice, not once for both", name, r.Aspect, r.A)
+		}
+	}
+	if pg.Differences.Scope.A != a.Scope || pg.Differences.Penalties.B != wantPen {
 		t.Errorf("%s: table cells not from the profiles", name)
 	}
 	// No composed sentence repeats another sentence of the page. (Two

@@ -534,3 +534,28 @@ func TestTwoBodies(t *testing.T) {
 		}
 	}
 }
+
+// A fact both standards share is said once in the table, naming the aspect
+// (two shared rows must not read as one sentence twice) and the first
+// standard with its article; a short label stays in both columns.
+func TestSharedRowsSaidOnce(t *testing.T) {
+	mk := func(id, short, article string) *profile.Profile {
+		return &profile.Profile{ID: id, ShortName: short, Grammar: profile.Grammar{Article: article},
+			Issuer: "European Parliament and Council of the European Union", Jurisdiction: "EU, with reach beyond it",
+			Scope: "Scope of " + short, Penalties: "None; it is voluntary guidance with no enforcement", Testing: "Self-assessment"}
+	}
+	a, b := mk("cra", "Cyber Resilience Act", "the"), mk("x", "X", "")
+	d := differences(a, b)
+	for _, c := range []struct{ got, want string }{
+		{d.Penalties.B, "Same penalties as the Cyber Resilience Act"},
+		{d.Extra[0].B, "Same issuer as the Cyber Resilience Act"},
+		{d.Extra[1].B, "Same jurisdiction as the Cyber Resilience Act"},
+		{d.Scope.B, "Scope of X"},
+		{d.Testing.B, "Self-assessment"}, // a label: kept
+		{d.Extra[2].B, "Not certifiable"},
+	} {
+		if c.got != c.want {
+			t.Errorf("cell %q, want %q", c.got, c.want)
+		}
+	}
+}

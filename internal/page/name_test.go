@@ -59,6 +59,11 @@ func TestRelationHead(t *testing.T) {
 			t.Errorf("readHead(%q) read plural %v", c.want, g[0].Plural)
 		}
 	}
+	// The site's related-link label says a relation in its own words, with
+	// the same agreement.
+	if got := Clause(cisName, "is guidance for", csfName); got != "The CIS Controls are guidance for NIST CSF 2.0" {
+		t.Errorf("Clause = %q", got)
+	}
 	// Markdown written before names had grammar still reads, bare and singular.
 	k, g, ok := readHead("CIS Controls gives guidance for NIST CSF 2.0", "CIS Controls", "NIST CSF 2.0")
 	if !ok || k != profile.RelGuidanceFor || g != [2]profile.Grammar{} {

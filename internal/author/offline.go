@@ -10,7 +10,7 @@ import (
 
 // OfflineVersion names the composer's output format; bump it when the
 // composer's text changes so pages drafted by the old one are redrafted.
-const OfflineVersion = "compose-v2"
+const OfflineVersion = "compose-v3"
 
 // Offline drafts from the profiles alone: deterministic, free, and valid by
 // construction. It is what `versus up` uses when no LLM is configured.

@@ -226,7 +226,16 @@ func checkPage(t *testing.T, pg page.Page, a, b *profile.Profile) {
 			t.Errorf("%s: cell over 30 words in row %+v", name, r)
 		}
 	}
-	if pg.Differences.Scope.A != a.Scope || pg.Differences.Penalties.B != b.Penalties {
+	wantPen := b.Penalties
+	if a.Penalties == b.Penalties {
+		wantPen = sameAs("Penalties", a) // a fact both share is said once
+	}
+	for _, r := range rows {
+		if r.A == r.B && wordCount(r.A) >= sharedMinWords {
+			t.Errorf("%s: the %s row says %q twice, not once for both", name, r.Aspect, r.A)
+		}
+	}
+	if pg.Differences.Scope.A != a.Scope || pg.Differences.Penalties.B != wantPen {
 		t.Errorf("%s: table cells not from the profiles", name)
 	}
 	// No composed sentence repeats another sentence of the page. (Two
@@ -522,6 +531,31 @@ func TestTwoBodies(t *testing.T) {
 	} {
 		if got := twoBodies(issuer); got != want {
 			t.Errorf("twoBodies(%q) = %v, want %v", issuer, got, want)
+		}
+	}
+}
+
+// A fact both standards share is said once in the table, naming the aspect
+// (two shared rows must not read as one sentence twice) and the first
+// standard with its article; a short label stays in both columns.
+func TestSharedRowsSaidOnce(t *testing.T) {
+	mk := func(id, short, article string) *profile.Profile {
+		return &profile.Profile{ID: id, ShortName: short, Grammar: profile.Grammar{Article: article},
+			Issuer: "European Parliament and Council of the European Union", Jurisdiction: "EU, with reach beyond it",
+			Scope: "Scope of " + short, Penalties: "None; it is voluntary guidance with no enforcement", Testing: "Self-assessment"}
+	}
+	a, b := mk("cra", "Cyber Resilience Act", "the"), mk("x", "X", "")
+	d := differences(a, b)
+	for _, c := range []struct{ got, want string }{
+		{d.Penalties.B, "Same penalties as the Cyber Resilience Act"},
+		{d.Extra[0].B, "Same issuer as the Cyber Resilience Act"},
+		{d.Extra[1].B, "Same jurisdiction as the Cyber Resilience Act"},
+		{d.Scope.B, "Scope of X"},
+		{d.Testing.B, "Self-assessment"}, // a label: kept
+		{d.Extra[2].B, "Not certifiable"},
+	} {
+		if c.got != c.want {
+			t.Errorf("cell %q, want %q", c.got, c.want)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func TestOverlapNamedInProse(t *testing.T) {
 		for _, s := range []struct {
 			name string
 			side page.OverlapSide
-		}{{a.ShortName, o.A}, {b.ShortName, o.B}} {
+		}{{nounOf(a).render(mid), o.A}, {nounOf(b).render(mid), o.B}} {
 			if overlap.Note(s.side.Framework) != s.side.Note {
 				t.Errorf("%s: %s's note %q, want overlap.Note's %q", pg.Slug, s.name, s.side.Note, overlap.Note(s.side.Framework))
 			}

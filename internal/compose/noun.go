@@ -9,95 +9,33 @@ import (
 	"github.com/versus-dev/versus/internal/profile"
 )
 
-// noun is a standard's short name with the grammar its profile states: the
-// one place prose learns whether a name takes "the" and plural verbs.
-type noun struct {
-	name    string // the short name: "EU AI Act"
-	article string // "the", or "" for a name that reads bare ("GDPR")
-	plural  bool   // "the CIS Controls are"
-}
+// noun is a standard's short name with the grammar its profile states;
+// page.Name holds the one implementation, shared with How They Relate.
+type noun struct{ page.Name }
 
-func nounOf(p *profile.Profile) noun {
-	return noun{name: p.ShortName, article: p.Grammar.Article, plural: p.Grammar.Plural}
-}
+func nounOf(p *profile.Profile) noun { return noun{page.NameOf(p)} }
 
 // form is where a name stands in a sentence.
-type form int
+type form = page.NameForm
 
 const (
-	mid        form = iota // inside a sentence: "the EU AI Act"
-	start                  // opening a sentence: "The EU AI Act"
-	possessive             // "the EU AI Act's", "the CIS Controls'"
-	startPossessive
-	bare // before a noun it qualifies: "EU AI Act compliance", "a CIS Controls assessment"
+	mid             = page.NameMid             // inside a sentence: "the EU AI Act"
+	start           = page.NameStart           // opening a sentence: "The EU AI Act"
+	possessive      = page.NamePossessive      // "the EU AI Act's", "the CIS Controls'"
+	startPossessive = page.NameStartPossessive // "The EU AI Act's"
+	bare            = page.NameBare            // before a noun it qualifies: "EU AI Act compliance"
 )
 
 // render writes the name in form f.
-func (n noun) render(f form) string {
-	s := n.name
-	if f == bare {
-		return s
-	}
-	if f == possessive || f == startPossessive {
-		s = page.Possessive(s)
-	}
-	if n.article == "" {
-		return s
-	}
-	art := n.article
-	if f == start || f == startPossessive {
-		art = capFirst(art)
-	}
-	return art + " " + s
-}
+func (n noun) render(f form) string { return n.In(f) }
 
-// verb makes v, written as after a singular subject ("is", "covers"),
-// agree with the name: "are", "cover" for a plural one.
-func (n noun) verb(v string) string {
-	if !n.plural {
-		return v
-	}
-	return pluralVerb(v)
-}
+// verb makes v agree with the name; it and its are its pronouns.
+func (n noun) verb(v string) string { return n.Verb(v) }
+func (n noun) it() string           { return n.It() }
+func (n noun) its() string          { return n.Its() }
 
-// pronouns for the name as subject and as owner: "it", "its" or "they", "their".
-func (n noun) it() string {
-	if n.plural {
-		return "they"
-	}
-	return "it"
-}
-
-func (n noun) its() string {
-	if n.plural {
-		return "their"
-	}
-	return "its"
-}
-
-// irregular holds the singular verb forms whose plural no rule gives.
-var irregular = map[string]string{
-	"is": "are", "has": "have", "does": "do", "was": "were", "goes": "go",
-	"focuses": "focus", "isn't": "aren't", "doesn't": "don't",
-}
-
-// pluralVerb turns a third-person singular verb into its plural form:
-// "applies" → "apply", "reaches" → "reach", "covers" → "cover".
-func pluralVerb(v string) string {
-	if p, ok := irregular[v]; ok {
-		return p
-	}
-	switch {
-	case strings.HasSuffix(v, "ies") && len(v) > 4:
-		return v[:len(v)-3] + "y"
-	case strings.HasSuffix(v, "sses"), strings.HasSuffix(v, "shes"), strings.HasSuffix(v, "ches"),
-		strings.HasSuffix(v, "xes"), strings.HasSuffix(v, "zes"):
-		return v[:len(v)-2]
-	case strings.HasSuffix(v, "s") && !strings.HasSuffix(v, "ss"):
-		return v[:len(v)-1]
-	}
-	return v
-}
+// pluralVerb turns a third-person singular verb into its plural form.
+func pluralVerb(v string) string { return page.PluralVerb(v) }
 
 // singularVerbs are the verbs the composer writes right after a name (or
 // after a name and its apposition, "the CIS Controls, an international
@@ -119,10 +57,10 @@ func init() {
 // and inverted questions too ("Is the CIS Controls ...?" → "Are ...").
 // Text about a singular name is returned as it is.
 func (n noun) agree(text string) string {
-	if !n.plural || !strings.Contains(text, n.name) {
+	if !n.Grammar.Plural || !strings.Contains(text, n.Short) {
 		return text
 	}
-	re := agreeRE(n.name)
+	re := agreeRE(n.Short)
 	text = re.after.ReplaceAllStringFunc(text, func(m string) string {
 		i := strings.LastIndexByte(m, ' ')
 		v := m[i+1:]

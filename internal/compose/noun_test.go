@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/profile"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,10 +12,10 @@ import (
 // the sentence and possessive come from the profile's grammar, never from
 // the string ("Cyber Essentials" is singular and bare).
 func TestNounRender(t *testing.T) {
-	act := noun{name: "EU AI Act", article: "the"}
-	cis := noun{name: "CIS Controls", article: "the", plural: true}
-	ce := noun{name: "Cyber Essentials"}
-	gdpr := noun{name: "GDPR"}
+	act := mkNoun("EU AI Act", "the", false)
+	cis := mkNoun("CIS Controls", "the", true)
+	ce := mkNoun("Cyber Essentials", "", false)
+	gdpr := mkNoun("GDPR", "", false)
 	cases := []struct {
 		n    noun
 		f    form
@@ -34,18 +36,18 @@ func TestNounRender(t *testing.T) {
 		{gdpr, mid, "GDPR"},
 		{gdpr, start, "GDPR"},
 		{gdpr, possessive, "GDPR's"},
-		{noun{name: "SOX"}, possessive, "SOX's"},
+		{mkNoun("SOX", "", false), possessive, "SOX's"},
 	}
 	for _, c := range cases {
 		if got := c.n.render(c.f); got != c.want {
-			t.Errorf("%q in form %d = %q, want %q", c.n.name, c.f, got, c.want)
+			t.Errorf("%q in form %d = %q, want %q", c.n.Short, c.f, got, c.want)
 		}
 	}
 }
 
 func TestNounAgreement(t *testing.T) {
-	cis := noun{name: "CIS Controls", article: "the", plural: true}
-	ce := noun{name: "Cyber Essentials"}
+	cis := mkNoun("CIS Controls", "the", true)
+	ce := mkNoun("Cyber Essentials", "", false)
 	cases := []struct {
 		n          noun
 		verb, want string
@@ -65,10 +67,10 @@ func TestNounAgreement(t *testing.T) {
 	}
 	for _, c := range cases {
 		if got := c.n.verb(c.verb); got != c.want {
-			t.Errorf("%s %s: got %q, want %q", c.n.name, c.verb, got, c.want)
+			t.Errorf("%s %s: got %q, want %q", c.n.Short, c.verb, got, c.want)
 		}
 		if c.n.it() != c.it || c.n.its() != c.its {
-			t.Errorf("%s: pronouns %q %q, want %q %q", c.n.name, c.n.it(), c.n.its(), c.it, c.its)
+			t.Errorf("%s: pronouns %q %q, want %q %q", c.n.Short, c.n.it(), c.n.its(), c.it, c.its)
 		}
 	}
 	for _, v := range []string{"is", "has", "does", "applies", "reaches", "builds", "gives", "offers", "comes", "verifies"} {
@@ -82,8 +84,8 @@ func TestNounAgreement(t *testing.T) {
 // apposition), and an inverted question; it leaves a singular name, a
 // noun after the name and another subject's verb alone.
 func TestAgree(t *testing.T) {
-	cis := noun{name: "CIS Controls", article: "the", plural: true}
-	ce := noun{name: "Cyber Essentials"}
+	cis := mkNoun("CIS Controls", "the", true)
+	ce := mkNoun("Cyber Essentials", "", false)
 	cases := []struct {
 		n        noun
 		in, want string
@@ -108,7 +110,7 @@ func TestAgree(t *testing.T) {
 // Marks tie a later verb or pronoun to its name; startCase capitalises an
 // article that opens a sentence, and nothing else.
 func TestInflectAndStartCase(t *testing.T) {
-	nouns := map[string]noun{"A": {name: "CIS Controls", article: "the", plural: true}, "B": {name: "GDPR"}}
+	nouns := map[string]noun{"A": mkNoun("CIS Controls", "the", true), "B": mkNoun("GDPR", "", false)}
 	got := inflect("{A} comes from CIS and {A:applies} internationally; {B:it} {B:applies} in the EU, on {A:its} own terms, {C:is}.", nouns)
 	want := "{A} comes from CIS and apply internationally; it applies in the EU, on their own terms, {C:is}."
 	if got != want {
@@ -137,28 +139,28 @@ func TestPluralNamesAgree(t *testing.T) {
 		pg := Page(pr[0], pr[1])
 		for _, p := range pr {
 			n := nounOf(p)
-			if n.article == "" && !n.plural {
+			if n.Grammar.Article == "" && !n.Grammar.Plural {
 				continue
 			}
 			for _, txt := range composedTexts(pg) {
-				for _, m := range regexp.MustCompile(regexp.QuoteMeta(n.name)).FindAllStringIndex(txt, -1) {
+				for _, m := range regexp.MustCompile(regexp.QuoteMeta(n.Short)).FindAllStringIndex(txt, -1) {
 					before, after := txt[:m[0]], txt[m[1]:]
-					if n.article != "" {
+					if n.Grammar.Article != "" {
 						articled++
 						ok := strings.HasSuffix(before, "the ") || strings.HasSuffix(before, "The ") ||
 							strings.HasSuffix(before, "a ") || strings.HasSuffix(before, "an ") ||
 							attributive.MatchString(after) || strings.HasSuffix(before, " vs ") || before == ""
 						if !ok {
-							t.Errorf("%s: %q without its article: …%s…", pg.Slug, n.name, txt[max(0, m[0]-40):min(len(txt), m[1]+30)])
+							t.Errorf("%s: %q without its article: …%s…", pg.Slug, n.Short, txt[max(0, m[0]-40):min(len(txt), m[1]+30)])
 						}
 						if strings.HasSuffix(strings.ToLower(before), "the the ") {
-							t.Errorf("%s: %q with a doubled article", pg.Slug, n.name)
+							t.Errorf("%s: %q with a doubled article", pg.Slug, n.Short)
 						}
 					}
-					if n.plural {
+					if n.Grammar.Plural {
 						plural++
 						if singular.MatchString(after) {
-							t.Errorf("%s: plural %q with a singular verb: …%s…", pg.Slug, n.name, txt[m[0]:min(len(txt), m[1]+40)])
+							t.Errorf("%s: plural %q with a singular verb: …%s…", pg.Slug, n.Short, txt[m[0]:min(len(txt), m[1]+40)])
 						}
 					}
 				}
@@ -169,4 +171,8 @@ func TestPluralNamesAgree(t *testing.T) {
 		t.Fatalf("read %d names with an article and %d plural ones: the real profiles should have both", articled, plural)
 	}
 	t.Logf("%d names with an article and %d plural names read", articled, plural)
+}
+
+func mkNoun(name, article string, plural bool) noun {
+	return noun{page.Name{Short: name, Grammar: profile.Grammar{Article: article, Plural: plural}}}
 }

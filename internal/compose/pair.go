@@ -397,13 +397,21 @@ func ones2(r, v facts, tmpls ...string) []string {
 func Table(a, b *profile.Profile) page.Differences { return differences(a, b) }
 
 func differences(a, b *profile.Profile) page.Differences {
+	// A row whose two cells say the same thing says it once: the second
+	// cell points at the first, naming the aspect so that two shared rows
+	// do not read as one sentence twice. Short labels ("International",
+	// "Certifiable") are scanned rather than read, so they stay as they are.
 	row := func(aspect, x, y string) page.Row {
-		return page.Row{Aspect: aspect, A: cell(x), B: cell(y)}
+		r := page.Row{Aspect: aspect, A: cell(x), B: cell(y)}
+		if r.A == r.B && r.A != "Not specified" && len(strings.Fields(r.A)) >= sharedMinWords {
+			r.B = sameAs(aspect, a)
+		}
+		return r
 	}
 	issuer := row("Issuer", a.Issuer, b.Issuer)
 	if issuer.A == issuer.B && issuer.A != "Not specified" {
-		// The same body twice reads as a repeated sentence.
-		issuer.B = "Same as " + a.ShortName
+		// The same body twice, however short its name.
+		issuer.B = sameAs("Issuer", a)
 	}
 	return page.Differences{
 		// The schema wants each fixed row named too.
@@ -420,6 +428,24 @@ func differences(a, b *profile.Profile) page.Differences {
 		},
 	}
 }
+
+// sameAs is the second cell of a row both standards share: "Same issuer
+// as the Cyber Resilience Act".
+func sameAs(aspect string, a *profile.Profile) string {
+	what := map[string]string{
+		"Scope": "Same scope as", "Industry": "Same industries as", "Nature": "Same kind of standard as",
+		"Testing": "Assessed the same way as", "Penalties": "Same penalties as",
+		"Issuer": "Same issuer as", "Jurisdiction": "Same jurisdiction as",
+	}[aspect]
+	if what == "" {
+		what = "Same as"
+	}
+	return what + " " + nounOf(a).render(mid)
+}
+
+// sharedMinWords is the length from which a cell shared by both standards
+// is said once.
+const sharedMinWords = 4
 
 func cell(s string) string {
 	s = strings.TrimSpace(s)

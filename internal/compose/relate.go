@@ -21,7 +21,7 @@ func Built(a, b *profile.Profile) page.Pair {
 // overlap figures, and, when there are neither, one sentence saying the two
 // stand apart in words true for this pair.
 func Relate(a, b *profile.Profile) page.Relate {
-	r := page.Relate{Overlap: overlap.For(a, b)}
+	r := page.Relate{Overlap: overlap.For(a, b), Grammar: [2]profile.Grammar{a.Grammar, b.Grammar}}
 	for _, x := range profile.Between(a, b) {
 		r.Relations = append(r.Relations, page.Relation{
 			Kind: x.Kind, Fact: x.Fact, Scope: x.Scope,

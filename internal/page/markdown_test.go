@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/versus-dev/versus/internal/finding"
+	"github.com/versus-dev/versus/internal/profile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current Render")
@@ -372,6 +373,8 @@ func TestParseKeepsBrokenMarkup(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, p := range records(f) {
+		f.Add(Render(p))
+		p.Grammar = [2]profile.Grammar{{Article: "the", Plural: true}, {Article: "the"}}
 		f.Add(Render(p))
 	}
 	if files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "seeds", "*.txt")); len(files) > 0 {

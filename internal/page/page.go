@@ -29,6 +29,10 @@ type Relate struct {
 	// Independent is one sentence, true for this pair, saying the two stand
 	// apart; set only when there are no relations and no overlap.
 	Independent string `json:"independent,omitempty"`
+	// Grammar is how each name reads in a sentence, in page order, as the
+	// profiles state it: "The CIS Controls give guidance for …", "118 of
+	// the EU AI Act's requirements". Zero: bare and singular.
+	Grammar [2]profile.Grammar `json:"grammar,omitzero"`
 }
 
 // Relation is one relation of a pair as a page states it.

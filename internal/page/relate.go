@@ -36,7 +36,8 @@ var kindPhrases = map[profile.RelationKind]string{
 	profile.RelAlternative:      "is an alternative to",
 }
 
-// KindPhrase is how a page says kind between two names ("is built on").
+// KindPhrase is how a page says kind between two names ("is built on"),
+// after a singular name.
 func KindPhrase(k profile.RelationKind) string {
 	if p, ok := kindPhrases[k]; ok {
 		return p
@@ -44,18 +45,47 @@ func KindPhrase(k profile.RelationKind) string {
 	return "relates to"
 }
 
-// RelationHead is the bold lead of a relation's line: "DORA takes precedence over NIS2".
-func RelationHead(a, b string, k profile.RelationKind) string {
-	return a + " " + KindPhrase(k) + " " + b
+// KindPhraseAfter is KindPhrase agreeing with subject a: "give guidance
+// for" after "the CIS Controls".
+func KindPhraseAfter(a Name, k profile.RelationKind) string { return agreePhrase(a, KindPhrase(k)) }
+
+// agreePhrase makes the verb that opens phrase agree with subject a.
+func agreePhrase(a Name, phrase string) string {
+	v, rest, _ := strings.Cut(phrase, " ")
+	if rest == "" {
+		return a.Verb(v)
+	}
+	return a.Verb(v) + " " + rest
+}
+
+// RelationHead is the bold lead of a relation's line: "DORA takes
+// precedence over NIS2", "The CIS Controls give guidance for NIST CSF 2.0".
+func RelationHead(a, b Name, k profile.RelationKind) string { return Clause(a, KindPhrase(k), b) }
+
+// Clause says "<a> <phrase> <b>" as a sentence's start: a with its article
+// capitalised, phrase (written for a singular subject, "is built on")
+// agreeing with it, b with its article.
+func Clause(a Name, phrase string, b Name) string {
+	return a.In(NameStart) + " " + agreePhrase(a, phrase) + " " + b.In(NameMid)
+}
+
+// Names are the page's two standards as prose names them: the sections'
+// headings with the grammar How They Relate carries.
+func (p Page) Names() [2]Name {
+	return [2]Name{
+		{Short: p.Sections[0].Heading, Grammar: p.Grammar[0]},
+		{Short: p.Sections[1].Heading, Grammar: p.Grammar[1]},
+	}
 }
 
 // renderRelate writes the How They Relate part's body: one line per
 // relation, then the overlap sentence, table and mapping line, or the
 // independence sentence when there is nothing else.
 func renderRelate(b *bytes.Buffer, p Page) {
-	a, c := p.Sections[0].Heading, p.Sections[1].Heading
+	names := p.Names()
+	a, c := names[0].Short, names[1].Short
 	for _, r := range p.Relations {
-		b.WriteString("- **" + norm(RelationHead(a, c, r.Kind)) + "**")
+		b.WriteString("- **" + norm(RelationHead(names[0], names[1], r.Kind)) + "**")
 		if s := norm(r.Scope); s != "" {
 			b.WriteString(" (for " + s + ")")
 		}
@@ -69,9 +99,9 @@ func renderRelate(b *bytes.Buffer, p Page) {
 		b.WriteByte('\n')
 	}
 	if o := p.Overlap; o != nil {
-		para(b, OverlapSentence(a, c, o))
+		para(b, OverlapSentence(names[0], names[1], o))
 		b.WriteByte('\n')
-		for _, l := range noteLines(a, c, o) {
+		for _, l := range noteLines(names[0], names[1], o) {
 			para(b, l)
 			b.WriteByte('\n')
 		}
@@ -132,25 +162,26 @@ func hubName(o *Overlap) string {
 }
 
 // OverlapSentence says in words how much of each side the mapping covers.
-func OverlapSentence(a, b string, o *Overlap) string {
-	side := func(name string, s OverlapSide) string {
+// It names both sides (with their nameArticles) and never opens with a name.
+func OverlapSentence(a, b Name, o *Overlap) string {
+	side := func(n Name, s OverlapSide) string {
 		switch {
 		case s.Note != "" && s.Requirements == nil:
-			return fmt.Sprintf("%d of the requirements counted for %s", s.Mapped, name)
+			return fmt.Sprintf("%d of the requirements counted for %s", s.Mapped, n.In(NameMid))
 		case s.Note != "":
-			return fmt.Sprintf("%d of the %d requirements counted for %s", s.Mapped, *s.Requirements, name)
+			return fmt.Sprintf("%d of the %d requirements counted for %s", s.Mapped, *s.Requirements, n.In(NameMid))
 		case s.Requirements == nil:
-			return fmt.Sprintf("%d of %s requirements", s.Mapped, Possessive(name))
+			return fmt.Sprintf("%d of %s requirements", s.Mapped, n.In(NamePossessive))
 		}
-		return fmt.Sprintf("%d of %s %d requirements", s.Mapped, Possessive(name), *s.Requirements)
+		return fmt.Sprintf("%d of %s %d requirements", s.Mapped, n.In(NamePossessive), *s.Requirements)
 	}
 	var unknown []string
 	for _, s := range []struct {
-		name string
+		name Name
 		side OverlapSide
 	}{{a, o.A}, {b, o.B}} {
 		if s.side.Requirements == nil {
-			unknown = append(unknown, s.name)
+			unknown = append(unknown, s.name.In(NameMid))
 		}
 	}
 	var out string
@@ -159,8 +190,11 @@ func OverlapSentence(a, b string, o *Overlap) string {
 	} else {
 		out = fmt.Sprintf("A direct mapping relates %s to %s.", side(a, o.A), side(b, o.B))
 	}
-	if len(unknown) > 0 {
-		out += " The library holds no framework file for " + strings.Join(unknown, " or ") + ", so its total is unknown."
+	switch len(unknown) {
+	case 1:
+		out += " The library holds no framework file for " + unknown[0] + ", so that total is unknown."
+	case 2:
+		out += " The library holds no framework file for " + unknown[0] + " or " + unknown[1] + ", so neither total is known."
 	}
 	return out
 }
@@ -168,10 +202,10 @@ func OverlapSentence(a, b string, o *Overlap) string {
 // noteLines say, for each side whose framework is not simply the standard,
 // what the figures count: "For HIPAA, the figures count the requirements of
 // NIST SP 800-66 Rev. 2, …". Parse reads them back into the sides' notes.
-func noteLines(a, b string, o *Overlap) []string {
+func noteLines(a, b Name, o *Overlap) []string {
 	var out []string
 	for _, s := range []struct {
-		name string
+		name Name
 		note string
 	}{{a, o.A.Note}, {b, o.B.Note}} {
 		if n := norm(s.note); n != "" {
@@ -181,8 +215,8 @@ func noteLines(a, b string, o *Overlap) []string {
 	return out
 }
 
-func notePrefix(name string) string {
-	return "For " + name + ", the figures count the requirements of "
+func notePrefix(n Name) string {
+	return "For " + n.In(NameMid) + ", the figures count the requirements of "
 }
 
 // relate reads the How They Relate part back. Derived sentences (the overlap
@@ -195,13 +229,22 @@ func (ps *parser) relate(b *block) {
 			fmt.Sprintf("%q is not a part of How They Relate", clip(ps.lines[s.h].text, 60)), "")
 	}
 	a, c := ps.p.Sections[0].Heading, ps.p.Sections[1].Heading
+	// The names' grammar is read from the forms the part writes them in: a
+	// relation head shows both nameArticles and the first name's number, the
+	// overlap sentence and note lines the nameArticles. Markdown written before
+	// names had grammar (or elsewhere) reads them bare and singular.
+	var g [2]profile.Grammar
+	known := [2]bool{} // an article was read for this side
 	its := ps.items(b.pre)
 	var rows []item
 	var paras []item
 	for _, it := range its {
 		switch it.kind {
 		case lBullet:
-			r, ok := parseRelation(it.text, a, c)
+			r, rg, ok := parseRelation(it.text, a, c)
+			if ok && !known[0] {
+				g, known = rg, [2]bool{true, true}
+			}
 			if !ok {
 				ps.add(RuleRelation, finding.Error, sec, "relations", ps.lines[it.i].num,
 					fmt.Sprintf("cannot read %q as a relation", clip(it.text, 60)),
@@ -235,15 +278,22 @@ func (ps *parser) relate(b *block) {
 			}
 		}
 	}
+	var derived []string
 	for _, it := range paras {
 		v := it.value(unescapeLine)
 		if o != nil {
-			if n, ok := strings.CutPrefix(v, notePrefix(a)); ok {
+			if n, art, ok := cutNotePrefix(v, a); ok {
 				o.A.Note = strings.TrimSuffix(n, ".")
+				if !known[0] {
+					g[0].Article, known[0] = art, true
+				}
 				continue
 			}
-			if n, ok := strings.CutPrefix(v, notePrefix(c)); ok {
+			if n, art, ok := cutNotePrefix(v, c); ok {
 				o.B.Note = strings.TrimSuffix(n, ".")
+				if !known[1] {
+					g[1].Article, known[1] = art, true
+				}
 				continue
 			}
 		}
@@ -255,7 +305,8 @@ func (ps *parser) relate(b *block) {
 			continue
 		}
 		if o != nil || len(ps.p.Relations) > 0 {
-			continue // the overlap sentence, derived from the figures
+			derived = append(derived, v) // the overlap sentence, derived from the figures
+			continue
 		}
 		if ps.p.Independent == "" {
 			ps.p.Independent = v
@@ -264,7 +315,53 @@ func (ps *parser) relate(b *block) {
 		}
 	}
 	ps.p.Overlap = o
+	if o != nil && (!known[0] || !known[1]) {
+		g = overlapGrammar(derived, a, c, o, g, known)
+	}
+	ps.p.Grammar = g
 }
+
+// nameArticles are the nameArticles a name may take, bare first.
+var nameArticles = []string{"", "the"}
+
+// cutNotePrefix cuts a note line's lead for name, with or without its
+// article, and says which it had.
+func cutNotePrefix(v, name string) (rest, article string, ok bool) {
+	for _, art := range nameArticles {
+		if rest, ok := strings.CutPrefix(v, notePrefix(Name{Short: name, Grammar: profile.Grammar{Article: art}})); ok {
+			return rest, art, true
+		}
+	}
+	return "", "", false
+}
+
+// overlapGrammar reads the nameArticles the overlap sentence gives the names
+// not already read elsewhere: the one of derived that is the sentence
+// rendered with some choice of them.
+func overlapGrammar(derived []string, a, c string, o *Overlap, g [2]profile.Grammar, known [2]bool) [2]profile.Grammar {
+	choices := func(i int) []string {
+		if known[i] {
+			return []string{g[i].Article}
+		}
+		return nameArticles
+	}
+	for _, v := range derived {
+		for _, x := range choices(0) {
+			for _, y := range choices(1) {
+				ga, gc := g[0], g[1]
+				ga.Article, gc.Article = x, y
+				if norm(OverlapSentence(Name{a, ga}, Name{c, gc}, o)) == v {
+					return [2]profile.Grammar{ga, gc}
+				}
+			}
+		}
+	}
+	return g
+}
+
+// grammars are the ways a relation head may write its first name, bare
+// and singular first, so Markdown without grammar reads as it did.
+var grammars = []profile.Grammar{{}, {Plural: true}, {Article: "the"}, {Article: "the", Plural: true}}
 
 func countOf(s string) *int {
 	n, err := strconv.Atoi(s)
@@ -302,37 +399,33 @@ func parseMappingLine(v string, o *Overlap) bool {
 	return true
 }
 
-// parseRelation reads "**<A> <phrase> <B>** (for <scope>). <fact> Source: [<title>](<url>)".
-func parseRelation(t, a, b string) (Relation, bool) {
-	var r Relation
+// parseRelation reads "**<A> <phrase> <B>** (for <scope>). <fact> Source:
+// [<title>](<url>)", in every form RelationHead writes; g is the grammar
+// the head shows (both nameArticles, the first name's number).
+func parseRelation(t, a, b string) (r Relation, g [2]profile.Grammar, ok bool) {
 	if !strings.HasPrefix(t, "**") {
-		return r, false
+		return r, g, false
 	}
 	end := strings.Index(t[2:], "**")
 	if end < 0 {
-		return r, false
+		return r, g, false
 	}
 	head, rest := t[2:2+end], t[2+end+2:]
-	found := false
-	for k := range kindPhrases {
-		if norm(RelationHead(a, b, k)) == head {
-			r.Kind, found = k, true
-			break
-		}
-	}
+	var found bool
+	r.Kind, g, found = readHead(head, a, b)
 	if !found {
-		return r, false
+		return r, g, false
 	}
 	if s, ok := strings.CutPrefix(rest, " (for "); ok {
 		i := strings.Index(s, "). ")
 		if i < 0 {
-			return r, false
+			return r, g, false
 		}
 		r.Scope, rest = s[:i], s[i+1:]
 	}
-	rest, ok := strings.CutPrefix(rest, ". ")
+	rest, ok = strings.CutPrefix(rest, ". ")
 	if !ok {
-		return r, false
+		return r, g, false
 	}
 	if i := strings.LastIndex(rest, " Source: ["); i >= 0 && strings.HasSuffix(rest, ")") {
 		link := rest[i+len(" Source: ["):]
@@ -342,5 +435,21 @@ func parseRelation(t, a, b string) (Relation, bool) {
 		}
 	}
 	r.Fact = norm(rest)
-	return r, r.Fact != ""
+	return r, g, r.Fact != ""
+}
+
+// readHead finds the kind and grammar whose head, as RelationHead writes
+// it, is head.
+func readHead(head, a, b string) (profile.RelationKind, [2]profile.Grammar, bool) {
+	for _, ga := range grammars {
+		for _, art := range nameArticles {
+			x, y := Name{a, ga}, Name{b, profile.Grammar{Article: art}}
+			for k := range kindPhrases {
+				if norm(RelationHead(x, y, k)) == head {
+					return k, [2]profile.Grammar{ga, y.Grammar}, true
+				}
+			}
+		}
+	}
+	return "", [2]profile.Grammar{}, false
 }

@@ -70,6 +70,7 @@ func Canonical(p Page) Page {
 		o.A.Note, o.B.Note = noteCanon(o.A.Note), noteCanon(o.B.Note)
 		q.Overlap = &o
 	}
+	q.Grammar = shownGrammar(p)
 	q.Independent = ""
 	if len(p.Relations) == 0 && p.Overlap == nil {
 		q.Independent = norm(p.Independent) // written only when there is nothing else
@@ -79,6 +80,27 @@ func Canonical(p Page) Page {
 		q.FAQ = append(q.FAQ, QA{Question: norm(qa.Question), Answer: norm(qa.Answer)})
 	}
 	return nonNil(q)
+}
+
+// shownGrammar is the part of p's grammar its Markdown shows: the articles
+// wherever How They Relate names the two (a relation head, the overlap
+// sentence), the first name's number only in a relation head whose verb
+// it changes ("give" for "gives"; "can support" is both).
+func shownGrammar(p Page) [2]profile.Grammar {
+	g := p.Grammar
+	if len(p.Relations) == 0 && p.Overlap == nil {
+		return [2]profile.Grammar{}
+	}
+	plural := false
+	for _, r := range p.Relations {
+		k := profile.RelationKind(norm(string(r.Kind)))
+		if KindPhrase(k) != KindPhraseAfter(Name{Grammar: profile.Grammar{Plural: true}}, k) {
+			plural = true
+		}
+	}
+	g[0].Plural = g[0].Plural && plural
+	g[1].Plural = false
+	return g
 }
 
 // noteCanon is a stand-in note as its line gives it back: one space, no

@@ -21,7 +21,7 @@ var strictKeywords = map[string]bool{
 }
 
 // builtFields are the page's parts built from data, not drafted.
-var builtFields = map[string]bool{"relations": true, "overlap": true, "independent": true}
+var builtFields = map[string]bool{"relations": true, "overlap": true, "independent": true, "grammar": true}
 
 // optionalOverlapFields were added to the overlap record after records were
 // kept, so they stay optional on input: the hub's prose name and a side's
@@ -29,6 +29,8 @@ var builtFields = map[string]bool{"relations": true, "overlap": true, "independe
 var optionalOverlapFields = map[string]map[string]bool{
 	"/$defs/overlap":      {"via_name": true},
 	"/$defs/overlap_side": {"note": true},
+	// A name's grammar says only what is not the default (bare, singular).
+	"/$defs/name_grammar": {"article": true, "plural": true},
 }
 
 // checkStrict walks a schema and reports every departure from strict mode.

@@ -260,7 +260,7 @@ func related(set *profile.Set, x *profile.Profile, self string, all []Published)
 			c.score += 4
 			if y, ok := set.Get(other); ok {
 				if ph, ok := relationPhrases[rels[0].Kind]; ok {
-					c.link.Why = x.ShortName + " " + ph + " " + y.ShortName
+					c.link.Why = page.Clause(page.NameOf(x), ph, page.NameOf(y))
 				}
 			}
 		}

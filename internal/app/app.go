@@ -71,6 +71,10 @@ type Config struct {
 	// Price is the model's, per million tokens; zero: runs report no cost.
 	Price jobs.Price
 
+	// PprofAddr, when set, is a loopback address serving Go's profiles
+	// (net/http/pprof), to find what holds memory or CPU (--pprof-addr).
+	PprofAddr string
+
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }
@@ -90,6 +94,8 @@ type Running struct {
 	// AdminToken is the file the first admin token was written to, when
 	// this start created it.
 	AdminToken string
+	// PprofAddr is where Go's profiles are served, when Config.PprofAddr is set.
+	PprofAddr string
 }
 
 // UseLLM reports whether the config names an LLM.
@@ -123,6 +129,13 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	log.Info().Fields(cfg.Effective()).Msg("configuration")
 	run := &Running{Registry: prometheus.NewRegistry()}
+	if cfg.PprofAddr != "" {
+		addr, err := servePprof(ctx, cfg.PprofAddr)
+		if err != nil {
+			return err
+		}
+		run.PprofAddr = addr
+	}
 	run.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	profiles, err := LoadProfiles(cfg.ProfilesDir)

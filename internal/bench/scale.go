@@ -147,7 +147,7 @@ type ScaleOptions struct {
 	// written at the end of each phase, PREFIX.<standards>.<phase>.pb.gz.
 	HeapProfiles string
 	// CPUProfile, when set, is a path prefix: the server's CPU profile of
-	// the first minute of settling, PREFIX.<standards>.settle.pb.gz.
+	// the first 30 s of settling, PREFIX.<standards>.settle.pb.gz.
 	CPUProfile string
 }
 
@@ -213,7 +213,7 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 	if opts.CPUProfile != "" {
 		go func() {
 			path := fmt.Sprintf("%s.%d.settle.pb.gz", opts.CPUProfile, n)
-			if err := c.save(ctx, srv.Pprof+"/profile?seconds=60", path); err != nil {
+			if err := c.save(ctx, srv.Pprof+"/profile?seconds=30", path); err != nil {
 				fmt.Fprintf(log, "scale: cpu profile: %v\n", err)
 			}
 		}()

@@ -48,6 +48,8 @@ type Store struct {
 
 	watchMu  sync.Mutex
 	watchers []*Watcher
+
+	emitted emittedSet // events known to be on the events stream
 }
 
 // Open creates (or updates) the streams and buckets and returns a Store.
@@ -719,6 +721,7 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 		b.mu.Lock()
 		delete(b.mirror, e.Key())
 		b.mu.Unlock()
+		b.s.emitted.forget(b.kind, e.Key())
 		return
 	}
 	r, err := b.decode(e)

@@ -71,6 +71,10 @@ type Config struct {
 	// Price is the model's, per million tokens; zero: runs report no cost.
 	Price jobs.Price
 
+	// MemoryLimit is the Go heap's soft limit (--memory-limit): "auto"
+	// (DefaultMemoryLimit), "off", or a size such as "900MiB".
+	MemoryLimit string
+
 	// PprofAddr, when set, is a loopback address serving Go's profiles
 	// (net/http/pprof), to find what holds memory or CPU (--pprof-addr).
 	PprofAddr string
@@ -128,6 +132,11 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 	log.Info().Fields(cfg.Effective()).Msg("configuration")
+	limit, err := applyMemoryLimit(cfg.MemoryLimit)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
+	log.Info().Str("limit", limit).Msg("memory limit")
 	run := &Running{Registry: prometheus.NewRegistry()}
 	if cfg.PprofAddr != "" {
 		addr, err := servePprof(ctx, cfg.PprofAddr)

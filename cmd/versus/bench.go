@@ -98,6 +98,7 @@ settings or LLM keys.`,
 	cmd.Flags().IntVar(&standards, "standards", 200, "standards to run with (the shipped ones, then renamed copies)")
 	cmd.Flags().IntVar(&baseline, "baseline", 32, "standards of the comparison run in the same invocation (0: none)")
 	cmd.Flags().StringVar(&dir, "dir", "", "scratch folder (default: a temp folder, removed after)")
+	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "the server's --memory-limit (default: its own default)")
 	cmd.Flags().StringVar(&opts.HeapProfiles, "heap-profiles", "", "path prefix: write the server's heap profile at the end of each phase (PREFIX.<standards>.<phase>.pb.gz)")
 	cmd.Flags().StringVar(&opts.CPUProfile, "cpu-profile", "", "path prefix: write the server's CPU profile of the first 30 s of settling (PREFIX.<standards>.settle.pb.gz)")
 	return cmd

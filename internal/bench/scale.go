@@ -142,6 +142,8 @@ type ScaleOptions struct {
 	Binary string
 	// Env is added to the server's environment (GOMEMLIMIT=…, GOGC=…).
 	Env []string
+	// MemoryLimit, when set, is the server's --memory-limit.
+	MemoryLimit string
 	// HeapProfiles, when set, is a path prefix: the server's heap profile
 	// (live objects after a GC, and every allocation since the start) is
 	// written at the end of each phase, PREFIX.<standards>.<phase>.pb.gz.
@@ -181,7 +183,11 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 	data := filepath.Join(dir, "data")
-	srv, err := startServer(ctx, opts.Binary, data, prof, filepath.Join(dir, "server.log"), opts.Env)
+	var args []string
+	if opts.MemoryLimit != "" {
+		args = append(args, "--memory-limit", opts.MemoryLimit)
+	}
+	srv, err := startServer(ctx, opts.Binary, data, prof, filepath.Join(dir, "server.log"), opts.Env, args...)
 	if err != nil {
 		return f, err
 	}
@@ -309,31 +315,48 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 	return f, err
 }
 
-// settle polls the dashboard until every page and section is judged (in
-// review or needing attention), and returns the pages needing attention.
-// Each poll costs the server a pass over its records, so it polls twice a
-// second: the settle time is good to half a second.
+// settle polls the server's metrics (versus_records, counted in place
+// from its mirrors) until every page and section is judged (in review or
+// needing attention), and returns the pages needing attention. It polls
+// twice a second: the settle time is good to half a second.
 func (c *apiClient) settle(ctx context.Context, pages, sections int) (int, error) {
+	judged := func(m map[string]int) int { return m[string(store.InReview)] + m[string(store.NeedsAttention)] }
 	for {
-		var d struct {
-			Pages    int            `json:"pages"`
-			States   map[string]int `json:"states"`
-			Sections map[string]int `json:"sections"`
-		}
-		if err := c.json(ctx, "GET", "/api/dashboard", "", http.StatusOK, &d); err != nil {
+		body, err := c.get(ctx, "/metrics")
+		if err != nil {
 			return 0, err
 		}
-		judged := func(m map[string]int) int { return m[string(store.InReview)] + m[string(store.NeedsAttention)] }
-		if d.Pages == pages && judged(d.States) == pages && judged(d.Sections) == sections {
-			return d.States[string(store.NeedsAttention)], nil
+		counts := recordCounts(body)
+		p, s := counts[string(store.KindPage)], counts[string(store.KindSection)]
+		if judged(p) == pages && judged(s) == sections {
+			return p[string(store.NeedsAttention)], nil
 		}
 		select {
 		case <-ctx.Done():
 			return 0, fmt.Errorf("settle: %d of %d pages and %d of %d sections judged: %w",
-				judged(d.States), pages, judged(d.Sections), sections, ctx.Err())
+				judged(p), pages, judged(s), sections, ctx.Err())
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// recordLine is one versus_records sample of the Prometheus text format.
+var recordLine = regexp.MustCompile(`(?m)^versus_records\{kind="([a-z_]+)",state="([a-z_]+)"\} ([0-9.e+]+)$`)
+
+// recordCounts reads the records by kind and state from a metrics page.
+func recordCounts(metrics []byte) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, m := range recordLine.FindAllSubmatch(metrics, -1) {
+		n, err := strconv.ParseFloat(string(m[3]), 64)
+		if err != nil {
+			continue
+		}
+		if out[string(m[1])] == nil {
+			out[string(m[1])] = map[string]int{}
+		}
+		out[string(m[1])][string(m[2])] = int(n)
+	}
+	return out
 }
 
 // approveAll approves every section in review, then every page in review

@@ -129,3 +129,18 @@ func TestStatusField(t *testing.T) {
 		t.Error("a missing field was found")
 	}
 }
+
+func TestRecordCounts(t *testing.T) {
+	metrics := `# HELP versus_records Pages and sections by state.
+# TYPE versus_records gauge
+versus_records{kind="page",state="in_review"} 19873
+versus_records{kind="page",state="needs_attention"} 27
+versus_records{kind="section",state="in_review"} 200
+versus_records{kind="section",state="approved"} 0
+versus_queue_depth 0
+`
+	got := recordCounts([]byte(metrics))
+	if got["page"]["in_review"] != 19873 || got["page"]["needs_attention"] != 27 || got["section"]["in_review"] != 200 || len(got["section"]) != 2 {
+		t.Errorf("recordCounts = %v", got)
+	}
+}

@@ -35,11 +35,11 @@ var (
 )
 
 // startServer runs bin as `versus up` offline on dataDir and profDir,
-// with Go's profiles on a loopback port, and returns once it serves. Its
+// with Go's profiles on a loopback port and args added, and returns once it serves. Its
 // log goes to logPath. The environment is this process's, without any
 // VERSUS_ setting or LLM key (the run is offline and must not join a
 // configured NATS), plus env.
-func startServer(ctx context.Context, bin, dataDir, profDir, logPath string, env []string) (*server, error) {
+func startServer(ctx context.Context, bin, dataDir, profDir, logPath string, env []string, args ...string) (*server, error) {
 	if bin == "" {
 		return nil, errors.New("no versus binary to run as the server")
 	}
@@ -47,8 +47,8 @@ func startServer(ctx context.Context, bin, dataDir, profDir, logPath string, env
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "up", "--data", dataDir, "--profiles", profDir, "--addr", "127.0.0.1:0",
-		"--pprof-addr", "127.0.0.1:0", "--log-level", "warn", "--max-redrafts", "2")
+	cmd := exec.Command(bin, append([]string{"up", "--data", dataDir, "--profiles", profDir, "--addr", "127.0.0.1:0",
+		"--pprof-addr", "127.0.0.1:0", "--log-level", "warn", "--max-redrafts", "2"}, args...)...)
 	cmd.Env = append(serverEnv(os.Environ()), env...)
 	cmd.Stderr = logf
 	out, err := cmd.StdoutPipe()

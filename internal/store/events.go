@@ -197,7 +197,7 @@ func (b *bucket[T]) unconfirmed(e *emittedSet) []string {
 	var keys []string
 	b.mu.RLock()
 	for k, r := range b.mirror {
-		if ev := b.meta(&r).Event; ev != nil && !e.has(b.kind, k, ev.ID) {
+		if ev := b.meta(r).Event; ev != nil && !e.has(b.kind, k, ev.ID) {
 			keys = append(keys, k)
 		}
 	}

@@ -499,13 +499,13 @@ type bucket[T any] struct {
 	slim func(*T)
 
 	mu     sync.RWMutex
-	mirror map[string]T
+	mirror map[string]*T // records are replaced, never changed in place
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 func newBucket[T any](s *Store, kind Kind, kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
-	return &bucket[T]{s: s, kind: kind, nc: s.nc, kv: kv, meta: meta, mirror: map[string]T{}}
+	return &bucket[T]{s: s, kind: kind, nc: s.nc, kv: kv, meta: meta, mirror: map[string]*T{}}
 }
 
 func (b *bucket[T]) decode(e jetstream.KeyValueEntry) (T, error) {
@@ -635,7 +635,7 @@ func (b *bucket[T]) list() []T {
 	sort.Strings(keys)
 	out := make([]T, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, b.mirror[k])
+		out = append(out, *b.mirror[k])
 	}
 	b.mu.RUnlock()
 	return out
@@ -733,11 +733,11 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 		b.slim(&r)
 	}
 	b.mu.Lock()
-	if old, ok := b.mirror[e.Key()]; ok && b.meta(&old).Revision > e.Revision() {
+	if old, ok := b.mirror[e.Key()]; ok && b.meta(old).Revision > e.Revision() {
 		b.mu.Unlock()
 		return
 	}
-	b.mirror[e.Key()] = r
+	b.mirror[e.Key()] = &r
 	b.mu.Unlock()
 }
 
@@ -781,20 +781,29 @@ func (b *bucket[T]) revisions(ctx context.Context, key string) ([]T, error) {
 	return out, nil
 }
 
-// StateCounts counts records by kind and state, from the mirrors.
+// StateCounts counts records by kind and state, from the mirrors. It
+// counts in place: a metrics scrape copies no record.
 func (s *Store) StateCounts() map[string]map[string]int {
 	out := map[string]map[string]int{string(KindPage): {}, string(KindSection): {}}
 	for _, st := range States {
 		out[string(KindPage)][string(st)] = 0
 		out[string(KindSection)][string(st)] = 0
 	}
-	for _, p := range s.Pages() {
-		out[string(KindPage)][string(p.State)]++
-	}
-	for _, r := range s.Sections() {
-		out[string(KindSection)][string(r.State)]++
-	}
+	s.pages.each(func(_ string, r *PageRecord) { out[string(KindPage)][string(r.State)]++ })
+	s.sections.each(func(_ string, r *SectionRecord) { out[string(KindSection)][string(r.State)]++ })
 	return out
+}
+
+// each calls fn on every mirrored record, in no order, under the mirror's
+// read lock: fn must be quick, must not keep r or change it, and must not
+// call the store. Lists copy every record (768 bytes each, 15 MB at
+// 19,900 pages); each copies none.
+func (b *bucket[T]) each(fn func(key string, r *T)) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for k, r := range b.mirror {
+		fn(k, r)
+	}
 }
 
 // QueueDepthNow is QueueDepth with a background context, for collectors.

@@ -167,3 +167,41 @@ func TestRevisions(t *testing.T) {
 		t.Fatalf("revisions = %+v", revs)
 	}
 }
+
+// EachPage and StateCounts see what Pages lists, without copying it; a
+// later write replaces the mirrored record rather than changing the one a
+// caller was handed.
+func TestEachPageAndStateCounts(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, slug := range []string{"a-vs-b", "a-vs-c", "b-vs-c"} {
+		if _, err := s.CreatePage(ctx, store.PageRecord{Slug: slug, Meta: store.Meta{State: store.Queued}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UpdatePage(ctx, "b-vs-c", func(r *store.PageRecord) error { r.State = store.InReview; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for p, _ := s.MirrorPage("b-vs-c"); p.State != store.InReview; p, _ = s.MirrorPage("b-vs-c") {
+		if time.Now().After(deadline) {
+			t.Fatal("the mirror never saw the update")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	held, _ := s.MirrorPage("a-vs-b")
+	seen := map[string]store.State{}
+	s.EachPage(func(p *store.PageRecord) { seen[p.Slug] = p.State })
+	if len(seen) != 3 || seen["b-vs-c"] != store.InReview || seen["a-vs-b"] != store.Queued {
+		t.Errorf("EachPage saw %v", seen)
+	}
+	if c := s.StateCounts()[string(store.KindPage)]; c[string(store.Queued)] != 2 || c[string(store.InReview)] != 1 || c[string(store.Approved)] != 0 {
+		t.Errorf("StateCounts pages = %v", c)
+	}
+	if _, err := s.UpdatePage(ctx, "a-vs-b", func(r *store.PageRecord) error { r.State = store.InReview; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if held.State != store.Queued {
+		t.Errorf("a record handed out changed under its holder: %s", held.State)
+	}
+}

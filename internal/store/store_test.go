@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -203,5 +204,32 @@ func TestEachPageAndStateCounts(t *testing.T) {
 	}
 	if held.State != store.Queued {
 		t.Errorf("a record handed out changed under its holder: %s", held.State)
+	}
+}
+
+// The mirror keeps a page's findings' rule and severity, what lists and
+// counts read; Page reads them whole.
+func TestMirrorKeepsFindingRuleAndSeverity(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	f := finding.Finding{Rule: "repetition.sentence", Severity: finding.Warning, Section: "Key Differences",
+		Field: "differences.scope.b", Message: "this sentence appears earlier", Hint: "say it once"}
+	if _, err := s.CreatePage(ctx, store.PageRecord{Slug: "a-vs-b", Meta: store.Meta{State: store.InReview, Findings: []finding.Finding{f}}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	m, ok := s.MirrorPage("a-vs-b")
+	for ; !ok; m, ok = s.MirrorPage("a-vs-b") {
+		if time.Now().After(deadline) {
+			t.Fatal("the mirror never saw the page")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if want := (finding.Finding{Rule: f.Rule, Severity: f.Severity}); len(m.Findings) != 1 || m.Findings[0] != want {
+		t.Errorf("mirrored findings %+v, want %+v", m.Findings, want)
+	}
+	rec, err := s.Page(ctx, "a-vs-b")
+	if err != nil || len(rec.Findings) != 1 || rec.Findings[0] != f {
+		t.Errorf("Page findings %+v, %v; want %+v", rec.Findings, err, f)
 	}
 }

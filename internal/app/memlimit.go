@@ -13,18 +13,6 @@ import (
 	"github.com/KimMachineGun/automemlimit/memlimit"
 )
 
-// Memory limit settings (--memory-limit, VERSUS_MEMORY_LIMIT).
-const (
-	// DefaultMemoryLimit: GOMEMLIMIT when the environment sets it, else
-	// MemoryLimitRatio of the container's (cgroup's) memory limit when
-	// there is one, else none.
-	DefaultMemoryLimit = "auto"
-	// MemoryLimitRatio is the share of a container's memory the Go heap may
-	// grow to before the collector works harder. The rest is for what Go
-	// does not count: the search index's mapped files, thread stacks.
-	MemoryLimitRatio = 0.8
-)
-
 // memoryLimitRe is a size as GOMEMLIMIT takes it: a whole number of
 // bytes, KiB, MiB, GiB or TiB.
 var memoryLimitRe = regexp.MustCompile(`^([0-9]+)(B|KiB|MiB|GiB|TiB)?$`)

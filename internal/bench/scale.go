@@ -50,7 +50,8 @@ type ScaleFigures struct {
 	// merges, a facet table per new snapshot), the second shows the
 	// settled index.
 	SearchAgainP50, SearchAgainP99 time.Duration
-	// PeakRSS is the server process's peak resident memory (VmHWM), and
+	// PeakRSS is the server process's peak resident memory (VmHWM, or a
+	// sample above it: the kernel updates VmHWM lazily), and
 	// PhaseRSS the largest resident set sampled (every 100 ms) in each
 	// phase of the run, in order.
 	PeakRSS  uint64
@@ -308,6 +309,8 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 	_ = phase("stop")
 	f.PeakRSS, _ = procStatus(srv.cmd.Process.Pid, "VmHWM")
 	f.PhaseRSS = srv.rss.Peaks()
+	// The kernel updates the high-water mark lazily: a sample may top it.
+	f.PeakRSS = max(f.PeakRSS, f.PeakPhase().Peak)
 	if err := srv.stop(); err != nil {
 		return f, err
 	}

@@ -60,6 +60,10 @@ type ScaleFigures struct {
 	// end of the run (everything approved and indexed): its live memory,
 	// without garbage or memory the runtime has not handed back.
 	HeapInUse uint64
+	// GCCPU is the share of the server's CPU its garbage collector took,
+	// from the start to the end of the run (GCCPUFraction): high under a
+	// memory limit close to the live heap.
+	GCCPU float64
 	// HeapInReview is the same, once every record settled in review
 	// (before approving): what holding 19,900 pages in review costs.
 	HeapInReview uint64
@@ -237,7 +241,7 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 		return f, err
 	}
 	f.Settle = time.Since(start)
-	if f.HeapInReview, err = c.heapInUse(ctx, srv.Pprof); err != nil {
+	if f.HeapInReview, _, err = c.heapStats(ctx, srv.Pprof); err != nil {
 		return f, err
 	}
 	if err := profileHeap("review"); err != nil {
@@ -300,7 +304,7 @@ func scaleRun(ctx context.Context, dir string, n int, opts ScaleOptions, log io.
 	f.SearchP50, f.SearchP99 = first.server.p50, first.server.p99
 	f.SearchRTTP50, f.SearchRTTP99 = first.rtt.p50, first.rtt.p99
 	f.SearchAgainP50, f.SearchAgainP99 = again.server.p50, again.server.p99
-	if f.HeapInUse, err = c.heapInUse(ctx, srv.Pprof); err != nil {
+	if f.HeapInUse, f.GCCPU, err = c.heapStats(ctx, srv.Pprof); err != nil {
 		return f, err
 	}
 	if err := profileHeap("searched"); err != nil {
@@ -510,29 +514,46 @@ func serverTiming(h, name string) (time.Duration, bool) {
 	return 0, false
 }
 
-// heapInUse is the server's Go heap in use after a forced GC, from its
-// heap profile's text form ("# HeapInuse = N").
-func (c *apiClient) heapInUse(ctx context.Context, pprofBase string) (uint64, error) {
+// heapStats reads the server's Go heap in use after a forced GC and the
+// share of its CPU the collector has taken, from its heap profile's text
+// form ("# HeapInuse = N", "# GCCPUFraction = F").
+func (c *apiClient) heapStats(ctx context.Context, pprofBase string) (uint64, float64, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", pprofBase+"/heap?gc=1&debug=1", nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if m := heapInuseLine.FindSubmatch(b); m != nil {
-		return strconv.ParseUint(string(m[1]), 10, 64)
-	}
-	return 0, fmt.Errorf("heap profile: no HeapInuse line (%d bytes)", len(b))
+	return parseHeapStats(b)
 }
 
-var heapInuseLine = regexp.MustCompile(`(?m)^# HeapInuse = (\d+)$`)
+var (
+	heapInuseLine = regexp.MustCompile(`(?m)^# HeapInuse = (\d+)$`)
+	gcCPULine     = regexp.MustCompile(`(?m)^# GCCPUFraction = ([0-9.eE+-]+)$`)
+)
+
+func parseHeapStats(b []byte) (uint64, float64, error) {
+	m := heapInuseLine.FindSubmatch(b)
+	if m == nil {
+		return 0, 0, fmt.Errorf("heap profile: no HeapInuse line (%d bytes)", len(b))
+	}
+	inuse, err := strconv.ParseUint(string(m[1]), 10, 64)
+	if err != nil {
+		return 0, 0, err
+	}
+	var gc float64
+	if m := gcCPULine.FindSubmatch(b); m != nil {
+		gc, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	return inuse, gc, nil
+}
 
 // save writes what GET url answers to path.
 func (c *apiClient) save(ctx context.Context, u, path string) error {
@@ -712,6 +733,7 @@ func ScaleMarkdown(fs []ScaleFigures) string {
 				fmt.Fprintf(&b, " %s %d MiB;", p.Phase, p.Peak>>20)
 			}
 		}
+		fmt.Fprintf(&b, "\ngarbage collection at %d standards: %.0f%% of the server's CPU", f.Standards, f.GCCPU*100)
 		fmt.Fprintf(&b, "\nsearch at %d standards (server time): first pass p50/p99 %s / %s; again at once %s / %s\n",
 			f.Standards, f.SearchP50.Round(10*time.Microsecond), f.SearchP99.Round(10*time.Microsecond),
 			f.SearchAgainP50.Round(10*time.Microsecond), f.SearchAgainP99.Round(10*time.Microsecond))

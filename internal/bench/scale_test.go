@@ -144,3 +144,14 @@ versus_queue_depth 0
 		t.Errorf("recordCounts = %v", got)
 	}
 }
+
+func TestParseHeapStats(t *testing.T) {
+	text := "heap profile: 1: 2 [3: 4] @ heap/1048576\n# runtime.MemStats\n# Alloc = 5\n# HeapInuse = 123456\n# GCCPUFraction = 0.2076\n"
+	inuse, gc, err := parseHeapStats([]byte(text))
+	if err != nil || inuse != 123456 || gc != 0.2076 {
+		t.Errorf("parseHeapStats = %d, %g, %v", inuse, gc, err)
+	}
+	if _, _, err := parseHeapStats([]byte("# Alloc = 5\n")); err == nil {
+		t.Error("no HeapInuse line: no error")
+	}
+}

@@ -50,16 +50,21 @@ noisy machine moves both. It sends nothing beyond the loopback interface.`,
 func newBenchScaleCmd() *cobra.Command {
 	var standards, baseline int
 	var dir string
+	var opts bench.ScaleOptions
 	cmd := &cobra.Command{
 		Use:   "scale",
 		Short: "Run the whole product offline at N standards and at the shipped 32, and print the figures",
 		Long: `scale writes the shipped profiles plus renamed copies of them (gdpr-c2,
 "GDPR C2", …) up to --standards into a temp folder, runs ` + "`versus up`" + ` offline in
-this process on each set in turn (--baseline first), and measures: the answer
-time of POST /api/jobs {"all":true}, the time until every record is in review,
-GET /api/pages?limit=100 and the signed-in review queue page (size and time),
-approving everything, search p50/p99 in process over every page approved, and
-the process's peak resident memory after each run.`,
+a process of its own on each set in turn (--baseline first), talks to it over
+HTTP only, and measures: the answer time of POST /api/jobs {"all":true}, the
+time until every record is in review, GET /api/pages?limit=100 and the
+signed-in review queue page (size and time), approving everything, search
+p50/p99 over every page approved (the server's own time, from its
+Server-Timing header, and the HTTP round trip), and the server's peak
+resident memory (VmHWM) with the largest resident set of each phase.
+The server inherits this environment (GOMEMLIMIT, GOGC) without VERSUS_
+settings or LLM keys.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if standards < 2 {
@@ -77,7 +82,12 @@ the process's peak resident memory after each run.`,
 			if baseline > 0 && baseline != standards {
 				sizes = []int{min(baseline, standards), max(baseline, standards)}
 			}
-			fs, err := bench.Scale(cmd.Context(), dir, sizes, cmd.ErrOrStderr())
+			bin, err := os.Executable()
+			if err != nil {
+				return &exitError{2, fmt.Errorf("the versus binary to run as the server: %w", err)}
+			}
+			opts.Binary = bin
+			fs, err := bench.Scale(cmd.Context(), dir, sizes, opts, cmd.ErrOrStderr())
 			fmt.Fprint(cmd.OutOrStdout(), bench.ScaleMarkdown(fs))
 			if err != nil {
 				return &exitError{1, err}
@@ -88,5 +98,8 @@ the process's peak resident memory after each run.`,
 	cmd.Flags().IntVar(&standards, "standards", 200, "standards to run with (the shipped ones, then renamed copies)")
 	cmd.Flags().IntVar(&baseline, "baseline", 32, "standards of the comparison run in the same invocation (0: none)")
 	cmd.Flags().StringVar(&dir, "dir", "", "scratch folder (default: a temp folder, removed after)")
+	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "the server's --memory-limit (default: its own default)")
+	cmd.Flags().StringVar(&opts.HeapProfiles, "heap-profiles", "", "path prefix: write the server's heap profile at the end of each phase (PREFIX.<standards>.<phase>.pb.gz)")
+	cmd.Flags().StringVar(&opts.CPUProfile, "cpu-profile", "", "path prefix: write the server's CPU profile of the first 30 s of settling (PREFIX.<standards>.settle.pb.gz)")
 	return cmd
 }

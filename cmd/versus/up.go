@@ -39,6 +39,9 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 			cfg.Ready = func(r *app.Running) {
 				fmt.Fprintf(out, "versus is up on http://%s (drafting with the %s; profiles: %s)\n", r.Addr, r.Author, r.Profiles.Source())
 				fmt.Fprintf(out, "  review queue: http://%s/review   search: http://%s/search\n", r.Addr, r.Addr)
+				if r.PprofAddr != "" {
+					fmt.Fprintf(out, "  profiles (pprof): http://%s/debug/pprof/\n", r.PprofAddr)
+				}
 				if r.AdminToken != "" {
 					fmt.Fprintf(out, "  the admin token is in %s (sign in with it, or use it as a Bearer token)\n", r.AdminToken)
 				}
@@ -52,6 +55,8 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 	fs.StringVar(&cfg.ProfilesDir, "profiles", defaultProfilesDir(), "profiles folder (empty: the profiles built into the binary)")
 	fs.IntVar(&cfg.NATSPort, "nats-port", 0, "client port of the embedded NATS server on 127.0.0.1, so separate worker processes can join (0: in-process only)")
 	fs.StringVar(&cfg.Replica, "replica", "", "name of this search replica (default: the host name)")
+	fs.StringVar(&cfg.MemoryLimit, "memory-limit", app.DefaultMemoryLimit, "soft limit of the Go heap: auto (GOMEMLIMIT if set, else 80% of the container's memory limit, else none), off, or a size such as 900MiB")
+	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060, to see what holds memory (empty: off)")
 	fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (sign-in limits); empty trusts none")
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)

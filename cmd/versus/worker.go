@@ -46,6 +46,7 @@ func newWorkerCmd() *cobra.Command {
 	fs.StringVar(&cfg.ProfilesDir, "profiles", defaultProfilesDir(), "profiles folder (empty: the built-in profiles)")
 	fs.StringVar(&cfg.Addr, "addr", "", "serve /healthz and /metrics on this address (for readiness probes)")
 	fs.StringVar(&cfg.Replica, "replica", "", "search replica name, for the indexer (default: the host name)")
+	fs.StringVar(&cfg.MemoryLimit, "memory-limit", app.DefaultMemoryLimit, "soft limit of the Go heap: auto (GOMEMLIMIT if set, else 80% of the container's memory limit, else none), off, or a size such as 900MiB")
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)
 	lf.add(fs)

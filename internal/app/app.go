@@ -71,6 +71,14 @@ type Config struct {
 	// Price is the model's, per million tokens; zero: runs report no cost.
 	Price jobs.Price
 
+	// MemoryLimit is the Go heap's soft limit (--memory-limit): "auto"
+	// (DefaultMemoryLimit), "off", or a size such as "900MiB".
+	MemoryLimit string
+
+	// PprofAddr, when set, is a loopback address serving Go's profiles
+	// (net/http/pprof), to find what holds memory or CPU (--pprof-addr).
+	PprofAddr string
+
 	// Ready, if set, is called once the process serves (tests use it).
 	Ready func(*Running)
 }
@@ -90,6 +98,8 @@ type Running struct {
 	// AdminToken is the file the first admin token was written to, when
 	// this start created it.
 	AdminToken string
+	// PprofAddr is where Go's profiles are served, when Config.PprofAddr is set.
+	PprofAddr string
 
 	// webhooksDone is closed when the webhook tracker has stopped, with
 	// no delivery in hand; nil when no webhooks are configured.
@@ -126,7 +136,19 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 	log.Info().Fields(cfg.Effective()).Msg("configuration")
+	limit, err := applyMemoryLimit(cfg.MemoryLimit)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
+	log.Info().Str("limit", limit).Msg("memory limit")
 	run := &Running{Registry: prometheus.NewRegistry()}
+	if cfg.PprofAddr != "" {
+		addr, err := servePprof(ctx, cfg.PprofAddr)
+		if err != nil {
+			return err
+		}
+		run.PprofAddr = addr
+	}
 	run.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	profiles, err := LoadProfiles(cfg.ProfilesDir)

@@ -14,6 +14,14 @@ const (
 	DefaultAddr    = "127.0.0.1:8080"
 	// DefaultServer is where the client commands find a local `versus up`.
 	DefaultServer = "http://" + DefaultAddr
+	// DefaultMemoryLimit (--memory-limit): GOMEMLIMIT when the
+	// environment sets it, else MemoryLimitRatio of the container's
+	// (cgroup's) memory limit when there is one, else none.
+	DefaultMemoryLimit = "auto"
+	// MemoryLimitRatio is the share of a container's memory the Go heap may
+	// grow to before the collector works harder. The rest is for what Go
+	// does not count: the search index's mapped files, thread stacks.
+	MemoryLimitRatio = 0.8
 )
 
 // secretWords mark fields whose values are never logged.

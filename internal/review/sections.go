@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"errors"
+	"sort"
 
 	"github.com/rs/zerolog"
 
@@ -144,18 +145,21 @@ func (s *Service) SectionImpact(ctx context.Context, std string) (Impact, error)
 		cache[id] = r
 		return r, nil
 	}
-	for _, p := range s.Store.Pages() {
-		var other string
+	type pair struct{ slug, other string }
+	var mine []pair // the standard's pages, without copying every record
+	s.Store.EachPage(func(p *store.PageRecord) {
 		switch std {
 		case p.Standards[0]:
-			other = p.Standards[1]
+			mine = append(mine, pair{p.Slug, p.Standards[1]})
 		case p.Standards[1]:
-			other = p.Standards[0]
-		default:
-			continue
+			mine = append(mine, pair{p.Slug, p.Standards[0]})
 		}
+	})
+	sort.Slice(mine, func(i, j int) bool { return mine[i].slug < mine[j].slug })
+	for _, p := range mine {
+		other := p.other
 		// The mirror may trail; read the page itself before counting it.
-		cur, err := s.Store.Page(ctx, p.Slug)
+		cur, err := s.Store.Page(ctx, p.slug)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				continue

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +130,10 @@ func TestAPISearch(t *testing.T) {
 	}
 	if ct := h.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("content type %q", ct)
+	}
+	// The search's own time, which the scale bench reports.
+	if st := h.Get("Server-Timing"); !regexp.MustCompile(`^search;dur=[0-9]+\.[0-9]{3}$`).MatchString(st) {
+		t.Errorf("Server-Timing %q, want search;dur=<ms>", st)
 	}
 	// The contract's shape, read generically.
 	var raw map[string]json.RawMessage

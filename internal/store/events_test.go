@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/natstest"
@@ -150,4 +153,75 @@ func waitMirror(t *testing.T, s *store.Store, slug string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("%s never reached the mirror", slug)
+}
+
+// TestKnownEventsAreNotReadBack: a process that saw a record's event
+// accepted does not ask the events stream for it again, neither before its
+// next write of the record nor when it reconciles; a record another
+// process wrote is checked once, then known. Each skipped read was a round
+// trip to the stream leader per state change.
+func TestKnownEventsAreNotReadBack(t *testing.T) {
+	ctx := context.Background()
+	_, nc := natstest.Start(t)
+	var reads atomic.Int64
+	spy, err := nc.Subscribe("$JS.API.STREAM.MSG.GET."+store.EventsStream, func(*nats.Msg) { reads.Add(1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spy.Unsubscribe()
+	counted := func() int64 {
+		t.Helper()
+		if err := nc.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return reads.Swap(0)
+	}
+	a, err := store.Open(ctx, nc, store.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := store.Open(ctx, nc, store.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	r := store.PageRecord{Slug: "e-vs-f", Standards: [2]string{"e", "f"}}
+	if _, err := r.Move(lifecycle.Queue, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CreatePage(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []lifecycle.Transition{lifecycle.StartDrafting, lifecycle.Drafted} {
+		if _, err := a.UpdatePage(ctx, "e-vs-f", move(tr)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := counted(); n != 0 {
+		t.Errorf("writes after writes of the same process read the last event %d times, want 0", n)
+	}
+	if _, err := b.UpdatePage(ctx, "e-vs-f", move(lifecycle.Validated)); err != nil {
+		t.Fatal(err)
+	}
+	if n := counted(); n != 1 {
+		t.Errorf("a write after another process's read the last event %d times, want 1", n)
+	}
+	checkWhole(t, b, "e-vs-f", "queued>queued", "drafting>drafting", "drafted>drafting", "validated>in_review")
+	// a's mirror catches up with b's write, whose event a has not seen.
+	deadline := time.Now().Add(5 * time.Second)
+	for m, _ := a.MirrorPage("e-vs-f"); m.State != store.InReview; m, _ = a.MirrorPage("e-vs-f") {
+		if time.Now().After(deadline) {
+			t.Fatal("a's mirror never saw b's write")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i, want := range []int64{1, 0} {
+		if n, err := a.Reconcile(ctx); err != nil || n != 0 {
+			t.Fatalf("reconcile %d: %d, %v; want nothing emitted", i, n, err)
+		}
+		if n := counted(); n != want {
+			t.Errorf("reconcile %d read %d last events, want %d", i, n, want)
+		}
+	}
 }

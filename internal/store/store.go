@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
+	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
 )
@@ -48,6 +49,8 @@ type Store struct {
 
 	watchMu  sync.Mutex
 	watchers []*Watcher
+
+	emitted emittedSet // events known to be on the events stream
 }
 
 // Open creates (or updates) the streams and buckets and returns a Store.
@@ -183,8 +186,17 @@ func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord
 
 // Pages lists page records from the in-memory mirror of the bucket, sorted
 // by slug. The mirror trails writes by a moment; use Page for a read to act on.
-// Mirrored records carry no raw model answers (Answers, Raw): Page has them.
+// Mirrored records carry no raw model answers (Answers, Raw), and their
+// findings only their rule and severity: Page has them whole.
 func (s *Store) Pages() []PageRecord { return s.pages.list() }
+
+// EachPage calls fn on every page record of the mirror, in no order,
+// without copying them (Pages copies all, 15 MB at 19,900 pages). fn runs
+// under the mirror's read lock: it must be quick, must not keep or change
+// the record, and must not call the store.
+func (s *Store) EachPage(fn func(*PageRecord)) {
+	s.pages.each(func(_ string, r *PageRecord) { fn(r) })
+}
 
 // CreatePage stores a new page record; ErrExists if one is there.
 func (s *Store) CreatePage(ctx context.Context, r PageRecord) (PageRecord, error) {
@@ -473,11 +485,44 @@ func slimMeta(m *Meta) {
 
 // slimPage shares the approved pair with the draft when they are the same
 // (every page approved and not edited since), so an approved page is held
-// once, not twice.
+// once, not twice. Its findings keep their rule and severity, what lists,
+// filters, counts and the dashboard read: the messages and hints (1.7 KB
+// of a page with six findings) are shown only on the page itself, which
+// reads the record (Page).
 func slimPage(r *PageRecord) {
 	if r.Approved != nil && reflect.DeepEqual(*r.Approved, r.Pair) {
 		r.Approved = &r.Pair
 	}
+	if len(r.Findings) > 0 {
+		fs := make([]finding.Finding, len(r.Findings))
+		for i, f := range r.Findings {
+			fs[i] = finding.Finding{Rule: rules.of(f.Rule), Severity: finding.Severity(rules.of(string(f.Severity)))}
+		}
+		r.Findings = fs
+	}
+}
+
+// rules interns finding rule ids and severities: a few dozen strings,
+// each otherwise held once per finding of every mirrored page.
+var rules = interner{m: map[string]string{}}
+
+type interner struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// of returns the held copy of s; past 4096 distinct strings (rules come
+// from the validator's code, so never in practice) s itself.
+func (in *interner) of(s string) string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	if len(in.m) < 4096 {
+		in.m[s] = s
+	}
+	return s
 }
 
 // slimSection does the same for a section.
@@ -497,13 +542,13 @@ type bucket[T any] struct {
 	slim func(*T)
 
 	mu     sync.RWMutex
-	mirror map[string]T
+	mirror map[string]*T // records are replaced, never changed in place
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 func newBucket[T any](s *Store, kind Kind, kv jetstream.KeyValue, meta func(*T) *Meta) *bucket[T] {
-	return &bucket[T]{s: s, kind: kind, nc: s.nc, kv: kv, meta: meta, mirror: map[string]T{}}
+	return &bucket[T]{s: s, kind: kind, nc: s.nc, kv: kv, meta: meta, mirror: map[string]*T{}}
 }
 
 func (b *bucket[T]) decode(e jetstream.KeyValueEntry) (T, error) {
@@ -633,7 +678,7 @@ func (b *bucket[T]) list() []T {
 	sort.Strings(keys)
 	out := make([]T, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, b.mirror[k])
+		out = append(out, *b.mirror[k])
 	}
 	b.mu.RUnlock()
 	return out
@@ -719,6 +764,7 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 		b.mu.Lock()
 		delete(b.mirror, e.Key())
 		b.mu.Unlock()
+		b.s.emitted.forget(b.kind, e.Key())
 		return
 	}
 	r, err := b.decode(e)
@@ -730,11 +776,11 @@ func (b *bucket[T]) apply(e jetstream.KeyValueEntry) {
 		b.slim(&r)
 	}
 	b.mu.Lock()
-	if old, ok := b.mirror[e.Key()]; ok && b.meta(&old).Revision > e.Revision() {
+	if old, ok := b.mirror[e.Key()]; ok && b.meta(old).Revision > e.Revision() {
 		b.mu.Unlock()
 		return
 	}
-	b.mirror[e.Key()] = r
+	b.mirror[e.Key()] = &r
 	b.mu.Unlock()
 }
 
@@ -778,20 +824,29 @@ func (b *bucket[T]) revisions(ctx context.Context, key string) ([]T, error) {
 	return out, nil
 }
 
-// StateCounts counts records by kind and state, from the mirrors.
+// StateCounts counts records by kind and state, from the mirrors. It
+// counts in place: a metrics scrape copies no record.
 func (s *Store) StateCounts() map[string]map[string]int {
 	out := map[string]map[string]int{string(KindPage): {}, string(KindSection): {}}
 	for _, st := range States {
 		out[string(KindPage)][string(st)] = 0
 		out[string(KindSection)][string(st)] = 0
 	}
-	for _, p := range s.Pages() {
-		out[string(KindPage)][string(p.State)]++
-	}
-	for _, r := range s.Sections() {
-		out[string(KindSection)][string(r.State)]++
-	}
+	s.pages.each(func(_ string, r *PageRecord) { out[string(KindPage)][string(r.State)]++ })
+	s.sections.each(func(_ string, r *SectionRecord) { out[string(KindSection)][string(r.State)]++ })
 	return out
+}
+
+// each calls fn on every mirrored record, in no order, under the mirror's
+// read lock: fn must be quick, must not keep r or change it, and must not
+// call the store. Lists copy every record (768 bytes each, 15 MB at
+// 19,900 pages); each copies none.
+func (b *bucket[T]) each(fn func(key string, r *T)) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for k, r := range b.mirror {
+		fn(k, r)
+	}
 }
 
 // QueueDepthNow is QueueDepth with a background context, for collectors.

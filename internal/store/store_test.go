@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/store"
 )
@@ -165,5 +166,70 @@ func TestRevisions(t *testing.T) {
 	}
 	if len(revs) != 3 || revs[0].State != store.Queued || revs[2].State != store.InReview || revs[0].Revision >= revs[2].Revision {
 		t.Fatalf("revisions = %+v", revs)
+	}
+}
+
+// EachPage and StateCounts see what Pages lists, without copying it; a
+// later write replaces the mirrored record rather than changing the one a
+// caller was handed.
+func TestEachPageAndStateCounts(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, slug := range []string{"a-vs-b", "a-vs-c", "b-vs-c"} {
+		if _, err := s.CreatePage(ctx, store.PageRecord{Slug: slug, Meta: store.Meta{State: store.Queued}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UpdatePage(ctx, "b-vs-c", func(r *store.PageRecord) error { r.State = store.InReview; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for p, _ := s.MirrorPage("b-vs-c"); p.State != store.InReview; p, _ = s.MirrorPage("b-vs-c") {
+		if time.Now().After(deadline) {
+			t.Fatal("the mirror never saw the update")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	held, _ := s.MirrorPage("a-vs-b")
+	seen := map[string]store.State{}
+	s.EachPage(func(p *store.PageRecord) { seen[p.Slug] = p.State })
+	if len(seen) != 3 || seen["b-vs-c"] != store.InReview || seen["a-vs-b"] != store.Queued {
+		t.Errorf("EachPage saw %v", seen)
+	}
+	if c := s.StateCounts()[string(store.KindPage)]; c[string(store.Queued)] != 2 || c[string(store.InReview)] != 1 || c[string(store.Approved)] != 0 {
+		t.Errorf("StateCounts pages = %v", c)
+	}
+	if _, err := s.UpdatePage(ctx, "a-vs-b", func(r *store.PageRecord) error { r.State = store.InReview; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if held.State != store.Queued {
+		t.Errorf("a record handed out changed under its holder: %s", held.State)
+	}
+}
+
+// The mirror keeps a page's findings' rule and severity, what lists and
+// counts read; Page reads them whole.
+func TestMirrorKeepsFindingRuleAndSeverity(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	f := finding.Finding{Rule: "repetition.sentence", Severity: finding.Warning, Section: "Key Differences",
+		Field: "differences.scope.b", Message: "this sentence appears earlier", Hint: "say it once"}
+	if _, err := s.CreatePage(ctx, store.PageRecord{Slug: "a-vs-b", Meta: store.Meta{State: store.InReview, Findings: []finding.Finding{f}}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	m, ok := s.MirrorPage("a-vs-b")
+	for ; !ok; m, ok = s.MirrorPage("a-vs-b") {
+		if time.Now().After(deadline) {
+			t.Fatal("the mirror never saw the page")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if want := (finding.Finding{Rule: f.Rule, Severity: f.Severity}); len(m.Findings) != 1 || m.Findings[0] != want {
+		t.Errorf("mirrored findings %+v, want %+v", m.Findings, want)
+	}
+	rec, err := s.Page(ctx, "a-vs-b")
+	if err != nil || len(rec.Findings) != 1 || rec.Findings[0] != f {
+		t.Errorf("Page findings %+v, %v; want %+v", rec.Findings, err, f)
 	}
 }

@@ -93,7 +93,11 @@ func (b *bucket[T]) mirrored(key string) (T, bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	r, ok := b.mirror[key]
-	return r, ok
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return *r, true
 }
 
 // PublishedFromMirror is the page visitors see at slug, by the mirrors:

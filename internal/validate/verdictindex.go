@@ -28,7 +28,12 @@ type VerdictIndex struct {
 	threshold float64
 	b, r      int
 	docs      map[string]*indexDoc
-	buckets   []map[uint64][]*indexDoc // per band
+	// Per band, the first verdict stored under a band key, and in more the
+	// others under the same key, in the order stored. Most keys hold one
+	// verdict: a pointer is 24 bytes and an allocation less than a slice,
+	// per band and page (25 bands, 20,000 pages: about 14 MB).
+	buckets []map[uint64]*indexDoc
+	more    []map[uint64][]*indexDoc
 }
 
 // indexDoc is a stored verdict: only what a later Check compares. The
@@ -45,9 +50,11 @@ type indexDoc struct {
 // (NearDuplicateThreshold is the project's).
 func NewVerdictIndex(threshold float64) *VerdictIndex {
 	b, r := bands(threshold)
-	x := &VerdictIndex{threshold: threshold, b: b, r: r, docs: map[string]*indexDoc{}, buckets: make([]map[uint64][]*indexDoc, b)}
+	x := &VerdictIndex{threshold: threshold, b: b, r: r, docs: map[string]*indexDoc{},
+		buckets: make([]map[uint64]*indexDoc, b), more: make([]map[uint64][]*indexDoc, b)}
 	for i := range x.buckets {
-		x.buckets[i] = map[uint64][]*indexDoc{}
+		x.buckets[i] = map[uint64]*indexDoc{}
+		x.more[i] = map[uint64][]*indexDoc{}
 	}
 	return x
 }
@@ -74,7 +81,25 @@ func (x *VerdictIndex) Put(slug, verdict string) {
 	x.remove(slug)
 	x.docs[slug] = d
 	for band, k := range d.keys {
-		x.buckets[band][k] = append(x.buckets[band][k], d)
+		if _, ok := x.buckets[band][k]; ok {
+			x.more[band][k] = append(x.more[band][k], d)
+		} else {
+			x.buckets[band][k] = d
+		}
+	}
+}
+
+// members calls fn on the verdicts stored under band key k, in the order
+// stored, until fn returns false.
+func (x *VerdictIndex) members(band int, k uint64, fn func(*indexDoc) bool) {
+	first, ok := x.buckets[band][k]
+	if !ok || !fn(first) {
+		return
+	}
+	for _, d := range x.more[band][k] {
+		if !fn(d) {
+			return
+		}
 	}
 }
 
@@ -92,17 +117,25 @@ func (x *VerdictIndex) remove(slug string) {
 	}
 	delete(x.docs, slug)
 	for band, k := range old.keys {
-		list := x.buckets[band][k]
-		for i, d := range list {
-			if d == old {
-				list = append(list[:i], list[i+1:]...)
-				break
+		rest := x.more[band][k]
+		if x.buckets[band][k] == old {
+			if len(rest) == 0 {
+				delete(x.buckets[band], k)
+				continue
+			}
+			x.buckets[band][k], rest = rest[0], rest[1:]
+		} else {
+			for i, d := range rest {
+				if d == old {
+					rest = append(rest[:i:i], rest[i+1:]...)
+					break
+				}
 			}
 		}
-		if len(list) == 0 {
-			delete(x.buckets[band], k)
+		if len(rest) == 0 {
+			delete(x.more[band], k)
 		} else {
-			x.buckets[band][k] = list
+			x.more[band][k] = rest
 		}
 	}
 }
@@ -123,18 +156,19 @@ func (x *VerdictIndex) Check(slug, verdict string) []finding.Finding {
 	seen := map[*indexDoc]bool{}
 	x.mu.RLock()
 	for band := 0; band < x.b; band++ {
-		for _, o := range x.buckets[band][bandKey(&d.sig, band, x.r)] {
+		x.members(band, bandKey(&d.sig, band, x.r), func(o *indexDoc) bool {
 			if seen[o] || o.slug == slug {
-				continue
+				return true
 			}
 			if len(seen) >= maxCandidates {
-				break // a flood of copies: enough to report the closest
+				return false // a flood of copies: enough to report the closest
 			}
 			seen[o] = true
 			if sim := jaccard(d.shingles, o.shingles); sim >= x.threshold {
 				ms = append(ms, match{o.slug, sim})
 			}
-		}
+			return true
+		})
 	}
 	x.mu.RUnlock()
 	sort.Slice(ms, func(i, j int) bool {

@@ -121,7 +121,7 @@ func permanent(err error) error { return &permanentError{err} }
 
 func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) error {
 	start := time.Now()
-	meta, err := claim(ctx, cfg.Store, j)
+	meta, standards, err := claim(ctx, cfg.Store, j)
 	if errors.Is(err, errObsolete) {
 		return nil
 	}
@@ -173,12 +173,9 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 		}
 		stored = rec.Meta
 	case store.KindPage:
-		rec, err := cfg.Store.Page(ctx, j.Key)
-		if err != nil {
-			return err
-		}
-		a, okA := set.Get(rec.Standards[0])
-		b, okB := set.Get(rec.Standards[1])
+		// The standards as the claim read them: a page's never change.
+		a, okA := set.Get(standards[0])
+		b, okB := set.Get(standards[1])
 		if !okA || !okB {
 			return permanent(fmt.Errorf("page %s: a standard has no profile", j.Key))
 		}
@@ -188,7 +185,7 @@ func draft(ctx context.Context, cfg Config, msg jetstream.Msg, j store.Job) erro
 			cfg.count(kind, "error", 0, usage)
 			return permanent(err)
 		}
-		rec, err = cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
+		rec, err := cfg.Store.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error {
 			if err := stillOurs(r.Meta, j); err != nil {
 				return err
 			}
@@ -265,8 +262,9 @@ func ignoreObsolete(err error) error {
 }
 
 // claim moves the record to drafting if the job is still the record's
-// latest, and returns its bookkeeping.
-func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error) {
+// latest, and returns its bookkeeping and, for a page, its standards (read
+// with the claim, so drafting needs no second read of the record).
+func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, [2]string, error) {
 	check := func(m *store.Meta) error {
 		if m.Inputs.Hash != j.Inputs || m.Seq != j.Seq {
 			return errObsolete
@@ -277,21 +275,31 @@ func claim(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error)
 		_, err := m.Move(lifecycle.StartDrafting, "drafter")
 		return err
 	}
-	m, err := s.UpdateMeta(ctx, j.Kind, j.Key, check)
+	var m store.Meta
+	var standards [2]string
+	var err error
+	if j.Kind == store.KindPage {
+		var r store.PageRecord
+		r, err = s.UpdatePage(ctx, j.Key, func(r *store.PageRecord) error { return check(&r.Meta) })
+		m, standards = r.Meta, r.Standards
+	} else {
+		m, err = s.UpdateMeta(ctx, j.Kind, j.Key, check)
+	}
 	if errors.Is(err, errUnchanged) {
 		return readMeta(ctx, s, j)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return m, errObsolete
+		return m, standards, errObsolete
 	}
-	return m, err
+	return m, standards, err
 }
 
 // errUnchanged stops a write that would change nothing.
 var errUnchanged = errors.New("unchanged")
 
-func readMeta(ctx context.Context, s *store.Store, j store.Job) (store.Meta, error) {
+func readMeta(ctx context.Context, s *store.Store, j store.Job) (store.Meta, [2]string, error) {
 	var m store.Meta
+	var standards [2]string
 	var err error
 	if j.Kind == store.KindSection {
 		var r store.SectionRecord
@@ -300,12 +308,12 @@ func readMeta(ctx context.Context, s *store.Store, j store.Job) (store.Meta, err
 	} else {
 		var r store.PageRecord
 		r, err = s.Page(ctx, j.Key)
-		m = r.Meta
+		m, standards = r.Meta, r.Standards
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return m, errObsolete
+		return m, standards, errObsolete
 	}
-	return m, err
+	return m, standards, err
 }
 
 // handBack marks a job given back during an LLM outage: the record is

@@ -102,11 +102,11 @@ func apply(ctx context.Context, cfg Config, changes []store.Change) error {
 		}
 	}
 	if len(standards) > 0 { // one pass over the pages for all the sections changed
-		for _, p := range cfg.Store.Pages() {
+		cfg.Store.EachPage(func(p *store.PageRecord) {
 			if standards[p.Standards[0]] || standards[p.Standards[1]] {
 				slugs[p.Slug] = true
 			}
-		}
+		})
 	}
 	if len(slugs) == 0 {
 		return nil

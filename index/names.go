@@ -222,10 +222,10 @@ func (n *names) unique(match func(string) bool) (string, bool) {
 }
 
 // mentions finds the standards named anywhere in s, longest names first,
-// in the order they appear.
-func (n *names) mentions(s string) []string {
+// in the order they appear. It also returns the words that named them (one
+// span per mention, normalized) and the words left over.
+func (n *names) mentions(s string) (ids, spans, rest []string) {
 	w := strings.Fields(normalize(s))
-	var ids []string
 	seen := map[string]bool{}
 	for i := 0; i < len(w); {
 		matched := 0
@@ -236,16 +236,18 @@ func (n *names) mentions(s string) []string {
 					seen[id] = true
 					ids = append(ids, id)
 				}
+				spans = append(spans, key)
 				matched = j - i
 				break
 			}
 		}
 		if matched == 0 {
+			rest = append(rest, w[i])
 			matched = 1
 		}
 		i += matched
 	}
-	return ids
+	return ids, spans, rest
 }
 
 // isCommonWord keeps a lone number or short word from counting as a mention

@@ -156,6 +156,7 @@ func (d Doc) fields() map[string]any {
 		"title_ngram":  d.Title,
 		"names":        strings.Join(d.Names, "\n"),
 		"body":         joinText([]string{d.Description, d.Verdict, d.FAQ, d.Sections}),
+		"summary":      joinText([]string{d.Description, d.Verdict, d.FAQ}),
 		"card_a":       d.Cards[0],
 		"card_b":       d.Cards[1],
 		"pair":         pairKey(d.Standards),

@@ -379,7 +379,7 @@ func (ix *Index) highlight(ctx context.Context, n *names, u Understood, hits []H
 		}
 	}
 	m := bleve.NewMatchQuery(strings.Join(uniq, " "))
-	m.SetField("body")
+	m.SetField(highlightFields[0])
 	qq := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), m)
 	req := bleve.NewSearchRequestOptions(qq, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)

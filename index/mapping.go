@@ -15,7 +15,7 @@ import (
 
 // mappingVersion changes whenever the mapping does; an index built with an
 // older one is rebuilt by Reindex (Open reports it through Stale).
-const mappingVersion = "6"
+const mappingVersion = "7"
 
 const (
 	analyzerPrefix      = "versus_prefix"       // titles cut into word beginnings, for search-as-you-type
@@ -103,8 +103,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range highlightFields {
 		dm.AddFieldMappingsAt(f, text(true, true))
 	}
-	dm.AddFieldMappingsAt("card_a", text(false, false))
-	dm.AddFieldMappingsAt("card_b", text(false, false))
 	// Facet fields are for filtering; counting goes through the one
 	// single-valued "pair" field (see facets.go).
 	for _, f := range facetFields {

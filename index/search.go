@@ -182,7 +182,22 @@ var connectorWords = func() map[string]bool {
 func buildQuery(n *names, u Understood) query.Query {
 	var clauses []query.Query
 	if u.rest != "" {
-		clauses = textClauses(matchText(u.rest))
+		text := matchText(u.rest)
+		clauses = textClauses(text)
+		// Every word of the query describing one standard: "privacy certification".
+		if len(strings.Fields(text)) > 1 {
+			if ids := n.described(text); len(ids) > 0 {
+				cs := make([]query.Query, len(ids))
+				for i, id := range ids {
+					t := bleve.NewTermQuery(id)
+					t.SetField("standard")
+					cs[i] = t
+				}
+				d := bleve.NewDisjunctionQuery(cs...)
+				d.SetBoost(boostCard)
+				clauses = append(clauses, d)
+			}
+		}
 	}
 	for i, id := range u.Standards {
 		t := bleve.NewTermQuery(id)
@@ -222,8 +237,7 @@ func spanOf(u Understood, i int) string {
 }
 
 // textClauses match free text: words in titles, names and the body, typos
-// in titles and names, half-typed title words, and all of the words in one
-// standard's card.
+// in titles and names, and half-typed title words.
 func textClauses(text string) []query.Query {
 	var clauses []query.Query
 	match := func(field string, boost float64) *query.MatchQuery {
@@ -234,14 +248,6 @@ func textClauses(text string) []query.Query {
 	}
 	for _, f := range textFields {
 		clauses = append(clauses, match(f.name, f.boost))
-	}
-	// Every word of the query describing one standard: "privacy certification".
-	if len(strings.Fields(text)) > 1 {
-		for _, f := range []string{"card_a", "card_b"} {
-			m := match(f, boostCard)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			clauses = append(clauses, m)
-		}
 	}
 	// Typos in words of titles and names: "hippa", "sarbanes oxly". Numbers
 	// are left out: 27001, 27002 and 27701 are one edit apart and all real

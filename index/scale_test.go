@@ -128,10 +128,10 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkSearchScale runs the scale bench's queries over every pair of 32
-// and of 200 standards, one at a time. Besides ns/op it reports p50 and p99
-// (wall clock), CPU time per query (the process's, GC included: less noisy
-// on a shared machine than wall time), the index's size on disk and, when
-// it was built in this run, how long indexing took.
+// and of 200 standards, one at a time, with the result cache off and on.
+// Besides ns/op it reports p50 and p99 (wall clock), CPU time per query,
+// the index's size on disk and, when it was built in this run, how long
+// indexing took.
 func BenchmarkSearchScale(b *testing.B) {
 	for _, n := range []int{32, 200} {
 		b.Run("standards="+strconv.Itoa(n), func(b *testing.B) {
@@ -139,42 +139,60 @@ func BenchmarkSearchScale(b *testing.B) {
 				b.Skip("19,900 pages: not in -short")
 			}
 			ix, set, dir, build := scaleIndex(b, n)
-			ctx := context.Background()
 			qs := scaleQueries(set, 450)
-			for _, q := range qs[:50] { // warm the caches and the facet table
-				if _, err := ix.Search(ctx, index.Query{Text: q}); err != nil {
-					b.Fatal(err)
+			// Uncached is what each query costs; cached is what the mix
+			// costs when answers to repeated queries are kept.
+			for _, size := range []int{0, index.DefaultCacheSize} {
+				name := "cache=off"
+				if size > 0 {
+					name = "cache=on"
 				}
-			}
-			durs := make([]time.Duration, 0, b.N)
-			b.ReportAllocs()
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for i := 0; b.Loop(); i++ {
-				q := qs[50+i%400]
-				t0 := time.Now()
-				res, err := ix.Search(ctx, index.Query{Text: q})
-				durs = append(durs, time.Since(t0))
-				if err != nil {
-					b.Fatalf("%q: %v", q, err)
-				}
-				if len(res.Hits) == 0 && res.Gap == nil {
-					b.Fatalf("%q: no hits", q)
-				}
-			}
-			b.StopTimer()
-			cpu := cpuTime() - cpu0
-			slices.Sort(durs)
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			b.ReportMetric(ms(durs[len(durs)/2]), "p50-ms")
-			b.ReportMetric(ms(durs[len(durs)*99/100]), "p99-ms")
-			b.ReportMetric(ms(cpu/time.Duration(len(durs))), "cpu-ms/op")
-			b.ReportMetric(float64(diskSize(b, dir))/(1<<20), "disk-MiB")
-			if build > 0 {
-				b.ReportMetric(build.Seconds(), "build-s")
+				b.Run(name, func(b *testing.B) {
+					ix.SetCacheSize(size)
+					searchMix(b, ix, qs)
+					b.ReportMetric(float64(diskSize(b, dir))/(1<<20), "disk-MiB")
+					if build > 0 {
+						b.ReportMetric(build.Seconds(), "build-s")
+					}
+				})
 			}
 		})
 	}
+}
+
+// searchMix runs the 400 measured queries of qs in turn after the 50 that
+// warm the caches, and reports p50 and p99 (wall clock) and the process's
+// CPU time per query (GC included: less noisy on a shared machine).
+func searchMix(b *testing.B, ix *index.Index, qs []string) {
+	ctx := context.Background()
+	for _, q := range qs[:50] {
+		if _, err := ix.Search(ctx, index.Query{Text: q}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	durs := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		q := qs[50+i%400]
+		t0 := time.Now()
+		res, err := ix.Search(ctx, index.Query{Text: q})
+		durs = append(durs, time.Since(t0))
+		if err != nil {
+			b.Fatalf("%q: %v", q, err)
+		}
+		if len(res.Hits) == 0 && res.Gap == nil {
+			b.Fatalf("%q: no hits", q)
+		}
+	}
+	b.StopTimer()
+	cpu := cpuTime() - cpu0
+	slices.Sort(durs)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(durs[len(durs)/2]), "p50-ms")
+	b.ReportMetric(ms(durs[len(durs)*99/100]), "p99-ms")
+	b.ReportMetric(ms(cpu/time.Duration(len(durs))), "cpu-ms/op")
 }
 
 func diskSize(tb testing.TB, dir string) int64 {

@@ -298,6 +298,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	q.Offset = max(q.Offset, 0)
 
 	n := ix.names.Load() // one set of profiles for the whole search
+	key, gen := cacheKey(q), ix.gen.Load()
+	if r, ok := ix.cache.get(key, gen, n); ok {
+		return cloneResult(r), nil
+	}
+	out, err := ix.search(ctx, n, q)
+	if err == nil {
+		ix.cache.put(key, gen, ix.gen.Load(), n, cloneResult(out))
+	}
+	return out, err
+}
+
+func (ix *Index) search(ctx context.Context, n *names, q Query) (Result, error) {
 	u := understand(n, q.Text)
 	if u.Pair != "" && len(u.Standards) == 2 {
 		gap, err := ix.gap(ctx, n, u)

@@ -257,9 +257,9 @@ func (ix *Index) Put(ctx context.Context, d Doc) error {
 
 // Apply adds or replaces puts and removes deletes in one Bleve batch
 // (batchSize at most per batch). Every batch is a new segment and a new
-// snapshot, which the next search pays for (its facet table) and the
-// merger works off: a burst of changes written page by page kept searches
-// slow for as long as it lasted.
+// snapshot, which the next search pays for (the new segment's facet table,
+// and answers no longer cached) and the merger works off: a burst of
+// changes written page by page kept searches slow for as long as it lasted.
 func (ix *Index) Apply(ctx context.Context, puts []Doc, deletes []string) error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()

@@ -44,16 +44,7 @@ const maxCardStandards = 20
 // matched here once per query rather than indexed on each of a standard's
 // pages, where a two-word query read two postings lists of up to every page.
 func (n *names) described(text string) []string {
-	n.cardsOnce.Do(func() {
-		ids := make([]string, 0, len(n.byID))
-		for id := range n.byID {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			n.cards = append(n.cards, standardCard{id: id, terms: termSet(card(n.byID[id]))})
-		}
-	})
+	n.cardsOnce.Do(n.readCards)
 	terms := termSet(text)
 	if len(terms) == 0 {
 		return nil
@@ -75,6 +66,18 @@ func (n *names) described(text string) []string {
 		}
 	}
 	return out
+}
+
+// readCards analyzes every standard's card, once per set of profiles.
+func (n *names) readCards() {
+	ids := make([]string, 0, len(n.byID))
+	for id := range n.byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		n.cards = append(n.cards, standardCard{id: id, terms: termSet(card(n.byID[id]))})
+	}
 }
 
 // textAnalyzer is the analyzer of the text fields (English: lower-cased,

@@ -62,6 +62,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer ix.Close()
+			ix.SetCacheSize(0) // every query answered, not remembered
 			ctx := context.Background()
 			start := time.Now()
 			if err := ix.Reindex(ctx, synthDocs(b, n)); err != nil {
@@ -127,6 +128,7 @@ func synthIndex(b *testing.B, n int) *Index {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ix.Close() })
+	ix.SetCacheSize(0) // every query answered, not remembered
 	if err := ix.Reindex(context.Background(), synthDocs(b, n)); err != nil {
 		b.Fatal(err)
 	}

@@ -24,10 +24,6 @@ type Doc struct {
 	Verdict     string   `json:"verdict"`
 	Sections    string   `json:"sections"` // the standards' sections and the differences table
 	FAQ         string   `json:"faq"`
-	// Cards describe each standard in a few words (name, kind, what it is
-	// for, whether it can be certified), one per standard, so that a query
-	// like "privacy certification" can require all its words of one standard.
-	Cards [2]string `json:"cards"`
 
 	// Facets.
 	Issuers       []string `json:"issuers"`
@@ -69,7 +65,6 @@ func DocFromPage(p page.Page, set Standards) Doc {
 		if pr == nil {
 			d.Names = appendUnique(d.Names, s.Heading)
 			d.Names = appendUnique(d.Names, s.FullName)
-			d.Cards[i] = strings.Join([]string{s.Heading, s.FullName, s.Tagline}, " ")
 			continue
 		}
 		for _, n := range profileNames(pr) {
@@ -77,7 +72,6 @@ func DocFromPage(p page.Page, set Standards) Doc {
 				d.Names = appendUnique(d.Names, n)
 			}
 		}
-		d.Cards[i] = card(pr)
 		d.Issuers = appendUnique(d.Issuers, pr.Issuer)
 		d.Kinds = appendUnique(d.Kinds, string(pr.Kind))
 		d.Jurisdictions = appendUnique(d.Jurisdictions, pr.Jurisdiction)
@@ -107,6 +101,9 @@ var kindWords = map[profile.Kind]string{
 	profile.KindContractualStandard: "contractual standard requirement",
 }
 
+// card describes a standard in a few words (name, kind, what it is for,
+// whether it can be certified), so that a query like "privacy
+// certification" can require all its words of one standard.
 func card(p *profile.Profile) string {
 	parts := []string{p.ShortName, p.Name, p.Tagline, p.Scope, kindWords[p.Kind], p.Jurisdiction, p.Issuer}
 	parts = append(parts, p.Aliases...)
@@ -156,8 +153,7 @@ func (d Doc) fields() map[string]any {
 		"title_ngram":  d.Title,
 		"names":        strings.Join(d.Names, "\n"),
 		"body":         joinText([]string{d.Description, d.Verdict, d.FAQ, d.Sections}),
-		"card_a":       d.Cards[0],
-		"card_b":       d.Cards[1],
+		"summary":      joinText([]string{d.Description, d.Verdict, d.FAQ}),
 		"pair":         pairKey(d.Standards),
 		"standard":     d.Standards,
 		"issuer":       d.Issuers,

@@ -149,3 +149,38 @@ func TestSetStandards(t *testing.T) {
 		t.Errorf("issuer %q counted before the swap", issuer)
 	}
 }
+
+// TestFacetTablePerSegment: after a write, the next search reads the pair
+// postings of the new segment only, not of the whole index again.
+func TestFacetTablePerSegment(t *testing.T) {
+	ix, set, pages := openOwn(t)
+	ctx := context.Background()
+	built := func() int {
+		ix.pairs.dmu.Lock()
+		defer ix.pairs.dmu.Unlock()
+		return ix.pairs.dict.built
+	}
+	if _, err := ix.Search(ctx, Query{Text: "gdpr"}); err != nil {
+		t.Fatal(err)
+	}
+	before := built() // one per segment of the rebuilt index
+	extra := DocFromPage(pages[0], set)
+	extra.Slug += "-copy"
+	if err := ix.Put(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, Query{Text: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := built() - before; got != 1 {
+		t.Errorf("%d segment tables built after one page was written, want 1 (its segment)", got)
+	}
+	sum := 0
+	for _, f := range res.Facets["standard"] {
+		sum += f.Count
+	}
+	if res.Total != len(pages)+1 || sum != 2*res.Total {
+		t.Errorf("after the write: %d pages, standard counts sum to %d; want %d and twice that", res.Total, sum, len(pages)+1)
+	}
+}

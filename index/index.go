@@ -38,6 +38,10 @@ type Index struct {
 	alias bleve.IndexAlias
 	names atomic.Pointer[names] // swapped by SetStandards
 	pairs pairTables            // for facet counts; see facets.go
+	cache resultCache           // recent answers; see cache.go
+	// gen counts the writes, so that the cache serves no answer from
+	// before one.
+	gen atomic.Uint64
 
 	// wmu orders writers: Put and Delete wait for a running Reindex, so no
 	// write lands in an index about to be thrown away.
@@ -57,7 +61,8 @@ func Open(dir string, set Standards) (*Index, error) {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
 	ix := &Index{dir: dir}
-	ix.names.Store(newNames(profilesOf(set)))
+	ix.cache.max = DefaultCacheSize
+	ix.storeNames(set)
 	name, err := os.ReadFile(filepath.Join(dir, currentFile))
 	switch {
 	case err == nil && strings.TrimSpace(string(name)) != "":
@@ -98,11 +103,21 @@ func Open(dir string, set Standards) (*Index, error) {
 	return ix, nil
 }
 
+// SetCacheSize sets how many recent answers are kept (DefaultCacheSize
+// unless set); 0 turns the cache off.
+func (ix *Index) SetCacheSize(n int) { ix.cache.setSize(n) }
+
 // SetStandards replaces the profiles the index reads queries and counts
 // facets with, as when the server reloads them: a new alias is understood
 // at once. The pages' own text changes when they are indexed again.
-func (ix *Index) SetStandards(set Standards) {
-	ix.names.Store(newNames(profilesOf(set)))
+func (ix *Index) SetStandards(set Standards) { ix.storeNames(set) }
+
+// storeNames reads the profiles, their cards included, before any query
+// needs them: analyzing 200 cards is 20 ms a visitor need not wait for.
+func (ix *Index) storeNames(set Standards) {
+	n := newNames(profilesOf(set))
+	n.cardsOnce.Do(n.readCards)
+	ix.names.Store(n)
 }
 
 func profilesOf(set Standards) []*profile.Profile {
@@ -238,6 +253,7 @@ func (ix *Index) Put(ctx context.Context, d Doc) error {
 	}
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
+	defer ix.gen.Add(1)
 	if err := ix.alias.Index(d.Slug, d.fields()); err != nil {
 		return fmt.Errorf("index put %s: %w", d.Slug, err)
 	}
@@ -247,12 +263,13 @@ func (ix *Index) Put(ctx context.Context, d Doc) error {
 
 // Apply adds or replaces puts and removes deletes in one Bleve batch
 // (batchSize at most per batch). Every batch is a new segment and a new
-// snapshot, which the next search pays for (its facet table) and the
-// merger works off: a burst of changes written page by page kept searches
-// slow for as long as it lasted.
+// snapshot, which the next search pays for (the new segment's facet table,
+// and answers no longer cached) and the merger works off: a burst of
+// changes written page by page kept searches slow for as long as it lasted.
 func (ix *Index) Apply(ctx context.Context, puts []Doc, deletes []string) error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
+	defer ix.gen.Add(1)
 	batch := ix.alias.NewBatch()
 	if batch == nil { // closed, or being swapped by a failed Reindex
 		return fmt.Errorf("index batch: %w", bleve.ErrorIndexClosed)
@@ -299,6 +316,7 @@ func (ix *Index) Apply(ctx context.Context, puts []Doc, deletes []string) error 
 func (ix *Index) Delete(ctx context.Context, slug string) error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
+	defer ix.gen.Add(1)
 	if err := ix.alias.Delete(slug); err != nil {
 		return fmt.Errorf("index delete %s: %w", slug, err)
 	}
@@ -350,6 +368,7 @@ func (ix *Index) Reindex(ctx context.Context, docs iter.Seq[Doc]) error {
 	// Swap waits for running searches on old to finish (the alias holds a
 	// read lock for each), so closing old afterwards cannot cut one short.
 	ix.alias.Swap([]bleve.Index{next}, []bleve.Index{old})
+	ix.gen.Add(1)
 	ix.cur, ix.curName, ix.stale = next, name, false
 	ix.mu.Unlock()
 
@@ -405,6 +424,7 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	ix.cache.setSize(0)
 	ix.alias.Close()
 	if err := ix.cur.Close(); err != nil {
 		return fmt.Errorf("close index: %w", err)

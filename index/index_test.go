@@ -483,3 +483,75 @@ func TestApplyBatches(t *testing.T) {
 		t.Error("apply after close succeeded")
 	}
 }
+
+// TestCacheForgetsOnWrite: a cached answer is not served once the index or
+// the profiles changed, and a caller changing its answer does not change
+// the cache's.
+func TestCacheForgetsOnWrite(t *testing.T) {
+	set := loadProfiles(t)
+	ix, err := Open(t.TempDir(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	search := func() Result {
+		t.Helper()
+		res, err := ix.Search(ctx, Query{Text: "zebra"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := search(); res.Total != 0 {
+		t.Fatalf("empty index: %d hits", res.Total)
+	}
+	d := Doc{Slug: "a-vs-b", Title: "A vs B", Standards: []string{"a", "b"}, Verdict: "The zebra audit."}
+	steps := []struct {
+		name  string
+		write func() error
+		want  int
+	}{
+		{"put", func() error { return ix.Put(ctx, d) }, 1},
+		{"delete", func() error { return ix.Delete(ctx, d.Slug) }, 0},
+		{"apply", func() error { return ix.Apply(ctx, []Doc{d}, nil) }, 1},
+		{"reindex", func() error { return ix.Reindex(ctx, docsOf(nil, set)) }, 0},
+	}
+	for _, s := range steps {
+		search() // cached before the write
+		if err := s.write(); err != nil {
+			t.Fatal(err)
+		}
+		if res := search(); res.Total != s.want {
+			t.Errorf("after %s: %d hits, want %d", s.name, res.Total, s.want)
+		}
+	}
+	if err := ix.Put(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	res := search()
+	res.Hits[0].Slug = "changed"
+	if again := search(); again.Hits[0].Slug != d.Slug {
+		t.Errorf("a caller's change reached the cache: %q", again.Hits[0].Slug)
+	}
+	// New profiles: "gdpr" finds the page of standard gdpr (whose text does
+	// not say it) only while the profiles name gdpr.
+	g := Doc{Slug: "b-vs-gdpr", Title: "B vs G", Standards: []string{"b", "gdpr"}, Verdict: "Nothing."}
+	if err := ix.Put(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	total := func() int {
+		res, err := ix.Search(ctx, Query{Text: "gdpr"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if got := total(); got != 1 {
+		t.Fatalf("gdpr: %d hits, want 1", got)
+	}
+	ix.SetStandards(nil)
+	if got := total(); got != 0 {
+		t.Errorf("gdpr with no profiles: %d hits, want 0", got)
+	}
+}

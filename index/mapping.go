@@ -15,7 +15,7 @@ import (
 
 // mappingVersion changes whenever the mapping does; an index built with an
 // older one is rebuilt by Reindex (Open reports it through Stale).
-const mappingVersion = "5"
+const mappingVersion = "7"
 
 const (
 	analyzerPrefix      = "versus_prefix"       // titles cut into word beginnings, for search-as-you-type
@@ -36,8 +36,13 @@ var textFields = []struct {
 	{"body", 1},
 }
 
-// highlightFields give fragments.
-var highlightFields = []string{"body"}
+// highlightFields give fragments: the page's own words (description,
+// verdict, FAQ), stored with their term vectors. The body is searched but
+// neither stored nor given term vectors: most of it is the two standards'
+// sections, the same on each of a standard's pages, so a fragment from it
+// would not tell hits apart, and storing it cost most of the index's size
+// and most of the time spent highlighting.
+var highlightFields = []string{"summary"}
 
 // facetFields are the keyword fields a search can be narrowed by.
 var facetFields = []string{"standard", "issuer", "kind", "jurisdiction", "industry"}
@@ -69,11 +74,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 
 	dm := mapping.NewDocumentStaticMapping()
-	text := func(store bool) *mapping.FieldMapping {
+	text := func(store, highlight bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.Store = store
-		f.IncludeTermVectors = store // highlighting needs term vectors
+		f.IncludeTermVectors = highlight // highlighting needs term vectors
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -88,17 +93,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 	dm.AddFieldMappingsAt("slug", kw(true, false))
-	dm.AddFieldMappingsAt("title", text(true))
+	dm.AddFieldMappingsAt("title", text(true, false))
 	ng := mapping.NewTextFieldMapping()
 	ng.Analyzer = analyzerPrefix
 	ng.Store, ng.IncludeInAll, ng.IncludeTermVectors, ng.DocValues = false, false, false, false
 	dm.AddFieldMappingsAt("title_ngram", ng)
-	dm.AddFieldMappingsAt("names", text(false))
+	dm.AddFieldMappingsAt("names", text(false, false))
+	dm.AddFieldMappingsAt("body", text(false, false))
 	for _, f := range highlightFields {
-		dm.AddFieldMappingsAt(f, text(true))
+		dm.AddFieldMappingsAt(f, text(true, true))
 	}
-	dm.AddFieldMappingsAt("card_a", text(false))
-	dm.AddFieldMappingsAt("card_b", text(false))
 	// Facet fields are for filtering; counting goes through the one
 	// single-valued "pair" field (see facets.go).
 	for _, f := range facetFields {

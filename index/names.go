@@ -1,10 +1,15 @@
 package index
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
 
 	"github.com/versus-dev/versus/internal/profile"
 )
@@ -17,6 +22,80 @@ type names struct {
 	byID     map[string]*profile.Profile
 	maxWords int
 	facets   sync.Map // pair key -> map[facet][]value, see pairFacets
+
+	cardsOnce sync.Once
+	cards     []standardCard // see described
+}
+
+// standardCard is the terms of one standard's card, as the body's analyzer
+// reads them.
+type standardCard struct {
+	id    string
+	terms map[string]bool
+}
+
+// maxCardStandards bounds the standards a query's words may describe: words
+// found on more cards than this ("compliance standard") pick none out.
+const maxCardStandards = 20
+
+// described returns the standards whose card holds every term the text
+// analyzes to (its words stemmed as the index stems them), in id order;
+// none when more than maxCardStandards do. The cards are the profiles',
+// matched here once per query rather than indexed on each of a standard's
+// pages, where a two-word query read two postings lists of up to every page.
+func (n *names) described(text string) []string {
+	n.cardsOnce.Do(n.readCards)
+	terms := termSet(text)
+	if len(terms) == 0 {
+		return nil
+	}
+	var out []string
+	for _, c := range n.cards {
+		all := true
+		for t := range terms {
+			if !c.terms[t] {
+				all = false
+				break
+			}
+		}
+		if all {
+			if len(out) == maxCardStandards {
+				return nil
+			}
+			out = append(out, c.id)
+		}
+	}
+	return out
+}
+
+// readCards analyzes every standard's card, once per set of profiles.
+func (n *names) readCards() {
+	ids := make([]string, 0, len(n.byID))
+	for id := range n.byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		n.cards = append(n.cards, standardCard{id: id, terms: termSet(card(n.byID[id]))})
+	}
+}
+
+// textAnalyzer is the analyzer of the text fields (English: lower-cased,
+// stop words dropped, stemmed).
+var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	if err != nil {
+		panic(fmt.Sprintf("index: analyzer %s: %v", en.AnalyzerName, err))
+	}
+	return a
+})
+
+func termSet(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range textAnalyzer().Analyze([]byte(text)) {
+		out[string(t.Term)] = true
+	}
+	return out
 }
 
 func newNames(ps []*profile.Profile) *names {
@@ -222,10 +301,10 @@ func (n *names) unique(match func(string) bool) (string, bool) {
 }
 
 // mentions finds the standards named anywhere in s, longest names first,
-// in the order they appear.
-func (n *names) mentions(s string) []string {
+// in the order they appear. It also returns the words that named them (one
+// span per mention, normalized) and the words left over.
+func (n *names) mentions(s string) (ids, spans, rest []string) {
 	w := strings.Fields(normalize(s))
-	var ids []string
 	seen := map[string]bool{}
 	for i := 0; i < len(w); {
 		matched := 0
@@ -236,16 +315,18 @@ func (n *names) mentions(s string) []string {
 					seen[id] = true
 					ids = append(ids, id)
 				}
+				spans = append(spans, key)
 				matched = j - i
 				break
 			}
 		}
 		if matched == 0 {
+			rest = append(rest, w[i])
 			matched = 1
 		}
 		i += matched
 	}
-	return ids
+	return ids, spans, rest
 }
 
 // isCommonWord keeps a lone number or short word from counting as a mention

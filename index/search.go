@@ -85,6 +85,13 @@ type Understood struct {
 	Parsed    Parsed
 	Standards []string // profile ids the query names
 	Pair      string   // the slug of the pair's page when the query names two standards
+
+	// spans are the words that named Standards, as typed; rest the words
+	// left for free text. A standard's name is matched as one thing (its
+	// pages, and pages whose text has all its words), not word by word in
+	// every field: "ISO 27001" is not every page that says "ISO".
+	spans []string
+	rest  string
 }
 
 // Boosts of the query understanding: a named pair's page must outrank any
@@ -109,28 +116,39 @@ func understand(n *names, text string) Understood {
 	if u.Parsed.Text == "" {
 		return u
 	}
+	u.rest = u.Parsed.Terms()
 	if u.Parsed.IsPair() {
 		// Each side of a comparison is a standard's name, so a short
 		// unique beginning ("pci") is enough.
-		a, okA := n.resolve(u.Parsed.Sides[0], 3)
-		b, okB := n.resolve(u.Parsed.Sides[1], 3)
-		switch {
-		case okA && okB && a != b:
-			u.Standards = []string{a, b}
-		case okA:
-			u.Standards = []string{a}
-		case okB:
-			u.Standards = []string{b}
+		var rest []string
+		for _, side := range u.Parsed.Sides {
+			id, ok := n.resolve(side, 3)
+			switch {
+			case !ok:
+				rest = append(rest, side)
+				continue
+			case !slices.Contains(u.Standards, id):
+				u.Standards = append(u.Standards, id)
+			}
+			u.spans = append(u.spans, normalize(side))
+		}
+		if len(u.Standards) > 0 {
+			u.rest = strings.Join(rest, " ")
 		}
 	}
 	if len(u.Standards) < 2 {
-		if m := n.mentions(u.Parsed.Text); len(m) > len(u.Standards) {
-			u.Standards = m
+		if m, spans, rest := n.mentions(u.Parsed.Text); len(m) > len(u.Standards) {
+			u.Standards, u.spans = m, spans
+			if u.Parsed.IsPair() { // "vs", "difference between": no text to match
+				rest = slices.DeleteFunc(rest, func(w string) bool { return connectorWords[w] })
+			}
+			u.rest = strings.Join(rest, " ")
 		}
 	}
 	if len(u.Standards) == 0 {
 		if id, ok := n.resolve(u.Parsed.Text, 4); ok {
 			u.Standards = []string{id}
+			u.spans, u.rest = []string{normalize(u.Parsed.Text)}, ""
 		}
 	}
 	if len(u.Standards) == 2 {
@@ -143,8 +161,84 @@ func understand(n *names, text string) Understood {
 	return u
 }
 
+// connectorWords are the words of connectors and lead-ins.
+var connectorWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, group := range connectors {
+		for _, c := range group {
+			for _, w := range strings.Fields(normalize(c)) {
+				m[w] = true
+			}
+		}
+	}
+	for _, l := range leadIns {
+		for _, w := range strings.Fields(normalize(l)) {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
 func buildQuery(n *names, u Understood) query.Query {
-	text := matchText(u.Parsed.Terms())
+	var clauses []query.Query
+	if u.rest != "" {
+		text := matchText(u.rest)
+		clauses = textClauses(text)
+		// Every word of the query describing one standard: "privacy certification".
+		if len(strings.Fields(text)) > 1 {
+			if ids := n.described(text); len(ids) > 0 {
+				cs := make([]query.Query, len(ids))
+				for i, id := range ids {
+					t := bleve.NewTermQuery(id)
+					t.SetField("standard")
+					cs[i] = t
+				}
+				d := bleve.NewDisjunctionQuery(cs...)
+				d.SetBoost(boostCard)
+				clauses = append(clauses, d)
+			}
+		}
+	}
+	for i, id := range u.Standards {
+		t := bleve.NewTermQuery(id)
+		t.SetField("standard")
+		t.SetBoost(boostStandard)
+		clauses = append(clauses, t)
+		// Pages whose text names it: by its short name (synonyms:
+		// "sarbanes oxley" also finds the body's "SOX") and as typed.
+		exp := n.expansion(id)
+		for _, name := range []string{exp, spanOf(u, i)} {
+			if name == "" || (name != exp && name == normalize(exp)) {
+				continue
+			}
+			m := bleve.NewMatchQuery(name)
+			m.SetField("body")
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.SetBoost(boostSynonym)
+			clauses = append(clauses, m)
+		}
+	}
+	if u.Pair != "" {
+		a, b, _ := strings.Cut(u.Pair, "-vs-")
+		d := bleve.NewDocIDQuery([]string{u.Pair, page.Slug(b, a)})
+		d.SetBoost(boostPair)
+		clauses = append(clauses, d)
+	}
+	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// spanOf is the words that named the i-th standard, when they are known
+// one for one.
+func spanOf(u Understood, i int) string {
+	if len(u.spans) == len(u.Standards) {
+		return u.spans[i]
+	}
+	return ""
+}
+
+// textClauses match free text: words in titles, names and the body, typos
+// in titles and names, and half-typed title words.
+func textClauses(text string) []query.Query {
 	var clauses []query.Query
 	match := func(field string, boost float64) *query.MatchQuery {
 		m := bleve.NewMatchQuery(text)
@@ -154,14 +248,6 @@ func buildQuery(n *names, u Understood) query.Query {
 	}
 	for _, f := range textFields {
 		clauses = append(clauses, match(f.name, f.boost))
-	}
-	// Every word of the query describing one standard: "privacy certification".
-	if len(strings.Fields(text)) > 1 {
-		for _, f := range []string{"card_a", "card_b"} {
-			m := match(f, boostCard)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			clauses = append(clauses, m)
-		}
 	}
 	// Typos in words of titles and names: "hippa", "sarbanes oxly". Numbers
 	// are left out: 27001, 27002 and 27701 are one edit apart and all real
@@ -183,27 +269,7 @@ func buildQuery(n *names, u Understood) query.Query {
 	p := match("title_ngram", boostPrefix)
 	p.Analyzer = analyzerPrefixQuery
 	p.SetOperator(query.MatchQueryOperatorAnd)
-	clauses = append(clauses, p)
-
-	for _, id := range u.Standards {
-		t := bleve.NewTermQuery(id)
-		t.SetField("standard")
-		t.SetBoost(boostStandard)
-		clauses = append(clauses, t)
-		// Synonyms: "sarbanes oxley" also finds the body's "SOX".
-		m := bleve.NewMatchQuery(n.expansion(id))
-		m.SetField("body")
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetBoost(boostSynonym)
-		clauses = append(clauses, m)
-	}
-	if u.Pair != "" {
-		a, b, _ := strings.Cut(u.Pair, "-vs-")
-		d := bleve.NewDocIDQuery([]string{u.Pair, page.Slug(b, a)})
-		d.SetBoost(boostPair)
-		clauses = append(clauses, d)
-	}
-	return bleve.NewDisjunctionQuery(clauses...)
+	return append(clauses, p)
 }
 
 // matchText is the text the free-text clauses match: the words of one
@@ -232,6 +298,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	q.Offset = max(q.Offset, 0)
 
 	n := ix.names.Load() // one set of profiles for the whole search
+	key, gen := cacheKey(q), ix.gen.Load()
+	if r, ok := ix.cache.get(key, gen, n); ok {
+		return cloneResult(r), nil
+	}
+	out, err := ix.search(ctx, n, q)
+	if err == nil {
+		ix.cache.put(key, gen, ix.gen.Load(), n, cloneResult(out))
+	}
+	return out, err
+}
+
+func (ix *Index) search(ctx context.Context, n *names, q Query) (Result, error) {
 	u := understand(n, q.Text)
 	if u.Pair != "" && len(u.Standards) == 2 {
 		gap, err := ix.gap(ctx, n, u)
@@ -319,7 +397,7 @@ func (ix *Index) highlight(ctx context.Context, n *names, u Understood, hits []H
 		}
 	}
 	m := bleve.NewMatchQuery(strings.Join(uniq, " "))
-	m.SetField("body")
+	m.SetField(highlightFields[0])
 	qq := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), m)
 	req := bleve.NewSearchRequestOptions(qq, len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)

@@ -38,7 +38,10 @@ func FacetNames() []string { return append([]string(nil), facetFields...) }
 
 // Result is one page of hits; its JSON is the /api/search answer.
 type Result struct {
-	Total  int                     `json:"total"`
+	Total int `json:"total"`
+	// Cached says the answer came from the result cache, not a search:
+	// the server says so in its Server-Timing, so a bench can tell the two.
+	Cached bool                    `json:"-"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetCount `json:"facets"`
 	// Gap is set when the query names two standards whose comparison is not
@@ -300,7 +303,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	n := ix.names.Load() // one set of profiles for the whole search
 	key, gen := cacheKey(q), ix.gen.Load()
 	if r, ok := ix.cache.get(key, gen, n); ok {
-		return cloneResult(r), nil
+		r = cloneResult(r)
+		r.Cached = true
+		return r, nil
 	}
 	out, err := ix.search(ctx, n, q)
 	if err == nil {

@@ -219,7 +219,11 @@ func (s *Site) APISearch(w http.ResponseWriter, r *http.Request) {
 	}
 	// The search's own time, without the network or the JSON: what the
 	// scale bench reports as search p50/p99 in process.
-	w.Header().Set("Server-Timing", fmt.Sprintf("search;dur=%.3f", float64(time.Since(t0).Nanoseconds())/1e6))
+	st := fmt.Sprintf("search;dur=%.3f", float64(time.Since(t0).Nanoseconds())/1e6)
+	if res.Cached {
+		st += ", cache;desc=hit"
+	}
+	w.Header().Set("Server-Timing", st)
 	writeJSON(w, http.StatusOK, paged(res, q))
 }
 

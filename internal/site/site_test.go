@@ -135,6 +135,10 @@ func TestAPISearch(t *testing.T) {
 	if st := h.Get("Server-Timing"); !regexp.MustCompile(`^search;dur=[0-9]+\.[0-9]{3}$`).MatchString(st) {
 		t.Errorf("Server-Timing %q, want search;dur=<ms>", st)
 	}
+	// The same query again is answered from the result cache, and says so.
+	if _, h2, _ := get(t, srv, "/api/search?q="+url.QueryEscape("27001 vs soc 2")+"&limit=5"); !regexp.MustCompile(`^search;dur=[0-9]+\.[0-9]{3}, cache;desc=hit$`).MatchString(h2.Get("Server-Timing")) {
+		t.Errorf("Server-Timing %q on a repeated query, want search;dur=<ms>, cache;desc=hit", h2.Get("Server-Timing"))
+	}
 	// The contract's shape, read generically.
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(body), &raw); err != nil {

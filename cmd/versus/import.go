@@ -110,6 +110,11 @@ func runImportCISO(w io.Writer, dir, out, profilesDir string, dryRun bool) error
 		return fail(err)
 	}
 
+	plan, err := overlap.PlanFrameworks(lib, set, os.DirFS(profilesDir), ".")
+	if err != nil {
+		return &exitError{1, fmt.Errorf("import ciso-assistant: %w", err)}
+	}
+	set = plan.Set // overlap is derived with the frameworks the profiles will name
 	rep := overlap.Import(lib, old, set.All())
 	commit := rep.Data.Source.Commit
 	if commit == "" {
@@ -155,9 +160,41 @@ func runImportCISO(w io.Writer, dir, out, profilesDir string, dryRun bool) error
 	fmt.Fprintf(w, "%d pairs: %d with direct figures, %d through a hub; %d added, %d removed, %d changed\n",
 		len(set.Pairs()), direct, hub, counts["added"], counts["removed"], counts["changed"])
 
+	for _, c := range plan.Changes {
+		fmt.Fprintf(w, "profile %s:%d\n", filepath.Join(profilesDir, c.File), c.Line)
+		if c.OldLine != "" {
+			fmt.Fprintf(w, "  - %s\n", c.OldLine)
+		}
+		fmt.Fprintf(w, "  + %s\n", c.NewLine)
+		for _, why := range c.Why {
+			fmt.Fprintf(w, "    why: %s\n", why)
+		}
+	}
+	for _, n := range plan.Notes {
+		loc := filepath.Join(profilesDir, n.File)
+		if n.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, n.Line)
+		}
+		fmt.Fprintf(w, "profile note: %s: %s\n", loc, n.Msg)
+	}
+	fmt.Fprintf(w, "%d profiles' frameworks to change, %d notes\n", len(plan.Changes), len(plan.Notes))
+
 	b, err := rep.Data.Marshal()
 	if err != nil {
 		return fail(err)
+	}
+	if !dryRun {
+		// Profiles first: the data names their new frameworks. Each file is
+		// replaced whole or not at all.
+		for _, c := range plan.Changes {
+			p := filepath.Join(profilesDir, c.File)
+			if err := writeFileAtomic(p, c.Data); err != nil {
+				return fail(err)
+			}
+			fmt.Fprintf(w, "wrote %s\n", p)
+		}
+	} else if len(plan.Changes) > 0 {
+		fmt.Fprintf(w, "dry run: profiles not written\n")
 	}
 	switch {
 	case string(b) == string(oldBytes):
@@ -181,8 +218,13 @@ func withDir(dir string, e *cisolib.Error) string {
 	return strings.TrimSpace(c.Error())
 }
 
-// writeFileAtomic replaces path with b, never leaving half a file.
+// writeFileAtomic replaces path with b, never leaving half a file. The file
+// keeps its mode; a new one is 0644.
 func writeFileAtomic(path string, b []byte) error {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -195,7 +237,7 @@ func writeFileAtomic(path string, b []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

@@ -86,11 +86,13 @@ const (
 
 // File is one parsed library file.
 type File struct {
-	Name    string // the file's name as given to Parse
-	Kind    Kind
-	URN     string // the library's urn
-	RefID   string // the library's ref_id
-	Version int    // the library's version
+	Name     string // the file's name as given to Parse
+	Kind     Kind
+	URN      string // the library's urn
+	RefID    string // the library's ref_id
+	LibName  string // the library's name; may be empty
+	Provider string // who publishes the standard (the library's provider); may be empty
+	Version  int    // the library's version: the file's revision, not the standard's edition
 
 	Framework *Framework // when Kind is KindFramework
 	Sets      []Set      // when Kind is KindMapping, in file order
@@ -101,6 +103,7 @@ type Framework struct {
 	URN    string
 	ID     string // the URN suffix, e.g. "iso27001-2022"
 	RefID  string
+	Name   string          // may be empty
 	Nodes  int             // every requirement node
 	Assess map[string]bool // node urn → assessable
 }
@@ -174,6 +177,12 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, err
 	}
 	if f.Version, err = p.int(root, "", "version"); err != nil {
+		return nil, err
+	}
+	if f.LibName, err = p.optStr(root, "", "name"); err != nil {
+		return nil, err
+	}
+	if f.Provider, err = p.optStr(root, "", "provider"); err != nil {
 		return nil, err
 	}
 	objs, err := p.child(root, "", "objects", yaml.MappingNode)
@@ -289,6 +298,18 @@ func (p parser) str(m *yaml.Node, parent, key string) (string, error) {
 	return v.Value, nil
 }
 
+// optStr reads an optional string field: absent or null is "".
+func (p parser) optStr(m *yaml.Node, parent, key string) (string, error) {
+	v := field(m, key)
+	if v == nil || v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return "", nil
+	}
+	if v.Kind != yaml.ScalarNode {
+		return "", p.errf(v, join(parent, key), "want a string, got %s", kindName(v))
+	}
+	return strings.TrimSpace(v.Value), nil
+}
+
 func (p parser) int(m *yaml.Node, parent, key string) (int, error) {
 	v := field(m, key)
 	if v == nil {
@@ -330,11 +351,15 @@ func (p parser) framework(fw *yaml.Node) (*Framework, error) {
 	if err != nil {
 		return nil, err
 	}
+	name, err := p.optStr(fw, at, "name")
+	if err != nil {
+		return nil, err
+	}
 	nodes, err := p.child(fw, at, "requirement_nodes", yaml.SequenceNode)
 	if err != nil {
 		return nil, err
 	}
-	f := &Framework{URN: urn, ID: id, RefID: ref, Nodes: len(nodes.Content), Assess: make(map[string]bool, len(nodes.Content))}
+	f := &Framework{URN: urn, ID: id, RefID: ref, Name: name, Nodes: len(nodes.Content), Assess: make(map[string]bool, len(nodes.Content))}
 	first := make(map[string]int, len(nodes.Content))
 	for i, n := range nodes.Content {
 		np := fmt.Sprintf("%s.requirement_nodes[%d]", at, i)

@@ -50,7 +50,9 @@ func SplitEdition(id string) (e Edition, ok bool) {
 
 // year says whether the edition is a year ("2022"), which is never compared
 // with a version number ("2").
-func (e Edition) year() bool { return e.Marker == "" && len(e.Nums) == 1 && e.Nums[0] >= 1900 && e.Nums[0] <= 2999 }
+func (e Edition) year() bool {
+	return e.Marker == "" && len(e.Nums) == 1 && e.Nums[0] >= 1900 && e.Nums[0] <= 2999
+}
 
 // NewerThan says whether e is a later edition of the same framework as o:
 // the same stem, separator and marker, numbers of the same kind (year or

@@ -190,3 +190,100 @@ func FuzzSplitEdition(f *testing.F) {
 		}
 	})
 }
+
+// TestShippedProfilesNeedNoFrameworkChange plans the frameworks lines of the
+// profiles in profiles/ against the library in ../shared: none must change,
+// and any note is listed, so a newer library shows here what it would do.
+func TestShippedProfilesNeedNoFrameworkChange(t *testing.T) {
+	if _, err := os.Stat(sharedLibrary); err != nil {
+		t.Skipf("no CISO Assistant library at %s (%v): the profiles' frameworks are not checked against it", sharedLibrary, err)
+	}
+	lib, err := cisolib.ReadDir(os.DirFS(sharedLibrary), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "profiles")
+	set, err := profile.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanFrameworks(lib, set, os.DirFS(dir), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range plan.Changes {
+		t.Errorf("%s:%d would change: %q → %q (%s)", c.File, c.Line, c.OldLine, c.NewLine, strings.Join(c.Why, "; "))
+	}
+	for _, n := range plan.Notes {
+		t.Errorf("%s:%d: %s", n.File, n.Line, n.Msg)
+	}
+	if plan.Set != set {
+		t.Error("with no change the plan must keep the loaded profiles")
+	}
+}
+
+// TestRealLibraryEditions runs the edition rule on the real library with
+// shipped profiles turned back to older editions, in memory.
+func TestRealLibraryEditions(t *testing.T) {
+	if _, err := os.Stat(sharedLibrary); err != nil {
+		t.Skipf("no CISO Assistant library at %s (%v): the edition rule is not tried on it", sharedLibrary, err)
+	}
+	lib, err := cisolib.ReadDir(os.DirFS(sharedLibrary), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "profiles")
+	pf := fstest.MapFS{}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := map[string][2]string{ // profile → its frameworks value now, and an older one
+		"iso-27001":    {"[iso27001-2022]", "[iso27001-2013]"},         // no file: renamed to 2022
+		"nist-800-171": {"[nist-800-171-rev3]", "[nist-800-171-rev2]"}, // the file is there: kept, rev3 noted
+		"nist-csf":     {"[nist-csf-2.0]", "[nist-csf-1.0]"},           // 1.1 and 2.0 newer: ambiguous
+	}
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := back[strings.TrimSuffix(e.Name(), ".yaml")]; ok {
+			if !bytes.Contains(b, []byte("frameworks: "+r[0])) {
+				t.Fatalf("%s no longer names %s", e.Name(), r[0])
+			}
+			b = bytes.Replace(b, []byte("frameworks: "+r[0]), []byte("frameworks: "+r[1]), 1)
+		}
+		pf[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	set, err := profile.LoadFS(pf, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanFrameworks(lib, set, pf, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 || plan.Changes[0].Profile != "iso-27001" || plan.Changes[0].NewLine != "frameworks: [iso27001-2022]" {
+		t.Fatalf("changes %+v, want iso-27001 back to iso27001-2022", plan.Changes)
+	}
+	var notes []string
+	for _, n := range plan.Notes {
+		notes = append(notes, n.Profile+": "+n.Msg)
+	}
+	want := []string{
+		"nist-800-171: names nist-800-171-rev2, which the folder holds; it also holds the newer nist-800-171-rev3",
+		"nist-csf: nist-csf-1.0 has no framework file here, and nist-csf-1.1 and nist-csf-2.0 are all newer editions of it: ambiguous",
+	}
+	if len(notes) != len(want) {
+		t.Fatalf("notes %q, want %q", notes, want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(notes[i], want[i]) {
+			t.Errorf("note %q, want %q…", notes[i], want[i])
+		}
+	}
+}

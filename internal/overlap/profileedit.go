@@ -133,7 +133,7 @@ func RenameFrameworks(file string, data []byte, ren map[string]string) ([]byte, 
 }
 
 // InsertFrameworks adds a `frameworks: [ids]` line to a profile that has
-// none, in a stable place: after a one-line `jurisdiction:`, else before the
+// none (or fills an empty `frameworks: []`), in a stable place: after a one-line `jurisdiction:`, else before the
 // key that follows it, else before `industries:`, else at the end. It
 // returns the new bytes and the new line's number.
 func InsertFrameworks(file string, data []byte, ids []string) ([]byte, int, error) {
@@ -141,47 +141,63 @@ func InsertFrameworks(file string, data []byte, ids []string) ([]byte, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	if k, _ := keyValue(m, "frameworks"); k != nil {
-		return nil, k.Line, &EditError{File: file, Line: k.Line, Msg: "already has a frameworks line"}
-	}
 	for _, id := range ids {
 		if !plainID.MatchString(id) {
 			return nil, 0, &EditError{File: file, Msg: fmt.Sprintf("%q is not a framework id", id)}
 		}
 	}
+	if k, v := keyValue(m, "frameworks"); k != nil {
+		// An empty flow list ("frameworks: []") is filled in place.
+		off := offsetOf(data, v.Line, v.Column)
+		if v.Kind != yaml.SequenceNode || len(v.Content) > 0 || off < 0 || !bytes.HasPrefix(data[off:], []byte("[]")) {
+			return nil, k.Line, &EditError{File: file, Line: k.Line, Msg: "already has a frameworks line"}
+		}
+		b := append(append(append([]byte{}, data[:off]...), "["+join(ids, ", ")+"]"...), data[off+2:]...)
+		if err := checkEdit(file, data, b, ids); err != nil {
+			return nil, k.Line, err
+		}
+		return b, k.Line, nil
+	}
 	nl := "\n"
 	if bytes.Contains(data, []byte("\r\n")) {
 		nl = "\r\n"
 	}
-	line := 0
+	// Places to try, in order; the first whose result reads back right wins
+	// (a quoted jurisdiction may run over several lines).
+	var places []int
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Value != "jurisdiction" {
 			continue
 		}
-		if v.Kind == yaml.ScalarNode && v.Line == k.Line && v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && (i+2 >= len(m.Content) || m.Content[i+2].Line == k.Line+1) {
-			line = k.Line + 1
-		} else if i+2 < len(m.Content) {
-			line = m.Content[i+2].Line
+		if v.Kind == yaml.ScalarNode && v.Line == k.Line && v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			places = append(places, k.Line+1)
+		}
+		if i+2 < len(m.Content) {
+			places = append(places, m.Content[i+2].Line)
 		}
 	}
-	if line == 0 {
-		if k, _ := keyValue(m, "industries"); k != nil {
-			line = k.Line
-		}
+	if k, _ := keyValue(m, "industries"); k != nil {
+		places = append(places, k.Line)
 	}
-	var b []byte
 	text := "frameworks: [" + join(ids, ", ") + "]" + nl
-	if off := lineStart(data, line); line > 0 && off >= 0 && off <= len(data) {
-		b = append(append(append([]byte{}, data[:off]...), text...), data[off:]...)
-	} else {
-		b = append([]byte{}, data...)
-		if len(b) > 0 && b[len(b)-1] != '\n' {
-			b = append(b, nl...)
+	var last error
+	for _, line := range places {
+		off := lineStart(data, line)
+		if off < 0 || off > len(data) {
+			continue
 		}
-		line = bytes.Count(b, []byte("\n")) + 1
-		b = append(b, text...)
+		b := append(append(append([]byte{}, data[:off]...), text...), data[off:]...)
+		if last = checkEdit(file, data, b, ids); last == nil {
+			return b, line, nil
+		}
 	}
+	b := append([]byte{}, data...)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, nl...)
+	}
+	line := bytes.Count(b, []byte("\n")) + 1
+	b = append(b, text...)
 	if err := checkEdit(file, data, b, ids); err != nil {
 		return nil, line, err
 	}

@@ -122,6 +122,25 @@ func runImportCISO(w io.Writer, dir, out, profilesDir string, dryRun bool) error
 	}
 	fmt.Fprintf(w, "read %s: %d framework files, %d mapping files, %d other files skipped (upstream commit %s)\n",
 		dir, rep.Frameworks, rep.Mappings, len(rep.Others), commit)
+	for _, c := range plan.Changes {
+		fmt.Fprintf(w, "profile %s:%d\n", filepath.Join(profilesDir, c.File), c.Line)
+		if c.OldLine != "" {
+			fmt.Fprintf(w, "  - %s\n", c.OldLine)
+		}
+		fmt.Fprintf(w, "  + %s\n", c.NewLine)
+		for _, why := range c.Why {
+			fmt.Fprintf(w, "    why: %s\n", why)
+		}
+	}
+	for _, n := range plan.Notes {
+		loc := filepath.Join(profilesDir, n.File)
+		if n.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, n.Line)
+		}
+		fmt.Fprintf(w, "profile note: %s: %s\n", loc, n.Msg)
+	}
+	fmt.Fprintf(w, "%d profiles' frameworks to change, %d notes\n", len(plan.Changes), len(plan.Notes))
+
 	for _, s := range rep.Warnings {
 		fmt.Fprintf(w, "note: %s\n", s)
 	}
@@ -159,25 +178,6 @@ func runImportCISO(w io.Writer, dir, out, profilesDir string, dryRun bool) error
 	}
 	fmt.Fprintf(w, "%d pairs: %d with direct figures, %d through a hub; %d added, %d removed, %d changed\n",
 		len(set.Pairs()), direct, hub, counts["added"], counts["removed"], counts["changed"])
-
-	for _, c := range plan.Changes {
-		fmt.Fprintf(w, "profile %s:%d\n", filepath.Join(profilesDir, c.File), c.Line)
-		if c.OldLine != "" {
-			fmt.Fprintf(w, "  - %s\n", c.OldLine)
-		}
-		fmt.Fprintf(w, "  + %s\n", c.NewLine)
-		for _, why := range c.Why {
-			fmt.Fprintf(w, "    why: %s\n", why)
-		}
-	}
-	for _, n := range plan.Notes {
-		loc := filepath.Join(profilesDir, n.File)
-		if n.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", loc, n.Line)
-		}
-		fmt.Fprintf(w, "profile note: %s: %s\n", loc, n.Msg)
-	}
-	fmt.Fprintf(w, "%d profiles' frameworks to change, %d notes\n", len(plan.Changes), len(plan.Notes))
 
 	b, err := rep.Data.Marshal()
 	if err != nil {

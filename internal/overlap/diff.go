@@ -69,8 +69,11 @@ func Diff(old, new *Data) []string {
 			out = append(out, fmt.Sprintf("framework changed: %s: %s v%d %s → %s v%d %s", id, o.File, o.Version, total(o.Requirements), n.File, n.Version, total(n.Requirements)))
 		}
 	}
-	if old.Source != new.Source {
+	switch {
+	case old.Source.Commit != new.Source.Commit:
 		out = append(out, fmt.Sprintf("source changed: commit %q → %q", old.Source.Commit, new.Source.Commit))
+	case old.Source != new.Source:
+		out = append(out, fmt.Sprintf("source changed: %q → %q", old.Source.Upstream, new.Source.Upstream))
 	}
 	return out
 }

@@ -175,7 +175,7 @@ func PlanFrameworks(lib *cisolib.Library, set *profile.Set, fsys fs.FS, dir stri
 				continue // reported as missing by Import
 			}
 			if len(newer) > 1 {
-				note(p, line, "%s has no framework file here, and %s are all newer editions of it: ambiguous, not changed", x, strings.Join(newer, " and "))
+				note(p, line, "%s has no framework file here, and %s are all newer editions of it: ambiguous, not changed", x, strings.Join(newer, ", "))
 				continue
 			}
 			c := newer[0]
@@ -248,7 +248,7 @@ func PlanFrameworks(lib *cisolib.Library, set *profile.Set, fsys fs.FS, dir stri
 			continue // an older edition beside a named one, or a second part: a person's call
 		}
 		if len(cs) > 1 {
-			note(p, 0, "names no framework; %s all name it: ambiguous, no frameworks line added", strings.Join(cs, " and "))
+			note(p, 0, "names no framework; %s all name it: ambiguous, no frameworks line added", strings.Join(cs, ", "))
 			continue
 		}
 		c := cs[0]

@@ -79,7 +79,7 @@ func TestPlanFrameworks(t *testing.T) {
 			notes:   []string{`iso-27001: now names iso27001-2030: check the profile's edition ("2022")`}},
 		{name: "two newer editions: ambiguous",
 			files: []string{"iso27001-2030.yaml", "iso27001-2031.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2022]"},
-			notes: []string{"iso27001-2022 has no framework file here, and iso27001-2030 and iso27001-2031 are all newer editions of it: ambiguous"}},
+			notes: []string{"iso27001-2022 has no framework file here, and iso27001-2030, iso27001-2031 are all newer editions of it: ambiguous"}},
 		{name: "newer by id only: its names name no profile",
 			files: []string{"other-2040.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2022]"},
 			notes: []string{`iso27001-2040 (other-2040.yaml) is newer by its id, but none of its names ("Other catalogue 2040", "Another catalogue") names iso-27001`}},
@@ -95,7 +95,7 @@ func TestPlanFrameworks(t *testing.T) {
 			changes: []change{{"gdpr", nil, []string{"gdpr"}}, {"iso-27001", nil, []string{"iso27001-2022"}}}},
 		{name: "two frameworks name a profile with none: ambiguous",
 			files: []string{"iso31000-2018.yaml", "iso31000-guide.yaml"},
-			notes: []string{"iso-31000: names no framework; iso31000-2018 and iso31000-guide all name it: ambiguous"}},
+			notes: []string{"iso-31000: names no framework; iso31000-2018, iso31000-guide all name it: ambiguous"}},
 		{name: "a profile that names frameworks gets no extra one",
 			files: []string{"gdpr.yaml"}, fws: map[string]string{"gdpr": "[ghost]"}},
 	} {
@@ -276,7 +276,7 @@ func TestRealLibraryEditions(t *testing.T) {
 	}
 	want := []string{
 		"nist-800-171: names nist-800-171-rev2, which the folder holds; it also holds the newer nist-800-171-rev3",
-		"nist-csf: nist-csf-1.0 has no framework file here, and nist-csf-1.1 and nist-csf-2.0 are all newer editions of it: ambiguous",
+		"nist-csf: nist-csf-1.0 has no framework file here, and nist-csf-1.1, nist-csf-2.0 are all newer editions of it: ambiguous",
 	}
 	if len(notes) != len(want) {
 		t.Fatalf("notes %q, want %q", notes, want)

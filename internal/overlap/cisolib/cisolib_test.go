@@ -223,3 +223,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseNamesAndProvider: the names and provider the frameworks plan
+// reads are optional, and a wrong type names its line and field.
+func TestParseNamesAndProvider(t *testing.T) {
+	const head = "urn: urn:t:risk:library:x\nref_id: X-1\nversion: 1\n"
+	const body = "objects:\n  framework:\n    urn: urn:t:risk:framework:x-1\n    ref_id: X v1\n    name: The X framework\n    requirement_nodes: []\n"
+	f, err := Parse("x.yaml", []byte(head+"name: X library\nprovider: X Body\n"+body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.LibName != "X library" || f.Provider != "X Body" || f.Framework.Name != "The X framework" || f.Framework.RefID != "X v1" {
+		t.Fatalf("got %+v / %+v", f, f.Framework)
+	}
+	if f, err = Parse("x.yaml", []byte(head+body)); err != nil || f.LibName != "" || f.Provider != "" {
+		t.Fatalf("without name and provider: %v, %+v", err, f)
+	}
+	_, err = Parse("x.yaml", []byte(head+"provider: [a, b]\n"+body))
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 4 || e.Field != "provider" {
+		t.Fatalf("err %v, want x.yaml:4 provider", err)
+	}
+}

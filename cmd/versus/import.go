@@ -112,7 +112,18 @@ func runImportCISO(w io.Writer, dir, out, profilesDir string, dryRun bool) error
 
 	plan, err := overlap.PlanFrameworks(lib, set, os.DirFS(profilesDir), ".")
 	if err != nil {
-		return &exitError{1, fmt.Errorf("import ciso-assistant: %w", err)}
+		// Name the files as they can be opened from here.
+		var ee *overlap.EditError
+		var le *profile.LoadError
+		switch {
+		case errors.As(err, &ee):
+			ee.File = filepath.Join(profilesDir, ee.File)
+		case errors.As(err, &le):
+			for i := range le.Findings {
+				le.Findings[i].File = filepath.Join(profilesDir, le.Findings[i].File)
+			}
+		}
+		return &exitError{1, fmt.Errorf("import ciso-assistant: %w; nothing written", err)}
 	}
 	set = plan.Set // overlap is derived with the frameworks the profiles will name
 	rep := overlap.Import(lib, old, set.All())

@@ -156,7 +156,7 @@ func TestImportFrameworksWritesNothingOnAFailedEdit(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "overlap.json")
 	before := readAll(t, profiles)
 	got, code := runImportCmd(t, "ciso-assistant", lib, "--out", out, "--profiles", profiles)
-	if code != 1 || !strings.Contains(got, `iso-27001.yaml:12: frameworks: cannot edit "iso27001-2022" in place`) {
+	if code != 1 || !strings.Contains(got, `/iso-27001.yaml:12: frameworks: cannot edit "iso27001-2022" in place`) {
 		t.Fatalf("exit %d:\n%s", code, got)
 	}
 	after := readAll(t, profiles)

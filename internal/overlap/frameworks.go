@@ -245,7 +245,28 @@ func PlanFrameworks(lib *cisolib.Library, set *profile.Set, fsys fs.FS, dir stri
 			return nil, err
 		}
 		if len(p.Frameworks) > 0 {
-			continue // an older edition beside a named one, or a second part: a person's call
+			// Another part of the standard, or an edition beside the named one:
+			// a person's call. Newer editions were reported above.
+			for _, c := range cs {
+				ce, ok := SplitEdition(c)
+				older, newer := "", false
+				for _, x := range p.Frameworks {
+					if xe, okx := SplitEdition(x); ok && okx {
+						newer = newer || ce.NewerThan(xe)
+						if xe.NewerThan(ce) {
+							older = x
+						}
+					}
+				}
+				switch {
+				case newer:
+				case older != "":
+					note(p, fwLine(b), "the folder holds %s, an older edition of %s: not changed", c, older)
+				default:
+					note(p, fwLine(b), "%s (%s) names this standard too, but the frameworks line names %s: not added (add it by hand if it is another part)", c, lib.FrameworkFile[c].Name, strings.Join(p.Frameworks, ", "))
+				}
+			}
+			continue
 		}
 		if len(cs) > 1 {
 			note(p, 0, "names no framework; %s all name it: ambiguous, no frameworks line added", strings.Join(cs, ", "))
@@ -289,7 +310,7 @@ func PlanFrameworks(lib *cisolib.Library, set *profile.Set, fsys fs.FS, dir stri
 	if err != nil {
 		var le *profile.LoadError
 		if errors.As(err, &le) {
-			return nil, fmt.Errorf("the planned frameworks changes would break the profiles; nothing written: %w", err)
+			return nil, fmt.Errorf("the planned frameworks changes would break the profiles: %w", err)
 		}
 		return nil, err
 	}

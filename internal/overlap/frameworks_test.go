@@ -86,7 +86,8 @@ func TestPlanFrameworks(t *testing.T) {
 		{name: "another edition scheme is not an edition",
 			files: []string{"iso27001-v3.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2022]"}},
 		{name: "older edition is no candidate",
-			files: []string{"iso27001-2022.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2030]"}},
+			files: []string{"iso27001-2022.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2030]"},
+			notes: []string{"iso-27001: the folder holds iso27001-2022, an older edition of iso27001-2030: not changed"}},
 		{name: "newer edition already named by another profile",
 			files: []string{"iso27001-2030.yaml"}, fws: map[string]string{"iso-27001": "[iso27001-2022]", "gdpr": "[iso27001-2030]"},
 			notes: []string{"iso-27001: iso27001-2022 has no framework file here; its newer edition iso27001-2030 is already named by gdpr"}},
@@ -97,7 +98,8 @@ func TestPlanFrameworks(t *testing.T) {
 			files: []string{"iso31000-2018.yaml", "iso31000-guide.yaml"},
 			notes: []string{"iso-31000: names no framework; iso31000-2018, iso31000-guide all name it: ambiguous"}},
 		{name: "a profile that names frameworks gets no extra one",
-			files: []string{"gdpr.yaml"}, fws: map[string]string{"gdpr": "[ghost]"}},
+			files: []string{"gdpr.yaml"}, fws: map[string]string{"gdpr": "[ghost]"},
+			notes: []string{"gdpr: gdpr (gdpr.yaml) names this standard too, but the frameworks line names ghost: not added"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pf := profilesWith(t, tc.fws)

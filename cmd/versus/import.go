@@ -43,13 +43,17 @@ func newImportCISOCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "ciso-assistant DIR",
-		Short: "Recompute the requirement overlap figures from a CISO Assistant library folder",
+		Short: "Keep the profiles' frameworks lines right for a CISO Assistant library folder and recompute the overlap figures",
 		Long: "ciso-assistant reads the framework and mapping files of a CISO Assistant library folder\n" +
-			"(backend/library/libraries of intuitem/ciso-assistant-community), recomputes the overlap\n" +
-			"figures of every pair of standards, writes them to --out and reports what changed and which\n" +
-			"profiles name frameworks the folder lacks. A broken file is reported with its file, line and\n" +
-			"field, and then nothing is written.\n" +
-			"Exit status: 0 done, 1 the folder has broken files, 2 could not run.",
+			"(backend/library/libraries of intuitem/ciso-assistant-community). It first plans each profile's\n" +
+			"frameworks line: a named framework the folder lacks becomes its one newer edition whose own\n" +
+			"names name the profile, and a profile naming none gets the one framework file naming it;\n" +
+			"anything ambiguous is a note and no change. It then recomputes the overlap figures of every\n" +
+			"pair with those ids and reports what changed and which profiles name frameworks the folder\n" +
+			"lacks. Without --dry-run it rewrites only the ids of each changed frameworks line (every other\n" +
+			"byte kept) and writes --out, each file atomically, after loading the profiles with the edits.\n" +
+			"A broken file is reported with its file, line and field, and then nothing is written.\n" +
+			"Exit status: 0 done, 1 the folder has broken files or a planned edit fails, 2 could not run.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -319,7 +319,7 @@ func TestQueueRowSaysReason(t *testing.T) {
 	// keeps the reason and counts each.
 	_, body = b.get("/review?state=needs_attention&reason=llm.error")
 	for _, want := range []string{
-		`<p class="filtered" id="reason-filter">Needing attention because the model could not write a draft (<code>llm.error</code>). <a href="/review?state=needs_attention">Every reason</a></p>`,
+		`<p class="filtered" id="reason-filter">Only pages needing attention for: the model could not write a draft (<code>llm.error</code>). <a href="/review?state=needs_attention">Every reason</a></p>`,
 		`<option value="llm.error" selected>the model could not write a draft (11)</option>`,
 		`<option value="unrecorded">no error on record; see its history (11)</option>`,
 	} {

@@ -107,12 +107,14 @@ func (s *server) pageItem(p store.PageRecord, secs map[string]store.SectionRecor
 
 func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
 	_, signedIn := auth.UserFrom(r.Context())
+	// A visitor's reason is refused before it is read: the refusal of an
+	// unknown one names the reasons pages have.
 	lq, err := s.parseListQuery(r.URL.Query(), defaultLimit)
-	if err != nil {
+	if err != nil && (signedIn || r.URL.Query().Get("reason") == "") {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if !signedIn && ((lq.State != "" && lq.State != store.Approved) || lq.Findings != "" || lq.Claimed != "" || lq.Reason != "") {
+	if !signedIn && ((lq.State != "" && lq.State != store.Approved) || lq.Findings != "" || lq.Claimed != "" || r.URL.Query().Get("reason") != "") {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="versus"`)
 		apiError(w, http.StatusUnauthorized, "only approved pages are public, without their findings or claims; other states and those filters need an API token")
 		return

@@ -349,6 +349,7 @@ func TestReasonRefused(t *testing.T) {
 		{"reason=drafting+failed", "vic", http.StatusBadRequest, []string{`unknown reason "drafting failed"`}},
 		{"reason=llm.error&state=in_review", "vic", http.StatusBadRequest, []string{"reason picks pages needing attention", "state=in_review"}},
 		{"reason=llm.error", "", http.StatusUnauthorized, []string{"need an API token"}},
+		{"reason=llm.eror", "", http.StatusUnauthorized, []string{"need an API token"}},
 	} {
 		code, out := e.do("GET", "/api/pages?"+c.q, c.user, nil)
 		msg, _ := out["error"].(string)
@@ -359,6 +360,9 @@ func TestReasonRefused(t *testing.T) {
 			if !strings.Contains(msg, s) {
 				t.Errorf("API %s: %q does not say %q", c.q, msg, s)
 			}
+		}
+		if c.user == "" && strings.Contains(msg, "llm.error") {
+			t.Errorf("API %s: a visitor is told the reasons pages have: %q", c.q, msg)
 		}
 		if c.user == "" {
 			continue

@@ -43,14 +43,13 @@ func reasonOf(p store.PageRecord) string {
 // failed (each after the redrafts it was allowed, but llm.error and
 // validate.error, which are not retried).
 var pipelineReasons = map[string]string{
-	"llm.error":             "the model could not write a draft",
-	"llm.truncated":         "the model's answer was cut off",
-	page.RuleJSONSyntax:     "the model's answer was not valid JSON",
-	page.RuleJSONTruncated:  "the model's answer stopped mid-JSON",
-	page.RuleSchema:         "the model's answer did not fit the page format",
-	"validate.error":        "checking the draft failed",
-	"pair.unknown-standard": "a standard of the page has no profile",
-	reasonUnrecorded:        "no error on record; see its history",
+	"llm.error":            "the model could not write a draft",
+	"llm.truncated":        "the model's answer was cut off",
+	page.RuleJSONSyntax:    "the model's answer was not valid JSON",
+	page.RuleJSONTruncated: "the model's answer stopped mid-JSON",
+	page.RuleSchema:        "the model's answer did not fit the page format",
+	"validate.error":       "checking the draft failed",
+	reasonUnrecorded:       "no error on record; see its history",
 }
 
 // ruleClasses name a validator rule's class for an editor.

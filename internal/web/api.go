@@ -90,12 +90,15 @@ type pageItem struct {
 	Warnings  int         `json:"warnings"`
 	Published bool        `json:"published"`
 	ClaimedBy string      `json:"claimed_by,omitempty"`
+	// Reason is why a page needing attention needs it (the dashboard's
+	// needs_attention_by_reason); absent in other states.
+	Reason string `json:"reason,omitempty"`
 }
 
 func (s *server) pageItem(p store.PageRecord, secs map[string]store.SectionRecord) pageItem {
 	e, wn := finding.Count(p.Findings)
 	it := pageItem{Slug: p.Slug, Title: p.Title, State: p.State, Revision: p.Revision, Updated: p.Updated,
-		Standards: p.Standards, Errors: e, Warnings: wn, Published: s.svc.IsPublished(p, secs)}
+		Standards: p.Standards, Errors: e, Warnings: wn, Published: s.svc.IsPublished(p, secs), Reason: reasonOf(p)}
 	if p.Claim.Active(s.svc.Clock()) {
 		it.ClaimedBy = p.Claim.By
 	}
@@ -104,12 +107,14 @@ func (s *server) pageItem(p store.PageRecord, secs map[string]store.SectionRecor
 
 func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
 	_, signedIn := auth.UserFrom(r.Context())
+	// A visitor's reason is refused before it is read: the refusal of an
+	// unknown one names the reasons pages have.
 	lq, err := s.parseListQuery(r.URL.Query(), defaultLimit)
-	if err != nil {
+	if err != nil && (signedIn || r.URL.Query().Get("reason") == "") {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if !signedIn && ((lq.State != "" && lq.State != store.Approved) || lq.Findings != "" || lq.Claimed != "") {
+	if !signedIn && ((lq.State != "" && lq.State != store.Approved) || lq.Findings != "" || lq.Claimed != "" || r.URL.Query().Get("reason") != "") {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="versus"`)
 		apiError(w, http.StatusUnauthorized, "only approved pages are public, without their findings or claims; other states and those filters need an API token")
 		return
@@ -134,7 +139,7 @@ func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
 		items = append(items, s.pageItem(p, secs))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"pages": items, "total": res.total, "next": res.next,
-		"counts": res.counts, "standards": res.perStandard})
+		"counts": res.counts, "standards": res.perStandard, "reasons": res.perReason})
 }
 
 // publicItem is a page in the anonymous list: what the published page

@@ -60,7 +60,7 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	src := axeSource(t)
-	e := newEnv(t)
+	e := newEnvSeeded(t, seedDashboard) // the usual seed, and pages needing attention
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
 	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
@@ -84,6 +84,7 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 	}
 	screens := []struct{ name, path, wait string }{
 		{"queue", "/review", "#queue"},
+		{"queue by reason", "/review?state=needs_attention&reason=meta.placeholder", "#reason-filter"},
 		{"draft with findings", "/review/pages/" + errorPage, "#draft"},
 		{"clean draft", "/review/pages/" + cleanPage, "#draft"},
 		{"approved page", "/review/pages/" + waitPage, "#draft"},

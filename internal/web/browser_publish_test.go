@@ -385,12 +385,12 @@ func figures(t *testing.T, prefix string, v any, out map[string]float64) {
 		for k, y := range x {
 			figures(t, strings.TrimPrefix(prefix+"."+k, "."), y, out)
 		}
-	case []any: // the reasons: {reason, count}
+	case []any: // the reasons: {reason, words, count}
 		for _, y := range x {
 			r, _ := y.(map[string]any)
 			reason, ok := r["reason"].(string)
-			if !ok || len(r) != 2 {
-				t.Fatalf("%s: an entry that is not {reason, count}: %v", prefix, y)
+			if _, words := r["words"].(string); !ok || !words || len(r) != 3 {
+				t.Fatalf("%s: an entry that is not {reason, words, count}: %v", prefix, y)
 			}
 			out[prefix+"."+reason], _ = r["count"].(float64)
 		}
@@ -430,7 +430,7 @@ func TestBrowserDashboardMatchesAPI(t *testing.T) {
 	// The mix is what the seed says, so the comparison below means something.
 	for k, want := range map[string]float64{
 		"pages": 7, "live": 1, "waiting_on_sections": 1, "in_review": 3, "one_approval_away": 1, "needs_attention": 2,
-		"needs_attention_by_reason.meta.placeholder": 1, "needs_attention_by_reason.drafting failed (no draft to check)": 1,
+		"needs_attention_by_reason.meta.placeholder": 1, "needs_attention_by_reason.unrecorded": 1,
 		"usage.calls": 7, "usage.prompt": 8800, "usage.completion": 4700, "usage.cached": 500, "tokens": 13500,
 		"states.approved": 2, "sections.approved": 2, "sections.in_review": 1,
 	} {

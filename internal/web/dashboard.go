@@ -52,9 +52,10 @@ type stateRow struct {
 }
 
 type reasonCount struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason"` // attentionReason: a rule id, or "unrecorded"
+	Words  string `json:"words"`  // the reason for an editor
 	Count  int    `json:"count"`
-	URL    string `json:"-"` // the queue filtered to them
+	URL    string `json:"-"` // the queue filtered to them; "" with no page
 }
 
 func (s *server) dashboard() dashboard {
@@ -84,7 +85,7 @@ func (s *server) dashboard() dashboard {
 		}
 		if p.State == store.NeedsAttention {
 			d.NeedsAttention++
-			reasons[attentionReason(p.Findings)]++
+			reasons[reasonOf(p)]++
 		}
 	}
 	for _, r := range secs {
@@ -92,7 +93,7 @@ func (s *server) dashboard() dashboard {
 		d.Usage = d.Usage.Add(r.Usage)
 	}
 	for r, n := range reasons {
-		d.AttentionBy = append(d.AttentionBy, reasonCount{Reason: r, Count: n})
+		d.AttentionBy = append(d.AttentionBy, reasonCount{Reason: r, Words: reasonWords(r), Count: n})
 	}
 	sort.Slice(d.AttentionBy, func(i, j int) bool {
 		if d.AttentionBy[i].Count != d.AttentionBy[j].Count {
@@ -124,15 +125,9 @@ func money(v float64) string {
 	return thousands(cents/100) + fmt.Sprintf(".%02d", cents%100)
 }
 
-// attentionReason names why a page needs a person: the rule of its first
-// error, else that drafting itself failed.
-func attentionReason(fs []finding.Finding) string {
-	for _, f := range fs {
-		if f.Severity == finding.Error {
-			return f.Rule
-		}
-	}
-	return "drafting failed (no draft to check)"
+// reasonURL is the queue of the pages needing attention for reason.
+func reasonURL(reason string) string {
+	return "/review?" + url.Values{"state": {string(store.NeedsAttention)}, "reason": {reason}}.Encode()
 }
 
 func (s *server) apiDashboard(w http.ResponseWriter, r *http.Request) {
@@ -141,8 +136,10 @@ func (s *server) apiDashboard(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) uiDashboard(w http.ResponseWriter, r *http.Request) {
 	d := s.dashboard()
-	for i := range d.AttentionBy {
-		d.AttentionBy[i].URL = "/review?" + url.Values{"state": {"needs_attention"}}.Encode()
+	for i, rc := range d.AttentionBy {
+		if rc.Count > 0 { // a reason no page has leads nowhere
+			d.AttentionBy[i].URL = reasonURL(rc.Reason)
+		}
 	}
 	s.render(w, r, "dashboard", http.StatusOK, view{Title: "Dashboard", Nav: "dashboard", Data: d})
 }

@@ -47,7 +47,7 @@ func TestDashboardMatchesAPI(t *testing.T) {
 			t.Errorf("dashboard lacks %s", want)
 		}
 	}
-	if !strings.Contains(html, fmt.Sprintf(">%d</span> one approval from live", oneAway)) || !strings.Contains(html, "<code>meta.placeholder</code>: <a") {
+	if !strings.Contains(html, fmt.Sprintf(">%d</span> one approval from live", oneAway)) || !strings.Contains(html, `<a href="/review?reason=meta.placeholder&amp;state=needs_attention">error left: placeholder (notes left in the text)</a> (<code>meta.placeholder</code>)`) {
 		t.Error("dashboard lacks the one-approval count or the reasons")
 	}
 }

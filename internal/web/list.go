@@ -21,6 +21,7 @@ type listQuery struct {
 	Query    string
 	Findings string // "", "errors", "warnings" (errors or warnings), "clean"
 	Claimed  string // "", "yes", "no"
+	Reason   string // "", or why a page needs attention (attentionReason): only such pages
 	Sort     string // "slug" (default), "age" (oldest first), "priority" (what needs a person first)
 	// Open, with State "", keeps what a person acts on: in review and
 	// needing attention (the queue's first tab).
@@ -50,7 +51,7 @@ func (s *server) parseListQuery(q url.Values, def int) (listQuery, error) {
 	if err != nil {
 		return listQuery{}, err
 	}
-	lq := listQuery{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Findings: q.Get("findings"), Claimed: q.Get("claimed"), Sort: q.Get("sort")}
+	lq := listQuery{State: st, Standard: q.Get("standard"), Query: q.Get("q"), Findings: q.Get("findings"), Claimed: q.Get("claimed"), Sort: q.Get("sort"), Reason: q.Get("reason")}
 	if lq.paging, err = parsePaging(q, def); err != nil {
 		return lq, err
 	}
@@ -59,6 +60,14 @@ func (s *server) parseListQuery(q url.Values, def int) (listQuery, error) {
 		ok      []string
 	}{{"findings", lq.Findings, findingsFilters}, {"claimed", lq.Claimed, claimedFilters}, {"sort", lq.Sort, sortOrders}} {
 		if err := oneOf(c.name, c.v, c.ok); err != nil {
+			return lq, err
+		}
+	}
+	if lq.Reason != "" {
+		if lq.State != "" && lq.State != store.NeedsAttention {
+			return lq, fmt.Errorf("reason picks pages needing attention; it does not go with state=%s (leave state out or use state=needs_attention)", lq.State)
+		}
+		if err := checkReason(lq.Reason, s.svc.Store.Pages()); err != nil {
 			return lq, err
 		}
 	}
@@ -81,6 +90,7 @@ type listResult struct {
 	start       int                 // position of the first row shown among all matching
 	counts      map[store.State]int // per state, matching the other filters
 	perStandard map[string]int      // per standard, matching every filter
+	perReason   map[string]int      // per reason, matching every filter but the reason
 }
 
 // listPages filters, orders and pages the pages.
@@ -88,7 +98,7 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 	all, counts := s.svc.Queue(review.Filter{State: lq.State, Standard: lq.Standard, Query: lq.Query})
 	now := s.svc.Clock()
 	var rows []store.PageRecord
-	res := listResult{counts: counts, perStandard: map[string]int{}}
+	res := listResult{counts: counts, perStandard: map[string]int{}, perReason: map[string]int{}}
 	for _, p := range all {
 		if lq.Open && p.State != store.InReview && p.State != store.NeedsAttention {
 			continue
@@ -110,6 +120,13 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 		}
 		claimed := p.Claim.Active(now)
 		if (lq.Claimed == "yes" && !claimed) || (lq.Claimed == "no" && claimed) {
+			continue
+		}
+		reason := reasonOf(p)
+		if reason != "" {
+			res.perReason[reason]++
+		}
+		if lq.Reason != "" && reason != lq.Reason {
 			continue
 		}
 		rows = append(rows, p)

@@ -174,6 +174,8 @@ type queueRow struct {
 	Age        string
 	Approvable bool
 	OneAway    bool // its sections are approved: approving the page publishes it
+
+	Why string // the reason it needs attention, in words
 }
 
 // standardOpt is one standard in the queue's filter, with its count.
@@ -203,6 +205,12 @@ type queueData struct {
 	// approved: one bulk approval publishes them all.
 	Ready        int
 	StandardName string
+
+	// Reason filters pages needing attention (attentionReason); Reasons
+	// are offered where such pages are listed, AllReasons is this list
+	// without the filter.
+	Reason, ReasonWords, AllReasons string
+	Reasons                         []reasonOpt
 }
 
 // queuePage is the rows of one queue page: a screenful that loads fast
@@ -242,15 +250,17 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 	}
 	lq.Limit = min(lq.Limit, queuePage*2)
 	lq.Open = open
-	d := queueData{State: lq.State, Open: open, Standard: lq.Standard, Query: lq.Query, Findings: lq.Findings, Claimed: lq.Claimed, Sort: lq.Sort}
+	d := queueData{State: lq.State, Open: open, Standard: lq.Standard, Query: lq.Query, Findings: lq.Findings, Claimed: lq.Claimed, Sort: lq.Sort, Reason: lq.Reason}
 	secs := s.svc.SectionsByID()
 	res := s.listPages(lq, secs)
-	link := func(state string, cursor string) string {
+	// link is this list in state from cursor; reason is the reason
+	// filter it keeps (the tabs drop it: it picks one state only).
+	linkWith := func(state, cursor, reason string) string {
 		v := url.Values{}
 		if state != "" {
 			v.Set("state", state)
 		}
-		for k, x := range map[string]string{"standard": d.Standard, "q": d.Query, "findings": d.Findings, "claimed": d.Claimed} {
+		for k, x := range map[string]string{"standard": d.Standard, "q": d.Query, "findings": d.Findings, "claimed": d.Claimed, "reason": reason} {
 			if x != "" {
 				v.Set(k, x)
 			}
@@ -266,17 +276,24 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 		}
 		return "/review?" + v.Encode()
 	}
+	link := func(state, cursor string) string { return linkWith(state, cursor, "") }
 	cur := string(d.State)
 	d.Tabs = append(d.Tabs, queueTab{Label: "To review", Count: res.counts[store.InReview] + res.counts[store.NeedsAttention], URL: link("", ""), On: open})
 	for _, x := range store.States {
 		d.Tabs = append(d.Tabs, queueTab{State: x, Label: strings.ReplaceAll(string(x), "_", " "), Count: res.counts[x], URL: link(string(x), ""), On: !open && x == d.State})
 	}
-	d.Back = link(cur, q.Get("cursor"))
+	d.Back = linkWith(cur, q.Get("cursor"), d.Reason)
 	if res.next != "" {
-		d.Next = link(cur, res.next)
+		d.Next = linkWith(cur, res.next, d.Reason)
 	}
 	if lq.After != "" {
-		d.First = link(cur, "")
+		d.First = linkWith(cur, "", d.Reason)
+	}
+	if d.Reason != "" {
+		d.AllReasons, d.ReasonWords = link(cur, ""), reasonWords(d.Reason)
+	}
+	if open || d.State == store.NeedsAttention {
+		d.Reasons = reasonOpts(res.perReason, d.Reason)
 	}
 	d.Total, d.From, d.To = res.total, res.start+1, res.start+len(res.rows)
 	if d.Standard != "" {
@@ -290,8 +307,12 @@ func (s *server) queueData(r *http.Request) (queueData, error) {
 	for _, p := range res.rows {
 		it := s.pageItem(p, secs)
 		reviewable := p.State == store.InReview || p.State == store.NeedsAttention
-		d.Rows = append(d.Rows, queueRow{pageItem: it, Age: age(now, p.Updated),
-			Approvable: it.Errors == 0 && reviewable, OneAway: it.Errors == 0 && reviewable && s.oneAway(p, secs)})
+		row := queueRow{pageItem: it, Age: age(now, p.Updated),
+			Approvable: it.Errors == 0 && reviewable, OneAway: it.Errors == 0 && reviewable && s.oneAway(p, secs)}
+		if it.Reason != "" {
+			row.Why = reasonWords(it.Reason)
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	return d, nil
 }

@@ -190,7 +190,13 @@ func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord
 // by slug. The mirror trails writes by a moment; use Page for a read to act on.
 // Mirrored records carry no raw model answers (Answers, Raw), and their
 // findings only their rule and severity: Page has them whole.
-func (s *Store) Pages() []PageRecord { return s.pages.list() }
+func (s *Store) Pages() []PageRecord { return s.pages.list(nil) }
+
+// PagesWhere is Pages with only the records keep accepts copied: a list of
+// one state or standard at 19,900 pages copies what it shows, not the
+// whole mirror. keep sees every record in slug order, under the mirror's
+// read lock: it must not keep the pointer, nor call the store.
+func (s *Store) PagesWhere(keep func(*PageRecord) bool) []PageRecord { return s.pages.list(keep) }
 
 // EachPage calls fn on every page record of the mirror, in no order,
 // without copying them (Pages copies all, 15 MB at 19,900 pages). fn runs
@@ -231,7 +237,7 @@ func (s *Store) SectionAt(ctx context.Context, standard string, rev uint64) (Sec
 }
 
 // Sections lists section records from the mirror, sorted by standard id.
-func (s *Store) Sections() []SectionRecord { return s.sections.list() }
+func (s *Store) Sections() []SectionRecord { return s.sections.list(nil) }
 
 // CreateSection stores a new section record; ErrExists if one is there.
 func (s *Store) CreateSection(ctx context.Context, r SectionRecord) (SectionRecord, error) {
@@ -712,16 +718,28 @@ func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(
 	}
 }
 
-func (b *bucket[T]) list() []T {
+// list copies the records keep accepts (all, when keep is nil), by key.
+func (b *bucket[T]) list(keep func(*T) bool) []T {
 	b.mu.RLock()
 	keys := make([]string, 0, len(b.mirror))
 	for k := range b.mirror {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make([]T, 0, len(keys))
+	// The records kept are counted before they are copied, so the copy is
+	// made once at its size rather than grown (and copied again) by append.
+	kept := make([]*T, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, *b.mirror[k])
+		if r := b.mirror[k]; keep == nil || keep(r) {
+			kept = append(kept, r)
+		}
+	}
+	var out []T
+	if len(kept) > 0 || keep == nil {
+		out = make([]T, len(kept))
+	}
+	for i, r := range kept {
+		out[i] = *r
 	}
 	b.mu.RUnlock()
 	return out

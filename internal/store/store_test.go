@@ -287,3 +287,32 @@ func TestMirrorHoldsSharedTextOnce(t *testing.T) {
 		t.Errorf("mirrored pair %+v, want %+v", p.Pair, want.Pair)
 	}
 }
+
+// PagesWhere copies the pages keep accepts, in slug order, as Pages lists
+// them; keep sees every page.
+func TestPagesWhere(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, slug := range []string{"c-vs-d", "a-vs-b", "b-vs-c", "a-vs-c"} {
+		st := store.Queued
+		if strings.HasPrefix(slug, "a-") || slug == "c-vs-d" {
+			st = store.InReview
+		}
+		if _, err := s.CreatePage(ctx, store.PageRecord{Slug: slug, Meta: store.Meta{State: st}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	natstest.Eventually(t, 5*time.Second, "the mirror to hold the pages", func() bool { return len(s.Pages()) == 4 })
+	seen := 0
+	got := s.PagesWhere(func(p *store.PageRecord) bool { seen++; return p.State == store.InReview })
+	var slugs []string
+	for _, p := range got {
+		slugs = append(slugs, p.Slug)
+	}
+	if strings.Join(slugs, " ") != "a-vs-b a-vs-c c-vs-d" || seen != 4 {
+		t.Errorf("PagesWhere = %v after seeing %d pages; want a-vs-b a-vs-c c-vs-d after 4", slugs, seen)
+	}
+	if none := s.PagesWhere(func(*store.PageRecord) bool { return false }); len(none) != 0 {
+		t.Errorf("PagesWhere kept %d pages of none", len(none))
+	}
+}

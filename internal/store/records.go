@@ -33,7 +33,7 @@ func (r Records[T]) Revisions(ctx context.Context, key string) ([]T, error) {
 }
 
 // List is every record, from the mirror, sorted by key.
-func (r Records[T]) List() []T { return r.b.list() }
+func (r Records[T]) List() []T { return r.b.list(nil) }
 
 // Update applies fn and writes the record back: at revision rev (else
 // ErrConflict), or with rev 0 at whatever revision is latest, retrying.

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unique"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -21,6 +22,7 @@ import (
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/lifecycle"
 	"github.com/versus-dev/versus/internal/page"
+	"github.com/versus-dev/versus/internal/profile"
 )
 
 var (
@@ -188,7 +190,13 @@ func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord
 // by slug. The mirror trails writes by a moment; use Page for a read to act on.
 // Mirrored records carry no raw model answers (Answers, Raw), and their
 // findings only their rule and severity: Page has them whole.
-func (s *Store) Pages() []PageRecord { return s.pages.list() }
+func (s *Store) Pages() []PageRecord { return s.pages.list(nil) }
+
+// PagesWhere is Pages with only the records keep accepts copied: a list of
+// one state or standard at 19,900 pages copies what it shows, not the
+// whole mirror. keep sees every record in slug order, under the mirror's
+// read lock: it must not keep the pointer, nor call the store.
+func (s *Store) PagesWhere(keep func(*PageRecord) bool) []PageRecord { return s.pages.list(keep) }
 
 // EachPage calls fn on every page record of the mirror, in no order,
 // without copying them (Pages copies all, 15 MB at 19,900 pages). fn runs
@@ -229,7 +237,7 @@ func (s *Store) SectionAt(ctx context.Context, standard string, rev uint64) (Sec
 }
 
 // Sections lists section records from the mirror, sorted by standard id.
-func (s *Store) Sections() []SectionRecord { return s.sections.list() }
+func (s *Store) Sections() []SectionRecord { return s.sections.list(nil) }
 
 // CreateSection stores a new section record; ErrExists if one is there.
 func (s *Store) CreateSection(ctx context.Context, r SectionRecord) (SectionRecord, error) {
@@ -479,8 +487,20 @@ func short(h string) string {
 // filters, publishing and the index read, and drop what only the drafter
 // reads (and reads from the stream leader, never from a mirror): the
 // model's raw answers. With an LLM those are several times the page.
+// The strings many records repeat (states, hashes of the inputs, actors)
+// are held once.
 func slimMeta(m *Meta) {
 	m.Answers, m.Raw = nil, ""
+	m.State = State(intern(string(m.State)))
+	internAll(m.Inputs.Profiles)
+	m.Inputs.Prompt = intern(m.Inputs.Prompt)
+	m.Inputs.Model = intern(m.Inputs.Model)
+	m.Drafter = intern(m.Drafter)
+	m.UpdatedBy = intern(m.UpdatedBy)
+	if e := m.Event; e != nil {
+		e.Type, e.Actor = intern(e.Type), intern(e.Actor)
+		e.From, e.To = State(intern(string(e.From))), State(intern(string(e.To)))
+	}
 }
 
 // slimPage shares the approved pair with the draft when they are the same
@@ -488,41 +508,70 @@ func slimMeta(m *Meta) {
 // once, not twice. Its findings keep their rule and severity, what lists,
 // filters, counts and the dashboard read: the messages and hints (1.7 KB
 // of a page with six findings) are shown only on the page itself, which
-// reads the record (Page).
+// reads the record (Page). The text a page shares with the other pages of
+// its standards is held once: a standard's cells of the differences table
+// are the same on all its pages (199 at 200 standards), and so are the
+// aspects, the relations' facts and sources and the overlap's names.
 func slimPage(r *PageRecord) {
-	if r.Approved != nil && reflect.DeepEqual(*r.Approved, r.Pair) {
-		r.Approved = &r.Pair
+	internAll(r.Standards[:])
+	internPair(&r.Pair)
+	if r.Approved != nil {
+		if reflect.DeepEqual(*r.Approved, r.Pair) {
+			r.Approved = &r.Pair
+		} else {
+			internPair(r.Approved)
+		}
 	}
 	if len(r.Findings) > 0 {
 		fs := make([]finding.Finding, len(r.Findings))
 		for i, f := range r.Findings {
-			fs[i] = finding.Finding{Rule: rules.of(f.Rule), Severity: finding.Severity(rules.of(string(f.Severity)))}
+			fs[i] = finding.Finding{Rule: intern(f.Rule), Severity: finding.Severity(intern(string(f.Severity)))}
 		}
 		r.Findings = fs
 	}
 }
 
-// rules interns finding rule ids and severities: a few dozen strings,
-// each otherwise held once per finding of every mirrored page.
-var rules = interner{m: map[string]string{}}
-
-type interner struct {
-	mu sync.Mutex
-	m  map[string]string
+func internPair(p *page.Pair) {
+	d := &p.Differences
+	for _, row := range []*page.Row{&d.Scope, &d.Industry, &d.Nature, &d.Testing, &d.Penalties} {
+		internRow(row)
+	}
+	for i := range d.Extra {
+		internRow(&d.Extra[i])
+	}
+	for i := range p.Relations {
+		rel := &p.Relations[i]
+		rel.Kind = profile.RelationKind(intern(string(rel.Kind)))
+		rel.Fact, rel.Scope = intern(rel.Fact), intern(rel.Scope)
+		rel.Source.Title, rel.Source.URL = intern(rel.Source.Title), intern(rel.Source.URL)
+	}
+	if o := p.Overlap; o != nil {
+		o.Basis, o.Via, o.ViaName, o.Source = intern(o.Basis), intern(o.Via), intern(o.ViaName), intern(o.Source)
+		for _, side := range []*page.OverlapSide{&o.A, &o.B} {
+			side.Framework, side.Note = intern(side.Framework), intern(side.Note)
+		}
+	}
+	for i := range p.Grammar {
+		p.Grammar[i].Article = intern(p.Grammar[i].Article)
+	}
 }
 
-// of returns the held copy of s; past 4096 distinct strings (rules come
-// from the validator's code, so never in practice) s itself.
-func (in *interner) of(s string) string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.m[s]; ok {
-		return v
+func internRow(r *page.Row) { r.Aspect, r.A, r.B = intern(r.Aspect), intern(r.A), intern(r.B) }
+
+func internAll(ss []string) {
+	for i, s := range ss {
+		ss[i] = intern(s)
 	}
-	if len(in.m) < 4096 {
-		in.m[s] = s
+}
+
+// intern returns the one copy of s the process holds while any record
+// refers to it (unique drops a string no record holds any more, so the
+// copies stay bounded by the records).
+func intern(s string) string {
+	if s == "" {
+		return ""
 	}
-	return s
+	return unique.Make(s).Value()
 }
 
 // slimSection does the same for a section.
@@ -669,16 +718,28 @@ func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(
 	}
 }
 
-func (b *bucket[T]) list() []T {
+// list copies the records keep accepts (all, when keep is nil), by key.
+func (b *bucket[T]) list(keep func(*T) bool) []T {
 	b.mu.RLock()
 	keys := make([]string, 0, len(b.mirror))
 	for k := range b.mirror {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make([]T, 0, len(keys))
+	// The records kept are counted before they are copied, so the copy is
+	// made once at its size rather than grown (and copied again) by append.
+	kept := make([]*T, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, *b.mirror[k])
+		if r := b.mirror[k]; keep == nil || keep(r) {
+			kept = append(kept, r)
+		}
+	}
+	var out []T
+	if len(kept) > 0 || keep == nil {
+		out = make([]T, len(kept))
+	}
+	for i, r := range kept {
+		out[i] = *r
 	}
 	b.mu.RUnlock()
 	return out

@@ -3,11 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/versus-dev/versus/internal/finding"
 	"github.com/versus-dev/versus/internal/natstest"
+	"github.com/versus-dev/versus/internal/page"
 	"github.com/versus-dev/versus/internal/store"
 )
 
@@ -231,5 +234,85 @@ func TestMirrorKeepsFindingRuleAndSeverity(t *testing.T) {
 	rec, err := s.Page(ctx, "a-vs-b")
 	if err != nil || len(rec.Findings) != 1 || rec.Findings[0] != f {
 		t.Errorf("Page findings %+v, %v; want %+v", rec.Findings, err, f)
+	}
+}
+
+// The mirror holds text its pages share once: a standard's cells of the
+// differences table, the aspects, the relations and the overlap's names,
+// the inputs' profile hashes. Two pages decoded apart end up pointing at
+// one copy, and each still reads whole.
+func TestMirrorHoldsSharedTextOnce(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	mk := func(slug, b string) store.PageRecord {
+		// Built anew each time, so equal text is never one copy by accident.
+		cell := strings.Repeat("Privacy rights of California residents ", 3)
+		return store.PageRecord{Slug: slug, Standards: [2]string{"ccpa", b}, Pair: page.Pair{
+			Description: slug + " compared",
+			Differences: page.Differences{Scope: page.Row{Aspect: "Scope", A: cell + "", B: "scope of " + b},
+				Extra: []page.Row{{Aspect: "Issuer" + "", A: "State of California" + strings.Repeat(" ", 1), B: "the issuer of " + b}}},
+			Relate: page.Relate{Relations: []page.Relation{{Kind: "implements", Fact: "a fact " + strings.Repeat("x", 40),
+				Source: page.RelationSource{Title: "a source", URL: "https://example.org/" + strings.Repeat("s", 20)}}}},
+		}, Meta: store.Meta{State: store.InReview, Inputs: store.Inputs{Profiles: []string{strings.Repeat("ab", 32), b}}}}
+	}
+	for _, b := range []string{"gdpr", "hipaa"} {
+		if _, err := s.CreatePage(ctx, mk("ccpa-vs-"+b, b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var p, q store.PageRecord
+	natstest.Eventually(t, 5*time.Second, "the mirror to hold both pages", func() bool {
+		var okP, okQ bool
+		p, okP = s.MirrorPage("ccpa-vs-gdpr")
+		q, okQ = s.MirrorPage("ccpa-vs-hipaa")
+		return okP && okQ
+	})
+	same := func(what, a, b string) {
+		t.Helper()
+		if a != b {
+			t.Fatalf("%s: %q and %q differ", what, a, b)
+		}
+		if unsafe.StringData(a) != unsafe.StringData(b) {
+			t.Errorf("%s is held twice", what)
+		}
+	}
+	same("a differences cell", p.Pair.Differences.Scope.A, q.Pair.Differences.Scope.A)
+	same("an extra row's aspect", p.Pair.Differences.Extra[0].Aspect, q.Pair.Differences.Extra[0].Aspect)
+	same("an extra row's cell", p.Pair.Differences.Extra[0].A, q.Pair.Differences.Extra[0].A)
+	same("a relation's fact", p.Pair.Relations[0].Fact, q.Pair.Relations[0].Fact)
+	same("a relation's source", p.Pair.Relations[0].Source.URL, q.Pair.Relations[0].Source.URL)
+	same("a standard", p.Standards[0], q.Standards[0])
+	same("a profile hash", p.Inputs.Profiles[0], q.Inputs.Profiles[0])
+	if want := mk("ccpa-vs-gdpr", "gdpr"); p.Pair.Differences.Scope.B != want.Pair.Differences.Scope.B || p.Pair.Description != want.Pair.Description {
+		t.Errorf("mirrored pair %+v, want %+v", p.Pair, want.Pair)
+	}
+}
+
+// PagesWhere copies the pages keep accepts, in slug order, as Pages lists
+// them; keep sees every page.
+func TestPagesWhere(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, slug := range []string{"c-vs-d", "a-vs-b", "b-vs-c", "a-vs-c"} {
+		st := store.Queued
+		if strings.HasPrefix(slug, "a-") || slug == "c-vs-d" {
+			st = store.InReview
+		}
+		if _, err := s.CreatePage(ctx, store.PageRecord{Slug: slug, Meta: store.Meta{State: st}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	natstest.Eventually(t, 5*time.Second, "the mirror to hold the pages", func() bool { return len(s.Pages()) == 4 })
+	seen := 0
+	got := s.PagesWhere(func(p *store.PageRecord) bool { seen++; return p.State == store.InReview })
+	var slugs []string
+	for _, p := range got {
+		slugs = append(slugs, p.Slug)
+	}
+	if strings.Join(slugs, " ") != "a-vs-b a-vs-c c-vs-d" || seen != 4 {
+		t.Errorf("PagesWhere = %v after seeing %d pages; want a-vs-b a-vs-c c-vs-d after 4", slugs, seen)
+	}
+	if none := s.PagesWhere(func(*store.PageRecord) bool { return false }); len(none) != 0 {
+		t.Errorf("PagesWhere kept %d pages of none", len(none))
 	}
 }

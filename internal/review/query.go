@@ -22,14 +22,15 @@ type Filter struct {
 
 // Queue lists the pages matching f, and the count per state of the pages
 // matching f's other criteria (for the tabs).
-func (s *Service) Queue(f Filter) ([]store.PageRecord, map[store.State]int) {
+//
+// The records are the store's mirror's own (see Store.PagesWhere): read
+// them, never change one; copy the ones a caller keeps or shows.
+func (s *Service) Queue(f Filter) ([]*store.PageRecord, map[store.State]int) {
 	counts := map[store.State]int{}
 	for _, st := range store.States {
 		counts[st] = 0
 	}
 	q := strings.ToLower(strings.TrimSpace(f.Query))
-	// Only the pages shown are copied, not the whole mirror (20 MB at
-	// 19,900 pages, for every page of a list a client walks through).
 	out := s.Store.PagesWhere(func(p *store.PageRecord) bool {
 		if f.Standard != "" && p.Standards[0] != f.Standard && p.Standards[1] != f.Standard {
 			return false

@@ -192,11 +192,15 @@ func (s *Store) PageAt(ctx context.Context, slug string, rev uint64) (PageRecord
 // findings only their rule and severity: Page has them whole.
 func (s *Store) Pages() []PageRecord { return s.pages.list(nil) }
 
-// PagesWhere is Pages with only the records keep accepts copied: a list of
-// one state or standard at 19,900 pages copies what it shows, not the
-// whole mirror. keep sees every record in slug order, under the mirror's
-// read lock: it must not keep the pointer, nor call the store.
-func (s *Store) PagesWhere(keep func(*PageRecord) bool) []PageRecord { return s.pages.list(keep) }
+// PagesWhere lists, in slug order, the mirror's own records that keep
+// accepts, without copying them: a list request at 19,900 pages copies
+// only the page of rows it shows (a copy of every page in review was 20 MB
+// of garbage per request, and a client walking the list made a gigabyte).
+// The records are shared: read them, never change one. The mirror replaces
+// a record on every change and never changes one in place, so a pointer
+// held after the call still reads the revision it was. keep runs under
+// the mirror's read lock: it must not call the store.
+func (s *Store) PagesWhere(keep func(*PageRecord) bool) []*PageRecord { return s.pages.shared(keep) }
 
 // EachPage calls fn on every page record of the mirror, in no order,
 // without copying them (Pages copies all, 15 MB at 19,900 pages). fn runs
@@ -720,20 +724,9 @@ func (b *bucket[T]) update(ctx context.Context, key string, rev uint64, fn func(
 
 // list copies the records keep accepts (all, when keep is nil), by key.
 func (b *bucket[T]) list(keep func(*T) bool) []T {
-	b.mu.RLock()
-	keys := make([]string, 0, len(b.mirror))
-	for k := range b.mirror {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	// The records kept are counted before they are copied, so the copy is
 	// made once at its size rather than grown (and copied again) by append.
-	kept := make([]*T, 0, len(keys))
-	for _, k := range keys {
-		if r := b.mirror[k]; keep == nil || keep(r) {
-			kept = append(kept, r)
-		}
-	}
+	kept := b.shared(keep)
 	var out []T
 	if len(kept) > 0 || keep == nil {
 		out = make([]T, len(kept))
@@ -741,8 +734,25 @@ func (b *bucket[T]) list(keep func(*T) bool) []T {
 	for i, r := range kept {
 		out[i] = *r
 	}
-	b.mu.RUnlock()
 	return out
+}
+
+// shared lists the mirror's records that keep accepts, by key, uncopied.
+func (b *bucket[T]) shared(keep func(*T) bool) []*T {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	keys := make([]string, 0, len(b.mirror))
+	for k := range b.mirror {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	kept := make([]*T, 0, len(keys))
+	for _, k := range keys {
+		if r := b.mirror[k]; keep == nil || keep(r) {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
 // startMirror loads the bucket and keeps the mirror current. It returns once

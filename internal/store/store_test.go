@@ -288,8 +288,10 @@ func TestMirrorHoldsSharedTextOnce(t *testing.T) {
 	}
 }
 
-// PagesWhere copies the pages keep accepts, in slug order, as Pages lists
-// them; keep sees every page.
+// PagesWhere lists the pages keep accepts, in slug order, as Pages lists
+// them; keep sees every page. The records are shared, not copied, so a
+// change must replace a mirrored record, never change it in place: a
+// pointer held from before still reads its revision.
 func TestPagesWhere(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
@@ -314,5 +316,20 @@ func TestPagesWhere(t *testing.T) {
 	}
 	if none := s.PagesWhere(func(*store.PageRecord) bool { return false }); len(none) != 0 {
 		t.Errorf("PagesWhere kept %d pages of none", len(none))
+	}
+	held := got[0]
+	before := held.Revision
+	if _, err := s.UpdatePage(ctx, "a-vs-b", func(r *store.PageRecord) error { r.Title = "changed"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	natstest.Eventually(t, 5*time.Second, "the mirror to take the change", func() bool {
+		p, _ := s.MirrorPage("a-vs-b")
+		return p.Title == "changed"
+	})
+	if held.Revision != before || held.Title == "changed" {
+		t.Errorf("a record held from PagesWhere changed in place: revision %d → %d, title %q", before, held.Revision, held.Title)
+	}
+	if now := s.PagesWhere(func(p *store.PageRecord) bool { return p.Slug == "a-vs-b" }); len(now) != 1 || now[0].Title != "changed" {
+		t.Errorf("PagesWhere after the change = %+v", now)
 	}
 }

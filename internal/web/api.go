@@ -125,7 +125,7 @@ func (s *server) apiListPages(w http.ResponseWriter, r *http.Request) {
 		all, _ := s.svc.Queue(review.Filter{Standard: lq.Standard, Query: lq.Query})
 		items := []publicItem{}
 		for _, p := range all {
-			if it, ok := s.publicItem(p, secs); ok {
+			if it, ok := s.publicItem(*p, secs); ok {
 				items = append(items, it)
 			}
 		}

@@ -30,7 +30,7 @@ func (s *server) readyOf(standard, actor string) []review.BulkItem {
 		if e, w := finding.Count(p.Findings); e+w > 0 {
 			continue
 		}
-		if !s.oneAway(p, secs) {
+		if !s.oneAway(*p, secs) {
 			continue
 		}
 		out = append(out, review.BulkItem{Slug: p.Slug, Revision: p.Revision})

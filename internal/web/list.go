@@ -97,8 +97,8 @@ type listResult struct {
 func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) listResult {
 	all, counts := s.svc.Queue(review.Filter{State: lq.State, Standard: lq.Standard, Query: lq.Query})
 	now := s.svc.Clock()
-	// Queue's answer is this request's own copy: filter it in place
-	// rather than copy up to 19,900 records again.
+	// Queue's answer is this request's own slice of the mirror's records:
+	// filter it in place, and copy only the rows of the page shown.
 	rows := all[:0]
 	res := listResult{counts: counts, perStandard: map[string]int{}, perReason: map[string]int{}}
 	for _, p := range all {
@@ -124,7 +124,7 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 		if (lq.Claimed == "yes" && !claimed) || (lq.Claimed == "no" && claimed) {
 			continue
 		}
-		reason := reasonOf(p)
+		reason := reasonOf(*p)
 		if reason != "" {
 			res.perReason[reason]++
 		}
@@ -136,7 +136,13 @@ func (s *server) listPages(lq listQuery, secs map[string]store.SectionRecord) li
 		res.perStandard[p.Standards[1]]++
 	}
 	res.total = len(rows)
-	res.rows, res.next, res.start = pageAt(rows, s.sortKey(lq.Sort, secs), lq.paging)
+	key := s.sortKey(lq.Sort, secs)
+	shown, next, start := pageAt(rows, func(p *store.PageRecord) string { return key(*p) }, lq.paging)
+	res.rows = make([]store.PageRecord, len(shown))
+	for i, p := range shown {
+		res.rows[i] = *p
+	}
+	res.next, res.start = next, start
 	return res
 }
 

@@ -56,6 +56,7 @@ unless an LLM is configured (--llm-base-url, or OPENAI_API_KEY in the environmen
 	fs.IntVar(&cfg.NATSPort, "nats-port", 0, "client port of the embedded NATS server on 127.0.0.1, so separate worker processes can join (0: in-process only)")
 	fs.StringVar(&cfg.Replica, "replica", "", "name of this search replica (default: the host name)")
 	fs.StringVar(&cfg.MemoryLimit, "memory-limit", app.DefaultMemoryLimit, "soft limit of the Go heap: auto (GOMEMLIMIT if set, else 80% of the container's memory limit, else none), off, or a size such as 900MiB")
+	fs.IntVar(&cfg.GCPercent, "gc-percent", 0, fmt.Sprintf("how far the Go heap grows over what is live before a collection: 0 is GOGC if set, else %d (Go's own default is 100)", app.DefaultGCPercent))
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060, to see what holds memory (empty: off)")
 	fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For names the client (sign-in limits); empty trusts none")
 	addNATSFlags(fs, &cfg)

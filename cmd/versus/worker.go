@@ -47,6 +47,7 @@ func newWorkerCmd() *cobra.Command {
 	fs.StringVar(&cfg.Addr, "addr", "", "serve /healthz and /metrics on this address (for readiness probes)")
 	fs.StringVar(&cfg.Replica, "replica", "", "search replica name, for the indexer (default: the host name)")
 	fs.StringVar(&cfg.MemoryLimit, "memory-limit", app.DefaultMemoryLimit, "soft limit of the Go heap: auto (GOMEMLIMIT if set, else 80% of the container's memory limit, else none), off, or a size such as 900MiB")
+	fs.IntVar(&cfg.GCPercent, "gc-percent", 0, fmt.Sprintf("how far the Go heap grows over what is live before a collection: 0 is GOGC if set, else %d (Go's own default is 100)", app.DefaultGCPercent))
 	addNATSFlags(fs, &cfg)
 	addLLMFlags(fs, &cfg)
 	lf.add(fs)

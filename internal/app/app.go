@@ -71,6 +71,9 @@ type Config struct {
 	// Price is the model's, per million tokens; zero: runs report no cost.
 	Price jobs.Price
 
+	// GCPercent is how far the heap grows over what is live before a
+	// collection (--gc-percent); 0 is GOGC if set, else DefaultGCPercent.
+	GCPercent int
 	// MemoryLimit is the Go heap's soft limit (--memory-limit): "auto"
 	// (DefaultMemoryLimit), "off", or a size such as "900MiB".
 	MemoryLimit string
@@ -140,7 +143,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("--memory-limit: %w", err)
 	}
-	log.Info().Str("limit", limit).Msg("memory limit")
+	gc, err := applyGCPercent(cfg.GCPercent)
+	if err != nil {
+		return fmt.Errorf("--gc-percent: %w", err)
+	}
+	log.Info().Str("limit", limit).Str("gc_percent", gc).Msg("memory limit")
 	run := &Running{Registry: prometheus.NewRegistry()}
 	if cfg.PprofAddr != "" {
 		addr, err := servePprof(ctx, cfg.PprofAddr)

@@ -75,3 +75,21 @@ func applyMemoryLimit(setting string) (string, error) {
 	}
 	return fmt.Sprintf("%d MiB (%.0f%% of the container's memory)", limit>>20, MemoryLimitRatio*100), nil
 }
+
+// applyGCPercent sets how far the heap grows over what is live before a
+// collection (--gc-percent) and says what it set: a percentage is taken as
+// given; 0 (auto) leaves a GOGC of the environment alone and otherwise
+// sets DefaultGCPercent.
+func applyGCPercent(n int) (string, error) {
+	switch {
+	case n < 0:
+		return "", fmt.Errorf("gc percent %d: want 0 (auto) or a percentage above 0; a collector turned off would let the heap grow without bound", n)
+	case n > 0:
+		debug.SetGCPercent(n)
+		return fmt.Sprintf("%d%% (--gc-percent)", n), nil
+	case os.Getenv("GOGC") != "":
+		return "GOGC=" + os.Getenv("GOGC"), nil
+	}
+	debug.SetGCPercent(DefaultGCPercent)
+	return fmt.Sprintf("%d%% (default)", DefaultGCPercent), nil
+}

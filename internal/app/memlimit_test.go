@@ -64,3 +64,26 @@ func TestApplyMemoryLimit(t *testing.T) {
 		t.Errorf("auto says %q with a limit of %d", said, debug.SetMemoryLimit(-1))
 	}
 }
+
+func TestApplyGCPercent(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	current := func() int { n := debug.SetGCPercent(-1); debug.SetGCPercent(n); return n }
+
+	t.Setenv("GOGC", "")
+	if said, err := applyGCPercent(0); err != nil || current() != DefaultGCPercent || !strings.Contains(said, "default") {
+		t.Fatalf("auto: %q, %v; gc percent %d, want %d", said, err, current(), DefaultGCPercent)
+	}
+	if said, err := applyGCPercent(70); err != nil || current() != 70 || !strings.Contains(said, "70%") {
+		t.Fatalf("70: %q, %v; gc percent %d", said, err, current())
+	}
+	// GOGC in the environment is the runtime's own setting: auto leaves it.
+	t.Setenv("GOGC", "80")
+	debug.SetGCPercent(80)
+	if said, err := applyGCPercent(0); err != nil || current() != 80 || said != "GOGC=80" {
+		t.Fatalf("auto under GOGC=80: %q, %v; gc percent %d", said, err, current())
+	}
+	if _, err := applyGCPercent(-1); err == nil || current() != 80 {
+		t.Fatalf("-1 was taken (gc percent %d): a collector turned off", current())
+	}
+}

@@ -495,7 +495,6 @@ func short(h string) string {
 // are held once.
 func slimMeta(m *Meta) {
 	m.Answers, m.Raw = nil, ""
-	m.State = State(intern(string(m.State)))
 	internAll(m.Inputs.Profiles)
 	m.Inputs.Prompt = intern(m.Inputs.Prompt)
 	m.Inputs.Model = intern(m.Inputs.Model)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/browsertest"
 	"github.com/versus-dev/versus/internal/natstest"
+	"github.com/versus-dev/versus/internal/store"
 )
 
 var crafted = []string{
@@ -91,8 +92,12 @@ func TestAnonymousPageListPublicFieldsOnly(t *testing.T) {
 	if code, out := e.do("POST", "/api/pages/"+waitPage+"/claim", "eve", map[string]any{"revision": e.page(waitPage).Revision}); code != 200 {
 		t.Fatalf("claim: %d %v", code, out)
 	}
-	// Lists read the store's mirror, which trails a write by moments.
-	natstest.Eventually(t, 5*time.Second, "mirror holds the claim", func() bool {
+	// Lists read the store's mirrors, which trail a write by moments: the
+	// page's claim and the section's approval that publishes it.
+	natstest.Eventually(t, 5*time.Second, "mirror holds the claim and the approved section", func() bool {
+		if s, ok := e.store.MirrorSection("gdpr"); !ok || s.State != store.Approved {
+			return false
+		}
 		for _, p := range e.store.Pages() {
 			if p.Slug == waitPage && p.Claim != nil && p.Claim.By == "eve" {
 				return true

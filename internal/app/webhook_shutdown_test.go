@@ -2,38 +2,19 @@ package app_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/versus-dev/versus/internal/app"
+	"github.com/versus-dev/versus/internal/webhook/webhooktest"
 )
-
-// holdingTransport holds every webhook request until released, whatever
-// its context says: a receiver (or proxy) that does not let go.
-type holdingTransport struct {
-	entered  chan struct{} // closed at the first request
-	once     sync.Once
-	release  chan struct{}
-	returned atomic.Bool
-}
-
-func (tr *holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	tr.once.Do(func() { close(tr.entered) })
-	<-tr.release
-	tr.returned.Store(true)
-	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Body: http.NoBody, Header: http.Header{}, Request: r}, nil
-}
 
 // heldDelivery starts a server with webhooks sent through a holding
 // transport and publishes one page, so that a delivery is in hand.
-func heldDelivery(t *testing.T, grace time.Duration) (*started, *holdingTransport) {
+func heldDelivery(t *testing.T, grace time.Duration) (*started, *webhooktest.Holding) {
 	t.Helper()
-	tr := &holdingTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	tr := webhooktest.NewHolding()
 	cfg := app.Config{ProfilesDir: subset(t, "gdpr", "iso-27701", "sox"), Grace: grace,
 		Webhooks: app.WebhookConfig{URLs: []string{"http://receiver.test/hook"}, Secret: "k"}}
 	app.SetWebhookClient(&cfg.Webhooks, &http.Client{Transport: tr})
@@ -53,7 +34,7 @@ func heldDelivery(t *testing.T, grace time.Duration) (*started, *holdingTranspor
 		}
 	}
 	select {
-	case <-tr.entered:
+	case <-tr.Entered:
 	case <-time.After(30 * time.Second):
 		t.Fatal("no webhook delivery started in 30s")
 	}
@@ -70,7 +51,7 @@ func TestShutdownWaitsForWebhookTracker(t *testing.T) {
 	var ended bool // whether the delivery had ended when the server stopped
 	go func() {
 		s.stop()
-		ended = tr.returned.Load()
+		ended = tr.Returned.Load()
 		close(stopped)
 	}()
 	// A server that does not wait for the tracker stops at once; a second
@@ -80,7 +61,7 @@ func TestShutdownWaitsForWebhookTracker(t *testing.T) {
 		t.Fatalf("the server stopped while a webhook delivery was in hand (ended: %v)", ended)
 	case <-time.After(time.Second):
 	}
-	close(tr.release)
+	tr.Release()
 	select {
 	case <-stopped:
 	case <-time.After(60 * time.Second):
@@ -101,7 +82,7 @@ func TestShutdownWaitsForWebhookTracker(t *testing.T) {
 func TestShutdownBoundsWebhookWait(t *testing.T) {
 	const grace = 2 * time.Second
 	s, tr := heldDelivery(t, grace)
-	defer close(tr.release)
+	defer tr.Release()
 	began := time.Now()
 	s.stop() // fails the test if the server does not stop in 60s
 	if took := time.Since(began); took < grace || took > grace+15*time.Second {

@@ -115,6 +115,14 @@ func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action
 	Get(t, ctx, what, chromedp.Steps(steps...))
 }
 
+// Steps is Do bound to t and ctx, for a test that runs many steps.
+func Steps(t testing.TB, ctx context.Context) func(what string, steps ...chromedp.Action[chromedp.Void]) {
+	return func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		Do(t, ctx, what, steps...)
+	}
+}
+
 // ShotsWanted reports whether the browser tests should write the README's
 // screenshots: VERSUS_SCREENSHOTS=1.
 func ShotsWanted() bool { return os.Getenv("VERSUS_SCREENSHOTS") == "1" }

@@ -103,16 +103,7 @@ func TestCrashBetweenWriteAndEvent(t *testing.T) {
 func TestNextWriterEmitsTheLostEvent(t *testing.T) {
 	ctx := context.Background()
 	_, nc := natstest.Start(t)
-	a, err := store.Open(ctx, nc, store.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := store.Open(ctx, nc, store.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoProcesses(t, nc)
 	store.CrashAfterWrite(a, func(ev store.Event) bool { return ev.Type == "drafted" })
 	r := store.PageRecord{Slug: "c-vs-d", Standards: [2]string{"c", "d"}}
 	if _, err := r.Move(lifecycle.Queue, "test"); err != nil {
@@ -176,16 +167,7 @@ func TestKnownEventsAreNotReadBack(t *testing.T) {
 		}
 		return reads.Swap(0)
 	}
-	a, err := store.Open(ctx, nc, store.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := store.Open(ctx, nc, store.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoProcesses(t, nc)
 	r := store.PageRecord{Slug: "e-vs-f", Standards: [2]string{"e", "f"}}
 	if _, err := r.Move(lifecycle.Queue, "test"); err != nil {
 		t.Fatal(err)
@@ -224,4 +206,19 @@ func TestKnownEventsAreNotReadBack(t *testing.T) {
 			t.Errorf("reconcile %d read %d last events, want %d", i, n, want)
 		}
 	}
+}
+
+// twoProcesses opens the store twice on nc, as two processes would; both
+// close when t ends.
+func twoProcesses(t *testing.T, nc *nats.Conn) (a, b *store.Store) {
+	t.Helper()
+	for _, s := range []**store.Store{&a, &b} {
+		st, err := store.Open(context.Background(), nc, store.DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(st.Close)
+		*s = st
+	}
+	return a, b
 }

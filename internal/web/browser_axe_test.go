@@ -63,10 +63,7 @@ func TestBrowserAccessibilityAxe(t *testing.T) {
 	e := newEnvSeeded(t, seedDashboard) // the usual seed, and pages needing attention
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
-	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		browsertest.Do(t, ctx, what, acts...)
-	}
+	do := browsertest.Steps(t, ctx)
 	run := func(screen string) axeResult {
 		t.Helper()
 		browsertest.Get(t, ctx, "inject axe", chromedp.Evaluate[bool](src+";\ntrue"))

@@ -62,10 +62,7 @@ func TestBrowserEditInPlace(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
-	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		browsertest.Do(t, ctx, what, acts...)
-	}
+	do := browsertest.Steps(t, ctx)
 	text := func(sel string) string {
 		t.Helper()
 		return browsertest.Get(t, ctx, "text of "+sel, chromedp.Text(chromedp.CSS(sel)))
@@ -276,10 +273,7 @@ func TestBrowserOfflineRequestChanges(t *testing.T) {
 	e := newEnv(t, web.WithOfflineDrafter())
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
-	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		browsertest.Do(t, ctx, what, acts...)
-	}
+	do := browsertest.Steps(t, ctx)
 	signIn(t, ctx, base)
 	for _, js := range []bool{true, false} {
 		name := map[bool]string{true: "with JavaScript", false: "without JavaScript"}[js]

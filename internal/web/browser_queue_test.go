@@ -19,10 +19,7 @@ func TestBrowserQueuePagingAndFilters(t *testing.T) {
 	e := newEnvSeeded(t, seedBig)
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
-	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		browsertest.Do(t, ctx, what, acts...)
-	}
+	do := browsertest.Steps(t, ctx)
 	rows := func() int {
 		return browsertest.Get(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('#queue .qrow').length`))
 	}

@@ -18,10 +18,7 @@ func TestBrowserReview(t *testing.T) {
 	e := newEnv(t)
 	ctx := browsertest.New(t).Ctx
 	base := e.srv.URL
-	do := func(what string, acts ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		browsertest.Do(t, ctx, what, acts...)
-	}
+	do := browsertest.Steps(t, ctx)
 
 	// Sign in through the form.
 	do("sign in",

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/versus-dev/versus/internal/natstest"
 	"github.com/versus-dev/versus/internal/webhook"
+	"github.com/versus-dev/versus/internal/webhook/webhooktest"
 )
 
 // source is what a test publishes.
@@ -349,30 +349,13 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-// holdingTransport holds every request until released, whatever its
-// context says: a receiver (or a proxy) that does not let go.
-type holdingTransport struct {
-	entered  chan struct{} // closed at the first request
-	once     sync.Once
-	release  chan struct{}
-	returned atomic.Bool
-}
-
-func (tr *holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	tr.once.Do(func() { close(tr.entered) })
-	<-tr.release
-	tr.returned.Store(true)
-	return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Body: http.NoBody, Header: http.Header{}, Request: r}, nil
-}
-
 // TestRunWaitsForDeliveryInHand: when its context ends, Run returns only
 // after the delivery in hand has ended, never leaving it running behind a
 // server that has shut its store.
 func TestRunWaitsForDeliveryInHand(t *testing.T) {
 	_, nc := natstest.Start(t)
 	js, _ := jetstream.New(nc)
-	tr := &holdingTransport{entered: make(chan struct{}), release: make(chan struct{})}
+	tr := webhooktest.NewHolding()
 	src := &source{pages: map[string]webhook.Page{}}
 	ctx, cancel := context.WithCancel(zerolog.Nop().WithContext(context.Background()))
 	defer cancel()
@@ -388,12 +371,12 @@ func TestRunWaitsForDeliveryInHand(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		err := h.Run(ctx)
-		done <- result{err, tr.returned.Load()}
+		done <- result{err, tr.Returned.Load()}
 	}()
 	src.set("a-vs-b", "v1")
 	h.Nudge()
 	select {
-	case <-tr.entered:
+	case <-tr.Entered:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no delivery started in 10s")
 	}
@@ -405,7 +388,7 @@ func TestRunWaitsForDeliveryInHand(t *testing.T) {
 		t.Fatalf("Run returned (%v) while a delivery was in hand (ended: %v)", r.err, r.returned)
 	case <-time.After(500 * time.Millisecond):
 	}
-	close(tr.release)
+	tr.Release()
 	select {
 	case r := <-done:
 		if r.err != nil || !r.returned {
